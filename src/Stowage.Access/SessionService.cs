@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Stowage.Core.Errors;
+
+namespace Stowage.Access;
+
+public sealed record LoginResult(string AccessToken, TimeSpan ExpiresIn, UserRecord User);
+
+/// <summary>
+/// User sign-in and the validation of user tokens. Tokens are 256 random bits shown to the
+/// client once; only their SHA-256 hash is stored. A validated token is cached for up to
+/// <see cref="RecheckInterval"/>, so a steady stream of requests costs one lookup per
+/// second per token while logout or revocation on any node takes effect within that bound.
+/// </summary>
+public sealed class SessionService(
+    ISessionRepository sessions,
+    IUserRepository users,
+    OrganizationDirectory directory,
+    TimeProvider time,
+    TimeSpan tokenLifetime)
+{
+    public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
+    private const int MaxCachedTokens = 100_000;
+
+    private readonly ConcurrentDictionary<string, CachedCaller> _cache = new(StringComparer.Ordinal);
+
+    public async Task<Result<LoginResult>> LoginAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        var user = await users.FindByUsernameAsync(username, cancellationToken);
+
+        // Unknown users cost the same hash as known ones, so timing does not reveal usernames.
+        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? PasswordHasher.DummyHash) && user is not null;
+        if (!valid)
+        {
+            return Result<LoginResult>.Fail(ErrorCodes.InvalidCredentials, "The username or password is not correct.");
+        }
+
+        var token = Base64UrlToken();
+        await sessions.CreateAsync(new SessionRecord(HashToken(token), user!.Id, time.GetUtcNow() + tokenLifetime, false), cancellationToken);
+        return new LoginResult(token, tokenLifetime, user);
+    }
+
+    public async Task LogoutAsync(string token, CancellationToken cancellationToken)
+    {
+        var hash = HashToken(token);
+        _cache.TryRemove(hash, out _);
+        await sessions.RevokeAsync(hash, cancellationToken);
+    }
+
+    /// <summary>The caller a token stands for, or null when it is unknown, expired or revoked.</summary>
+    public async ValueTask<Caller?> AuthenticateAsync(string token, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var hash = HashToken(token);
+        if (_cache.TryGetValue(hash, out var cached) && now - cached.CheckedAt < RecheckInterval)
+        {
+            return now < cached.ExpiresAt ? cached.Caller : null;
+        }
+
+        var session = await sessions.FindAsync(hash, cancellationToken);
+        if (session is null || session.Revoked || session.ExpiresAt <= now
+            || await users.GetAsync(session.UserId, cancellationToken) is not { } user)
+        {
+            _cache.TryRemove(hash, out _);
+            return null;
+        }
+
+        var snapshot = await directory.GetAsync(cancellationToken);
+        var caller = new Caller(CallerKind.User, user.Id, user.Username, snapshot.WithDescendants(user.AdminOf), []);
+        if (_cache.Count >= MaxCachedTokens)
+        {
+            _cache.Clear();
+        }
+
+        _cache[hash] = new CachedCaller(caller, session.ExpiresAt, now);
+        return caller;
+    }
+
+    public static string HashToken(string token) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static string Base64UrlToken() =>
+        System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    private sealed record CachedCaller(Caller Caller, DateTimeOffset ExpiresAt, DateTimeOffset CheckedAt);
+}

@@ -1,0 +1,179 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Stowage.Contracts;
+
+namespace Stowage.Client;
+
+/// <summary>
+/// The .NET client of the Stowage (Anypoint Object Store v2 compatible) REST API. Thread-safe;
+/// create one per server and reuse it. Failed calls throw <see cref="StowageApiException"/>.
+/// When the server answers 401, the token source is invalidated and the call is retried once.
+/// </summary>
+public sealed partial class StowageClient : IDisposable
+{
+    private const string JsonMediaType = "application/json";
+
+    // The paths are already escaped exactly as they must go on the wire; canonicalization
+    // could unescape or drop segments ("%2E%2E"), so it is switched off.
+    private static readonly UriCreationOptions ExactPath = new() { DangerousDisablePathAndQueryCanonicalization = true };
+
+    private readonly HttpClient _httpClient;
+    private readonly ITokenSource _tokenSource;
+    private readonly bool _ownsHttpClient;
+    private readonly string _origin;
+
+    /// <summary>Creates a client that sends through <paramref name="httpClient"/>.</summary>
+    /// <param name="httpClient">A client whose <see cref="HttpClient.BaseAddress"/> is the server's base URL; not disposed by this client.</param>
+    /// <param name="tokenSource">Supplies the bearer token.</param>
+    public StowageClient(HttpClient httpClient, ITokenSource tokenSource)
+        : this(httpClient, tokenSource, ownsHttpClient: false)
+    {
+    }
+
+    /// <summary>Creates a client for the server at <paramref name="baseAddress"/>, with its own <see cref="HttpClient"/>.</summary>
+    /// <param name="baseAddress">The server's base URL, for example <c>https://stowage.example.com/</c>.</param>
+    /// <param name="tokenSource">Supplies the bearer token.</param>
+    public StowageClient(Uri baseAddress, ITokenSource tokenSource)
+        : this(new HttpClient { BaseAddress = baseAddress }, tokenSource, ownsHttpClient: true)
+    {
+    }
+
+    private StowageClient(HttpClient httpClient, ITokenSource tokenSource, bool ownsHttpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        ArgumentNullException.ThrowIfNull(tokenSource);
+        _origin = OriginOf(httpClient);
+        _httpClient = httpClient;
+        _tokenSource = tokenSource;
+        _ownsHttpClient = ownsHttpClient;
+    }
+
+    /// <summary>The server's base URL, as given by the HTTP client.</summary>
+    public Uri BaseAddress => _httpClient.BaseAddress!;
+
+    /// <summary>Disposes the HTTP client when this client created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsHttpClient)
+        {
+            _httpClient.Dispose();
+        }
+    }
+
+    /// <summary>The absolute request URI for an escaped <paramref name="pathAndQuery"/> starting with <c>/</c>.</summary>
+    internal static Uri CreateUri(string origin, string pathAndQuery) => new(origin + pathAndQuery, in ExactPath);
+
+    private static string OriginOf(HttpClient httpClient)
+    {
+        var baseAddress = httpClient.BaseAddress
+            ?? throw new ArgumentException("The HttpClient must have a BaseAddress.", nameof(httpClient));
+        if (!baseAddress.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The BaseAddress must be absolute.", nameof(httpClient));
+        }
+
+        // Keeps a path prefix (https://host/stowage/) so the server may sit behind one.
+        return baseAddress.GetLeftPart(UriPartial.Path).TrimEnd('/');
+    }
+
+    private async Task<T> GetAsync<T>(string pathAndQuery, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Get, pathAndQuery, body: null, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(TResponse Body, bool Created)> WriteAsync<TRequest, TResponse>(
+        HttpMethod method, string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
+        using var response = await SendAsync(method, path, body, cancellationToken).ConfigureAwait(false);
+        var result = await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+        return (result, response.StatusCode == HttpStatusCode.Created);
+    }
+
+    private async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(HttpMethod.Delete, path, body: null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
+    {
+        var response = await SendOnceAsync(method, pathAndQuery, body, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Unauthorized)
+        {
+            return response;
+        }
+
+        // The token may have been revoked or expired early: renew it and try exactly once more.
+        response.Dispose();
+        _tokenSource.Invalidate();
+        return await SendOnceAsync(method, pathAndQuery, body, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
+    {
+        var token = await _tokenSource.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        using var request = new HttpRequestMessage(method, CreateUri(_origin, pathAndQuery));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        if (body is not null)
+        {
+            request.Content = JsonContent(body);
+        }
+
+        return await _httpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ByteArrayContent JsonContent(byte[] body)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(JsonMediaType) { CharSet = "utf-8" };
+        return content;
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return await JsonSerializer.DeserializeAsync(stream, responseType, cancellationToken).ConfigureAwait(false)
+            ?? throw new StowageApiException(response.StatusCode, code: null, "The server answered with an empty JSON body.");
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await StowageApiException.FromResponseAsync(response, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Enumerates every item of a cursor-paged listing, following <c>nextPageToken</c> until it is null.</summary>
+    private static async IAsyncEnumerable<TItem> PageAllAsync<TPage, TItem>(
+        Func<string?, CancellationToken, Task<PageDto<TPage>>> fetchPage,
+        Func<TPage, TItem> select,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? pageToken = null;
+        do
+        {
+            var page = await fetchPage(pageToken, cancellationToken).ConfigureAwait(false);
+            foreach (var item in page.Values)
+            {
+                yield return select(item);
+            }
+
+            // A token that does not move would loop forever; treat it as a broken server.
+            if (page.NextPageToken is not null && page.NextPageToken == pageToken)
+            {
+                throw new StowageApiException(HttpStatusCode.OK, code: null, "The server returned the same nextPageToken twice.");
+            }
+
+            pageToken = string.IsNullOrEmpty(page.NextPageToken) ? null : page.NextPageToken;
+        }
+        while (pageToken is not null);
+    }
+}

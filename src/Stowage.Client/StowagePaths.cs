@@ -1,0 +1,93 @@
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+
+namespace Stowage.Client;
+
+/// <summary>
+/// Builds escaped request paths. Every id is one path segment, percent-encoded with
+/// <see cref="Uri.EscapeDataString(string)"/> so <c>/</c>, <c>%</c>, <c>+</c>, spaces and
+/// non-ASCII round-trip exactly.
+/// </summary>
+internal static class StowagePaths
+{
+    private const string ApiRoot = "/api/v1/organizations/";
+
+    public static string Regions(string organizationId)
+        => ApiRoot + Segment(organizationId) + "/regions";
+
+    public static string Stores(string organizationId, string environmentId)
+        => ApiRoot + Segment(organizationId) + "/environments/" + Segment(environmentId) + "/stores";
+
+    public static string Store(string organizationId, string environmentId, string storeId)
+        => Stores(organizationId, environmentId) + "/" + Segment(storeId);
+
+    public static string Partitions(string organizationId, string environmentId, string storeId)
+        => Store(organizationId, environmentId, storeId) + "/partitions";
+
+    public static string Partition(string organizationId, string environmentId, string storeId, string partition)
+        => Partitions(organizationId, environmentId, storeId) + "/" + Segment(partition);
+
+    public static string Keys(string organizationId, string environmentId, string storeId, string partition)
+        => Partition(organizationId, environmentId, storeId, partition) + "/keys";
+
+    public static string Key(string organizationId, string environmentId, string storeId, string partition, string key)
+        => Keys(organizationId, environmentId, storeId, partition) + "/" + Segment(key);
+
+    public static string Values(string organizationId, string environmentId, string storeId, string partition)
+        => Partition(organizationId, environmentId, storeId, partition) + "/values";
+
+    public static string Organization(string organizationId)
+        => "/accounts/api/organizations/" + Segment(organizationId);
+
+    public static string Environments(string organizationId)
+        => Organization(organizationId) + "/environments";
+
+    public static string Environment(string organizationId, string environmentId)
+        => Environments(organizationId) + "/" + Segment(environmentId);
+
+    /// <summary>Escapes one path segment; rejects empty ids, which would address the parent collection.</summary>
+    public static string Segment(string value, [CallerArgumentExpression(nameof(value))] string? name = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(value, name);
+        var escaped = Uri.EscapeDataString(value);
+
+        // "." and ".." are unreserved, so EscapeDataString keeps them, but as whole segments
+        // they would be removed as dot-segments; escaping keeps them ordinary names.
+        return escaped.AsSpan().ContainsAnyExcept('.') ? escaped : escaped.Replace(".", "%2E", StringComparison.Ordinal);
+    }
+
+    /// <summary>Appends the paging query: <c>pageSize</c>, <c>nextPageToken</c>, <c>beginsWith</c>; null members are left out.</summary>
+    public static string WithPaging(string path, int? pageSize, string? pageToken, string? beginsWith = null)
+    {
+        if (pageSize is { } size)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegativeOrZero(size, nameof(pageSize));
+        }
+
+        var query = new StringBuilder();
+        Append(query, "pageSize", pageSize?.ToString(CultureInfo.InvariantCulture));
+        Append(query, "nextPageToken", pageToken);
+        Append(query, "beginsWith", beginsWith);
+        return path + query.ToString();
+    }
+
+    /// <summary>Appends <c>offset</c> and <c>limit</c> (access-management lists).</summary>
+    public static string WithOffsetLimit(string path, int? offset, int? limit)
+    {
+        var query = new StringBuilder();
+        Append(query, "offset", offset?.ToString(CultureInfo.InvariantCulture));
+        Append(query, "limit", limit?.ToString(CultureInfo.InvariantCulture));
+        return path + query.ToString();
+    }
+
+    private static void Append(StringBuilder query, string name, string? value)
+    {
+        if (value is null)
+        {
+            return;
+        }
+
+        query.Append(query.Length == 0 ? '?' : '&').Append(name).Append('=').Append(Uri.EscapeDataString(value));
+    }
+}

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Stowage.Contracts;
+
+/// <summary>
+/// Source-generated JSON metadata for every wire DTO. Names are camelCase unless a member says
+/// otherwise; null members are omitted, except <see cref="PageDto{T}.NextPageToken"/>.
+/// Reading is case-sensitive and strict about types (no numbers from strings).
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(UtcDateTimeOffsetConverter)])]
+[JsonSerializable(typeof(StoreDto))]
+[JsonSerializable(typeof(StoreSettingsRequest))]
+[JsonSerializable(typeof(PageDto<StoreDto>))]
+[JsonSerializable(typeof(PageDto<string>))]
+[JsonSerializable(typeof(PageDto<KeyIdDto>))]
+[JsonSerializable(typeof(PageDto<ValueDto>))]
+[JsonSerializable(typeof(ValueDto))]
+[JsonSerializable(typeof(RegionDto))]
+[JsonSerializable(typeof(IReadOnlyList<RegionDto>))]
+[JsonSerializable(typeof(ProblemDto))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(LoginResponse))]
+[JsonSerializable(typeof(OrganizationDto))]
+[JsonSerializable(typeof(EnvironmentDto))]
+[JsonSerializable(typeof(ListDto<EnvironmentDto>))]
+[JsonSerializable(typeof(ListDto<OrganizationDto>))]
+[JsonSerializable(typeof(UserDto))]
+[JsonSerializable(typeof(MeDto))]
+[JsonSerializable(typeof(JsonElement))]
+public sealed partial class StowageJsonContext : JsonSerializerContext;

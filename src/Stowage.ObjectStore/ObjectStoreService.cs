@@ -1,0 +1,130 @@
+using Stowage.Core.Errors;
+using Stowage.Core.Paging;
+
+namespace Stowage.ObjectStore;
+
+/// <summary>
+/// The data-plane operations with their rules (validation, TTL, not-found mapping). Names
+/// were validated when the address was parsed; this class applies time and semantics.
+/// </summary>
+public sealed class ObjectStoreService(IObjectStoreRepository repository, TimeProvider time)
+{
+    public async Task<Result<StoreRecord>> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
+        await repository.GetStoreAsync(store, cancellationToken) is { } found
+            ? found
+            : StoreMissing(store);
+
+    public Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken) =>
+        repository.ListStoresAsync(environment, page, cancellationToken);
+
+    public Task<(StoreRecord Store, bool Created)> PutStoreAsync(StoreAddress store, StoreSettings settings, CancellationToken cancellationToken) =>
+        repository.UpsertStoreAsync(store, settings, time.GetUtcNow(), cancellationToken);
+
+    public async Task<Error?> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
+        await repository.DeleteStoreAsync(store, cancellationToken) ? null : StoreMissing(store);
+
+    public async Task<Result<Page<string>>> ListPartitionsAsync(StoreAddress store, PageRequest page, CancellationToken cancellationToken) =>
+        await repository.ListPartitionsAsync(store, page, cancellationToken) is { } found
+            ? found
+            : StoreMissing(store);
+
+    public async Task<Error?> DeletePartitionAsync(PartitionAddress partition, CancellationToken cancellationToken) =>
+        await repository.DeletePartitionAsync(partition, cancellationToken) switch
+        {
+            null => StoreMissing(partition.Store),
+            false => PartitionMissing(partition),
+            true => null,
+        };
+
+    public async Task<Error?> DeleteAllPartitionsAsync(StoreAddress store, CancellationToken cancellationToken) =>
+        await repository.DeleteAllPartitionsAsync(store, cancellationToken) ? null : StoreMissing(store);
+
+    public async Task<Result<Page<string>>> ListKeysAsync(PartitionAddress partition, PageRequest page, CancellationToken cancellationToken)
+    {
+        var (found, failure) = await repository.ListKeysAsync(partition, page, time.GetUtcNow(), cancellationToken);
+        return found ?? Result<Page<string>>.Fail(Missing(partition, failure));
+    }
+
+    public async Task<Result<Page<Entry>>> ListValuesAsync(PartitionAddress partition, PageRequest page, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (found, failure) = await repository.ListEntriesAsync(partition, page, now, cancellationToken);
+        if (found is null)
+        {
+            return Missing(partition, failure);
+        }
+
+        // A values listing is a read: rolling entries near their end are extended.
+        var items = new List<Entry>(found.Items.Count);
+        foreach (var entry in found.Items)
+        {
+            items.Add(await ExtendOnReadAsync(new KeyAddress(partition, entry.Key), entry, now, cancellationToken));
+        }
+
+        return new Page<Entry>(items, found.NextAfter);
+    }
+
+    public async Task<Error?> ClearPartitionAsync(PartitionAddress partition, CancellationToken cancellationToken)
+    {
+        var failure = await repository.ClearPartitionAsync(partition, cancellationToken);
+        return failure == LookupFailure.None ? null : Missing(partition, failure);
+    }
+
+    public async Task<Result<Entry>> GetAsync(KeyAddress key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (entry, failure) = await repository.GetEntryAsync(key, now, cancellationToken);
+        return entry is null
+            ? Missing(key, failure)
+            : await ExtendOnReadAsync(key, entry, now, cancellationToken);
+    }
+
+    /// <summary>HEAD: whether a live key exists. Never extends a rolling TTL.</summary>
+    public async Task<Error?> ContainsAsync(KeyAddress key, CancellationToken cancellationToken)
+    {
+        var (entry, failure) = await repository.GetEntryAsync(key, time.GetUtcNow(), cancellationToken);
+        return entry is null ? Missing(key, failure) : null;
+    }
+
+    public async Task<Result<(Entry Entry, bool Created)>> PutAsync(KeyAddress key, StoredValue value, long? ttlSeconds, CancellationToken cancellationToken)
+    {
+        var result = await repository.WriteEntryAsync(key, value, ttlSeconds, time.GetUtcNow(), cancellationToken);
+        return result.Outcome switch
+        {
+            WriteOutcome.StoreNotFound => StoreMissing(key.Store),
+            _ => (result.Entry!, result.Outcome == WriteOutcome.Created),
+        };
+    }
+
+    public async Task<Error?> DeleteAsync(KeyAddress key, CancellationToken cancellationToken)
+    {
+        var failure = await repository.DeleteEntryAsync(key, time.GetUtcNow(), cancellationToken);
+        return failure == LookupFailure.None ? null : Missing(key, failure);
+    }
+
+    private async Task<Entry> ExtendOnReadAsync(KeyAddress key, Entry entry, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (TtlPolicy.ExtensionOnRead(entry.Expiry, now) is not { } extended)
+        {
+            return entry;
+        }
+
+        await repository.ExtendExpiryAsync(key, entry.Version, extended, cancellationToken);
+        return entry with { Expiry = entry.Expiry with { ExpiresAt = extended } };
+    }
+
+    private static Error StoreMissing(StoreAddress store) =>
+        new(ErrorCodes.StoreNotFound, $"Store '{store.StoreId}' does not exist.");
+
+    private static Error PartitionMissing(PartitionAddress partition) =>
+        new(ErrorCodes.PartitionNotFound, $"Partition '{partition.Partition}' does not exist in store '{partition.Store.StoreId}'.");
+
+    private static Error Missing(PartitionAddress partition, LookupFailure failure) =>
+        failure == LookupFailure.StoreNotFound ? StoreMissing(partition.Store) : PartitionMissing(partition);
+
+    private static Error Missing(KeyAddress key, LookupFailure failure) => failure switch
+    {
+        LookupFailure.StoreNotFound => StoreMissing(key.Store),
+        _ => new Error(ErrorCodes.KeyNotFound, $"Key '{key.Key}' does not exist in partition '{key.Partition.Partition}'."),
+    };
+}

@@ -1,0 +1,114 @@
+using Stowage.Access;
+using Stowage.Core.Errors;
+using Stowage.Server.Infrastructure;
+
+namespace Stowage.Server.Auth;
+
+/// <summary>
+/// Authentication and authorization as endpoint filters: a route group requires a caller,
+/// and each route declares the right it needs. Handlers never check access themselves.
+/// </summary>
+public static class CallerAccess
+{
+    private const string CallerItem = "stowage.caller";
+    private const string TokenItem = "stowage.token";
+
+    /// <summary>The authenticated caller; only valid inside a group that <see cref="RequireCaller"/>.</summary>
+    public static Caller GetCaller(this HttpContext context) =>
+        context.Items[CallerItem] as Caller ?? throw new InvalidOperationException("No caller: the route is missing RequireCaller().");
+
+    public static string GetBearerToken(this HttpContext context) => (string)context.Items[TokenItem]!;
+
+    /// <summary>401 unless the request carries a live bearer token.</summary>
+    public static TBuilder RequireCaller<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            if (!TryReadBearer(http.Request.Headers.Authorization, out var token))
+            {
+                return Problems.Result(ErrorCodes.Unauthorized, "A bearer token is required (Authorization: Bearer <token>).");
+            }
+
+            var sessions = http.RequestServices.GetRequiredService<SessionService>();
+            if (await sessions.AuthenticateAsync(token, http.RequestAborted) is not { } caller)
+            {
+                return Problems.Result(ErrorCodes.Unauthorized, "The bearer token is invalid, expired or revoked.");
+            }
+
+            http.Items[CallerItem] = caller;
+            http.Items[TokenItem] = token;
+            return await next(context);
+        });
+
+    /// <summary>
+    /// 403 unless the caller holds <paramref name="right"/> on the route's {org} and {env};
+    /// then 404 when that environment is not one of that organization's. The order matters:
+    /// nobody learns whether another tenant's environment or store exists.
+    /// </summary>
+    public static TBuilder RequireStoreRight<TBuilder>(this TBuilder builder, StoreRight right)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var org = http.Request.RouteValues["org"] as string ?? string.Empty;
+            var env = http.Request.RouteValues["env"] as string ?? string.Empty;
+            if (!http.GetCaller().HasStoreRight(right, org, env))
+            {
+                return Forbidden(right, org, env);
+            }
+
+            var directory = await http.RequestServices.GetRequiredService<OrganizationDirectory>().GetAsync(http.RequestAborted);
+            if (directory.Environment(env) is not { } environment || environment.OrganizationId != org)
+            {
+                return Problems.Result(ErrorCodes.EnvironmentNotFound, $"Environment '{env}' does not exist in organization '{org}'.");
+            }
+
+            return await next(context);
+        });
+
+    /// <summary>403 unless the caller holds some object store right in the route's {org}.</summary>
+    public static TBuilder RequireAnyStoreScope<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var org = context.HttpContext.Request.RouteValues["org"] as string ?? string.Empty;
+            return context.HttpContext.GetCaller().HasAnyStoreScopeIn(org)
+                ? await next(context)
+                : Problems.Result(ErrorCodes.Forbidden, $"The token holds no object store scope in organization '{org}'.");
+        });
+
+    /// <summary>403 unless the caller may read the route's {org}: its administrators, or an app holding an assignment there.</summary>
+    public static TBuilder RequireOrganizationRead<TBuilder>(this TBuilder builder)
+        where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var org = context.HttpContext.Request.RouteValues["org"] as string ?? string.Empty;
+            return context.HttpContext.GetCaller().CanReadOrganization(org)
+                ? await next(context)
+                : Problems.Result(ErrorCodes.Forbidden, $"The caller may not read organization '{org}'.");
+        });
+
+    private static IResult Forbidden(StoreRight right, string org, string env) =>
+        Problems.Result(
+            ErrorCodes.Forbidden,
+            $"The token lacks {string.Join(" or ", StoreRights.AcceptedScopes(right))} on organization '{org}', environment '{env}'.");
+
+    private static bool TryReadBearer(string? header, out string token)
+    {
+        token = string.Empty;
+        if (string.IsNullOrEmpty(header) || header.Length > 4096)
+        {
+            return false;
+        }
+
+        const string scheme = "Bearer ";
+        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        token = header[scheme.Length..].Trim();
+        return token.Length > 0 && !token.Contains(' ', StringComparison.Ordinal);
+    }
+}

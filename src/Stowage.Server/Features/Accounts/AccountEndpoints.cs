@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Stowage.Access;
+using Stowage.Contracts;
+using Stowage.Core.Errors;
+using Stowage.Server.Auth;
+using Stowage.Server.Infrastructure;
+
+namespace Stowage.Server.Features.Accounts;
+
+/// <summary>Sign-in, sign-out and the caller's own profile.</summary>
+public static class AccountEndpoints
+{
+    private const int MaxLoginBodyBytes = 16 * 1024;
+
+    public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/accounts/login", LoginAsync).WithName("Login").WithTags("Accounts")
+            .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded").Produces<LoginResponse>();
+
+        var api = app.MapGroup("/accounts/api").WithTags("Accounts").RequireCaller();
+        api.MapPost("/logout", LogoutAsync).WithName("Logout").Produces(StatusCodes.Status204NoContent);
+        api.MapGet("/me", MeAsync).WithName("GetMe").Produces<MeDto>();
+        api.MapGet("/users/me", CurrentUserAsync).WithName("GetCurrentUser").Produces<UserDto>();
+        return app;
+    }
+
+    private static async Task<IResult> LoginAsync(HttpContext context, SessionService sessions)
+    {
+        var credentials = await ReadCredentialsAsync(context.Request, context.RequestAborted);
+        if (!credentials.IsSuccess)
+        {
+            return Problems.Result(credentials.Error!);
+        }
+
+        var (username, password) = credentials.Value;
+        var login = await sessions.LoginAsync(username, password, context.RequestAborted);
+        if (!login.IsSuccess)
+        {
+            return Problems.Result(login.Error!);
+        }
+
+        return TypedResults.Json(
+            new LoginResponse
+            {
+                AccessToken = login.Value.AccessToken,
+                TokenType = "bearer",
+                ExpiresIn = (long)login.Value.ExpiresIn.TotalSeconds,
+                RedirectUrl = "/home/",
+            },
+            StowageJsonContext.Default.LoginResponse);
+    }
+
+    private static async Task<IResult> LogoutAsync(HttpContext context, SessionService sessions)
+    {
+        await sessions.LogoutAsync(context.GetBearerToken(), context.RequestAborted);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> MeAsync(HttpContext context, IUserRepository users, OrganizationDirectory directory)
+    {
+        var user = await CurrentUserDtoAsync(context, users, directory);
+        return user is null
+            ? Problems.Result(ErrorCodes.Unauthorized, "The token's user no longer exists.")
+            : TypedResults.Json(new MeDto { User = user }, StowageJsonContext.Default.MeDto);
+    }
+
+    private static async Task<IResult> CurrentUserAsync(HttpContext context, IUserRepository users, OrganizationDirectory directory)
+    {
+        var user = await CurrentUserDtoAsync(context, users, directory);
+        return user is null
+            ? Problems.Result(ErrorCodes.Unauthorized, "The token's user no longer exists.")
+            : TypedResults.Json(user, StowageJsonContext.Default.UserDto);
+    }
+
+    private static async Task<UserDto?> CurrentUserDtoAsync(HttpContext context, IUserRepository users, OrganizationDirectory directory)
+    {
+        var caller = context.GetCaller();
+        var user = await users.GetAsync(caller.SubjectId, context.RequestAborted);
+        var tree = await directory.GetAsync(context.RequestAborted);
+        return user is null ? null : AccountMapping.ToDto(user, caller, tree);
+    }
+
+    /// <summary>Username and password from a JSON or form body; both required, both strings.</summary>
+    private static async Task<Result<(string Username, string Password)>> ReadCredentialsAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > MaxLoginBodyBytes)
+        {
+            return Result<(string, string)>.Fail(ErrorCodes.BodyTooLarge, "The login body is too large.");
+        }
+
+        string? username = null, password = null;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            username = form["username"].Count == 1 ? form["username"][0] : null;
+            password = form["password"].Count == 1 ? form["password"][0] : null;
+        }
+        else
+        {
+            var body = await JsonBody.ReadAsync(request.HttpContext, MaxLoginBodyBytes, ErrorCodes.BodyTooLarge, cancellationToken);
+            if (!body.IsSuccess)
+            {
+                return body.Error!;
+            }
+
+            using var document = body.Value;
+            if (document?.RootElement is { ValueKind: JsonValueKind.Object } root)
+            {
+                username = root.TryGetProperty("username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
+                password = root.TryGetProperty("password", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+            }
+        }
+
+        return string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password) || username.Length > 256 || password.Length > 1024
+            ? Result<(string, string)>.Fail(ErrorCodes.InvalidRequest, "username and password are required strings.")
+            : (username, password);
+    }
+}

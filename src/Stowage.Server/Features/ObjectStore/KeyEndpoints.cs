@@ -1,0 +1,145 @@
+using Stowage.Access;
+using Stowage.Contracts;
+using Stowage.Core.Errors;
+using Stowage.ObjectStore;
+using Stowage.Server.Auth;
+using Stowage.Server.Infrastructure;
+
+namespace Stowage.Server.Features.ObjectStore;
+
+/// <summary>Keys and values of a partition.</summary>
+public static class KeyEndpoints
+{
+    internal const char KeyListingKind = 'k';
+    internal const char ValueListingKind = 'v';
+    private const string Keys = "/{store}/partitions/{partition}/keys";
+    private const string Key = Keys + "/{key}";
+
+    public static RouteGroupBuilder MapKeyEndpoints(this RouteGroupBuilder stores)
+    {
+        stores.MapGet(Keys, ListKeysAsync).WithName("ListKeys").RequireStoreRight(StoreRight.ManageData).Produces<PageDto<KeyIdDto>>();
+        stores.MapDelete(Keys, ClearAsync).WithName("ClearPartition").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent);
+        stores.MapGet("/{store}/partitions/{partition}/values", ListValuesAsync).WithName("ListValues").RequireStoreRight(StoreRight.ManageData)
+            .Produces<PageDto<ValueDto>>();
+        stores.MapGet(Key, GetAsync).WithName("GetValue").RequireStoreRight(StoreRight.ManageData).Produces<ValueDto>();
+        stores.MapMethods(Key, [HttpMethods.Head], ContainsAsync).WithName("ContainsKey").RequireStoreRight(StoreRight.ManageData);
+        stores.MapMethods(Key, [HttpMethods.Put, HttpMethods.Post], WriteAsync).WithName("PutValue").RequireStoreRight(StoreRight.ManageData)
+            .Accepts<ValueDto>("application/json").Produces<ValueDto>(StatusCodes.Status201Created).Produces<ValueDto>();
+        stores.MapDelete(Key, DeleteAsync).WithName("DeleteKey").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent);
+        return stores;
+    }
+
+    private static async Task<IResult> ListKeysAsync(HttpContext context, ObjectStoreService service)
+    {
+        var address = DataPlaneRequest.Partition(context);
+        var paging = DataPlaneRequest.Paging(context, KeyListingKind, allowsPrefix: true);
+        if (!address.IsSuccess || !paging.IsSuccess)
+        {
+            return Problems.Result((address.Error ?? paging.Error)!);
+        }
+
+        var page = await service.ListKeysAsync(address.Value, paging.Value, context.RequestAborted);
+        return page.IsSuccess
+            ? TypedResults.Json(
+                new PageDto<KeyIdDto>
+                {
+                    Values = page.Value.Items.Select(k => new KeyIdDto { KeyId = k }).ToArray(),
+                    NextPageToken = DataPlaneRequest.NextToken(KeyListingKind, page.Value.NextAfter),
+                },
+                StowageJsonContext.Default.PageDtoKeyIdDto)
+            : Problems.Result(page.Error!);
+    }
+
+    private static async Task<IResult> ListValuesAsync(HttpContext context, ObjectStoreService service)
+    {
+        var address = DataPlaneRequest.Partition(context);
+        var paging = DataPlaneRequest.Paging(context, ValueListingKind, allowsPrefix: true);
+        if (!address.IsSuccess || !paging.IsSuccess)
+        {
+            return Problems.Result((address.Error ?? paging.Error)!);
+        }
+
+        var page = await service.ListValuesAsync(address.Value, paging.Value, context.RequestAborted);
+        return page.IsSuccess
+            ? ValueResult.Page(page.Value.Items, DataPlaneRequest.NextToken(ValueListingKind, page.Value.NextAfter))
+            : Problems.Result(page.Error!);
+    }
+
+    private static async Task<IResult> ClearAsync(HttpContext context, ObjectStoreService service)
+    {
+        var address = DataPlaneRequest.Partition(context);
+        if (!address.IsSuccess)
+        {
+            return Problems.Result(address.Error!);
+        }
+
+        return await service.ClearPartitionAsync(address.Value, context.RequestAborted) is { } error
+            ? Problems.Result(error)
+            : TypedResults.NoContent();
+    }
+
+    private static async Task<IResult> GetAsync(HttpContext context, ObjectStoreService service)
+    {
+        var address = DataPlaneRequest.Key(context);
+        if (!address.IsSuccess)
+        {
+            return Problems.Result(address.Error!);
+        }
+
+        var entry = await service.GetAsync(address.Value, context.RequestAborted);
+        return entry.IsSuccess ? ValueResult.One(entry.Value) : Problems.Result(entry.Error!);
+    }
+
+    private static async Task<IResult> ContainsAsync(HttpContext context, ObjectStoreService service)
+    {
+        var address = DataPlaneRequest.Key(context);
+        if (!address.IsSuccess)
+        {
+            return Problems.Result(address.Error!);
+        }
+
+        return await service.ContainsAsync(address.Value, context.RequestAborted) is { } error
+            ? Problems.Result(error)
+            : TypedResults.Ok();
+    }
+
+    private static async Task<IResult> WriteAsync(HttpContext context, ObjectStoreService service)
+    {
+        var address = DataPlaneRequest.Key(context);
+        if (!address.IsSuccess)
+        {
+            return Problems.Result(address.Error!);
+        }
+
+        var body = await JsonBody.ReadAsync(context, ValueJson.MaxBodyBytes, ErrorCodes.ValueTooLarge, context.RequestAborted);
+        if (!body.IsSuccess)
+        {
+            return Problems.Result(body.Error!);
+        }
+
+        using var document = body.Value;
+        var write = ValueJson.Parse(document, address.Value.Key);
+        if (!write.IsSuccess)
+        {
+            return Problems.Result(write.Error!);
+        }
+
+        var result = await service.PutAsync(address.Value, write.Value.Value, write.Value.TtlSeconds, context.RequestAborted);
+        return result.IsSuccess
+            ? ValueResult.One(result.Value.Entry, result.Value.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK)
+            : Problems.Result(result.Error!);
+    }
+
+    private static async Task<IResult> DeleteAsync(HttpContext context, ObjectStoreService service)
+    {
+        var address = DataPlaneRequest.Key(context);
+        if (!address.IsSuccess)
+        {
+            return Problems.Result(address.Error!);
+        }
+
+        return await service.DeleteAsync(address.Value, context.RequestAborted) is { } error
+            ? Problems.Result(error)
+            : TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,179 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Stowage.Core.Errors;
+using Stowage.ObjectStore;
+
+namespace Stowage.Server.Features.ObjectStore;
+
+/// <summary>
+/// The Value shape on the wire: <c>{keyId, valueType, stringValue | binaryValue | numberValue}</c>
+/// plus the ext members <c>ttlSeconds</c> (write) and <c>expiresAt</c>, <c>version</c> (read).
+/// BINARY bytes and NUMBER text pass through untouched.
+/// </summary>
+internal static class ValueJson
+{
+    /// <summary>10 MB, measured as base64 text for BINARY and as UTF-8 for STRING.</summary>
+    public const int MaxValueChars = 10 * 1024 * 1024;
+
+    /// <summary>The largest write body: the value plus room for the other members.</summary>
+    public const long MaxBodyBytes = MaxValueChars + (64 * 1024);
+
+    public sealed record Write(StoredValue Value, long? TtlSeconds);
+
+    public static Result<Write> Parse(JsonDocument? document, string pathKey)
+    {
+        if (document?.RootElement is not { ValueKind: JsonValueKind.Object } root)
+        {
+            return Invalid("The body must be a JSON object with valueType and a value.");
+        }
+
+        if (root.TryGetProperty("keyId", out var keyId) && keyId.ValueKind != JsonValueKind.Null)
+        {
+            if (keyId.ValueKind != JsonValueKind.String)
+            {
+                return Invalid("keyId must be a string.");
+            }
+
+            if (keyId.GetString() != pathKey)
+            {
+                return Result<Write>.Fail(ErrorCodes.KeyIdMismatch, "keyId in the body must equal the key in the path.");
+            }
+        }
+
+        var kind = ParseKind(root);
+        if (!kind.IsSuccess)
+        {
+            return kind.Error!;
+        }
+
+        var ttl = ParseTtl(root);
+        if (!ttl.IsSuccess)
+        {
+            return ttl.Error!;
+        }
+
+        var value = ParseValue(root, kind.Value);
+        return value.IsSuccess ? new Write(value.Value, ttl.Value) : value.Error!;
+    }
+
+    private static Result<ValueKind> ParseKind(JsonElement root)
+    {
+        var present = Members.Where(m => root.TryGetProperty(m.Member, out var v) && v.ValueKind != JsonValueKind.Null).ToArray();
+        if (!root.TryGetProperty("valueType", out var type) || type.ValueKind == JsonValueKind.Null)
+        {
+            // Without valueType, the one value member present decides.
+            return present.Length == 1
+                ? present[0].Kind
+                : Result<ValueKind>.Fail(ErrorCodes.InvalidValueType, "valueType is required: STRING, BINARY or NUMBER.");
+        }
+
+        var name = type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+        var match = Members.FirstOrDefault(m => m.Name == name);
+        if (match.Member is null)
+        {
+            return Result<ValueKind>.Fail(ErrorCodes.InvalidValueType, "valueType must be STRING, BINARY or NUMBER.");
+        }
+
+        return present.Length == 1 && present[0].Kind == match.Kind
+            ? match.Kind
+            : Invalid($"A {match.Name} value needs {match.Member} and no other value member.").Error!;
+    }
+
+    private static Result<StoredValue> ParseValue(JsonElement root, ValueKind kind)
+    {
+        var element = root.GetProperty(Members.First(m => m.Kind == kind).Member);
+        switch (kind)
+        {
+            case ValueKind.String when element.ValueKind == JsonValueKind.String:
+                var text = element.GetString()!;
+                return Encoding.UTF8.GetByteCount(text) > MaxValueChars
+                    ? TooLarge()
+                    : new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(text));
+            case ValueKind.Binary when element.ValueKind == JsonValueKind.String:
+                var base64 = element.GetString()!;
+                if (base64.Length > MaxValueChars)
+                {
+                    return TooLarge();
+                }
+
+                return Base64.IsValid(base64.AsSpan(), out _) && !base64.Any(char.IsWhiteSpace)
+                    ? new StoredValue(ValueKind.Binary, Convert.FromBase64String(base64))
+                    : Result<StoredValue>.Fail(ErrorCodes.InvalidValue, "binaryValue is not valid base64.");
+            case ValueKind.Number when element.ValueKind == JsonValueKind.Number:
+                return new StoredValue(ValueKind.Number, Encoding.UTF8.GetBytes(element.GetRawText()));
+            default:
+                var expected = kind == ValueKind.Number ? "a JSON number" : "a JSON string";
+                return Result<StoredValue>.Fail(ErrorCodes.InvalidValue, $"The value of a {kind.ToString().ToUpperInvariant()} must be {expected}.");
+        }
+    }
+
+    /// <summary>ttlSeconds: an integer; out-of-range values are clamped (compat), not refused.</summary>
+    private static Result<long?> ParseTtl(JsonElement root)
+    {
+        if (!root.TryGetProperty("ttlSeconds", out var ttl) || ttl.ValueKind == JsonValueKind.Null)
+        {
+            return Result<long?>.Ok(null);
+        }
+
+        if (ttl.ValueKind == JsonValueKind.Number)
+        {
+            var raw = ttl.GetRawText();
+            if (ttl.TryGetInt64(out var seconds))
+            {
+                return TtlPolicy.Clamp(seconds);
+            }
+
+            // Integers beyond 64 bits are still integers: clamp them like any other out-of-range TTL.
+            if (raw.TrimStart('-').All(char.IsAsciiDigit))
+            {
+                return TtlPolicy.MaxTtlSeconds;
+            }
+        }
+
+        return Result<long?>.Fail(ErrorCodes.InvalidValue, "ttlSeconds must be a whole number of seconds.");
+    }
+
+    public static void WriteValue(Utf8JsonWriter writer, Entry entry)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("keyId", entry.Key);
+        switch (entry.Value.Kind)
+        {
+            case ValueKind.String:
+                writer.WriteString("valueType", "STRING");
+                writer.WriteString("stringValue", entry.Value.Data);
+                break;
+            case ValueKind.Binary:
+                writer.WriteString("valueType", "BINARY");
+                writer.WriteBase64String("binaryValue", entry.Value.Data);
+                break;
+            default:
+                writer.WriteString("valueType", "NUMBER");
+                writer.WritePropertyName("numberValue");
+                writer.WriteRawValue(entry.Value.Data, skipInputValidation: true);
+                break;
+        }
+
+        writer.WriteString("expiresAt", entry.Expiry.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        writer.WriteString("version", Version(entry));
+        writer.WriteEndObject();
+    }
+
+    public static string Version(Entry entry) => entry.Version.ToString("x16", CultureInfo.InvariantCulture);
+
+    public static string ETag(Entry entry) => "\"" + Version(entry) + "\"";
+
+    private static Result<StoredValue> TooLarge() =>
+        Result<StoredValue>.Fail(ErrorCodes.ValueTooLarge, "The value exceeds 10 MB (BINARY measured as base64 text, STRING as UTF-8).");
+
+    private static Result<Write> Invalid(string message) => Result<Write>.Fail(ErrorCodes.InvalidValue, message);
+
+    private static readonly (string Name, string Member, ValueKind Kind)[] Members =
+    [
+        ("STRING", "stringValue", ValueKind.String),
+        ("BINARY", "binaryValue", ValueKind.Binary),
+        ("NUMBER", "numberValue", ValueKind.Number),
+    ];
+}

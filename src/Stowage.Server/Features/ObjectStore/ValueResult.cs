@@ -1,0 +1,44 @@
+using System.Text.Json;
+using Stowage.ObjectStore;
+
+namespace Stowage.Server.Features.ObjectStore;
+
+/// <summary>Writes one Value (with its ETag) or a page of Values straight to the response stream.</summary>
+internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, string? nextPageToken, int status) : IResult
+{
+    public static ValueResult One(Entry entry, int status = StatusCodes.Status200OK) => new(entry, null, null, status);
+
+    public static ValueResult Page(IReadOnlyList<Entry> entries, string? nextPageToken) => new(null, entries, nextPageToken, StatusCodes.Status200OK);
+
+    public async Task ExecuteAsync(HttpContext httpContext)
+    {
+        var response = httpContext.Response;
+        response.StatusCode = status;
+        response.ContentType = "application/json; charset=utf-8";
+        if (entry is not null)
+        {
+            response.Headers.ETag = ValueJson.ETag(entry);
+        }
+
+        await using var writer = new Utf8JsonWriter(response.BodyWriter);
+        if (entry is not null)
+        {
+            ValueJson.WriteValue(writer, entry);
+        }
+        else
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("values");
+            foreach (var item in page!)
+            {
+                ValueJson.WriteValue(writer, item);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("nextPageToken", nextPageToken);
+            writer.WriteEndObject();
+        }
+
+        await writer.FlushAsync(httpContext.RequestAborted);
+    }
+}

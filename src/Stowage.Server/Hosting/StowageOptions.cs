@@ -1,0 +1,376 @@
+using System.Globalization;
+using System.Text;
+
+namespace Stowage.Server.Hosting;
+
+public enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}
+
+public enum DurabilityMode
+{
+    // Every acknowledged write is flushed to stable storage: survives power loss.
+    Fsync,
+
+    // Writes reach the OS before they are acknowledged: survives a process crash only.
+    Process,
+}
+
+/// <summary>The validated "Stowage" configuration section; read it with <see cref="Load"/>.</summary>
+public sealed class StowageOptions
+{
+    public const string SectionName = "Stowage";
+
+    /// <summary>Absolute once produced by <see cref="Load"/>.</summary>
+    public string DataDirectory { get; init; } = "./data";
+
+    public StowageStorageOptions Storage { get; init; } = new();
+
+    public StowageAdminOptions Admin { get; init; } = new();
+
+    public StowageRootOrganizationOptions RootOrganization { get; init; } = new();
+
+    public StowageRegionOptions Region { get; init; } = new();
+
+    /// <summary>Null means: derive issuer and region URL from each request.</summary>
+    public Uri? PublicBaseUrl { get; init; }
+
+    public StowageHttpsOptions Https { get; init; } = new();
+
+    public DurabilityMode Durability { get; init; } = DurabilityMode.Fsync;
+
+    public StowageTokenOptions Tokens { get; init; } = new();
+
+    public string TlsDirectory => Path.Combine(DataDirectory, "tls");
+
+    public string AdminPasswordPath => Path.Combine(DataDirectory, AdminPasswordFile.FileName);
+
+    /// <summary>
+    /// Reads and validates the section; a relative DataDirectory is resolved against
+    /// <paramref name="currentDirectory"/>.
+    /// </summary>
+    /// <exception cref="StartupConfigurationException">The first bad setting, as one line.</exception>
+    public static StowageOptions Load(IConfiguration configuration, string currentDirectory) =>
+        StowageOptionsReader.Read(configuration, currentDirectory);
+}
+
+public sealed class StowageStorageOptions
+{
+    public StorageProvider Provider { get; init; } = StorageProvider.Sqlite;
+
+    // A secret: never print or log it.
+    public string? ConnectionString { get; init; }
+}
+
+public sealed class StowageAdminOptions
+{
+    public string Username { get; init; } = "admin";
+
+    // Used only to bootstrap an empty database; null means generate one.
+    public string? Password { get; init; }
+}
+
+public sealed class StowageRootOrganizationOptions
+{
+    public string Name { get; init; } = "Stowage";
+}
+
+public sealed class StowageRegionOptions
+{
+    public string Id { get; init; } = "local";
+
+    public string Name { get; init; } = "Local";
+}
+
+public sealed class StowageHttpsOptions
+{
+    // Only the default https://127.0.0.1:8443 listener; a user's https --urls still works.
+    public bool Enabled { get; init; } = true;
+}
+
+public sealed class StowageTokenOptions
+{
+    public const int MinLifetimeSeconds = 60;
+    public const int MaxLifetimeSeconds = 86400;
+
+    public int LifetimeSeconds { get; init; } = 3600;
+
+    public TimeSpan Lifetime => TimeSpan.FromSeconds(LifetimeSeconds);
+}
+
+/// <summary>A bad setting found at start; the message is the one line to show the operator.</summary>
+public sealed class StartupConfigurationException : Exception
+{
+    public StartupConfigurationException(string key, string problem, Exception? innerException = null)
+        : base($"{key}: {problem}", innerException)
+    {
+        Key = key;
+        Problem = problem;
+    }
+
+    public string Key { get; }
+
+    public string Problem { get; }
+}
+
+// Reads strings itself instead of using the configuration binder, whose conversion errors
+// name CLR types rather than the setting; every failure here is "<key>: <problem>".
+internal static class StowageOptionsReader
+{
+    private const string Prefix = StowageOptions.SectionName + ":";
+    private const int MaxShownValueLength = 80;
+
+    // New settings must be added here too, or their keys are rejected as unknown.
+    private static readonly string[] KnownValues =
+    [
+        "DataDirectory", "Storage:Provider", "Storage:ConnectionString", "Admin:Username",
+        "Admin:Password", "RootOrganization:Name", "Region:Id", "Region:Name", "PublicBaseUrl",
+        "Https:Enabled", "Durability", "Tokens:LifetimeSeconds",
+    ];
+
+    private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
+
+    private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens",
+    };
+
+    public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
+    {
+        // A misspelt key would otherwise be ignored silently and its default used.
+        RejectUnknownKeys(configuration.GetSection(StowageOptions.SectionName), string.Empty);
+
+        var provider = Choice(configuration, "Storage:Provider", StorageProvider.Sqlite);
+        var connectionString = Optional(configuration, "Storage:ConnectionString");
+        if (provider == StorageProvider.Postgres && connectionString is null)
+        {
+            throw Fail("Storage:ConnectionString", $"is required when {Prefix}Storage:Provider is postgres");
+        }
+
+        return new StowageOptions
+        {
+            DataDirectory = DataDirectory(configuration, currentDirectory),
+            Storage = new StowageStorageOptions { Provider = provider, ConnectionString = connectionString },
+            Admin = new StowageAdminOptions
+            {
+                Username = Name(configuration, "Admin:Username", "admin"),
+                Password = Password(configuration),
+            },
+            RootOrganization = new StowageRootOrganizationOptions { Name = Name(configuration, "RootOrganization:Name", "Stowage") },
+            Region = new StowageRegionOptions
+            {
+                Id = RegionId(configuration),
+                Name = Name(configuration, "Region:Name", "Local"),
+            },
+            PublicBaseUrl = PublicBaseUrl(configuration),
+            Https = new StowageHttpsOptions { Enabled = Boolean(configuration, "Https:Enabled", defaultValue: true) },
+            Durability = Choice(configuration, "Durability", DurabilityMode.Fsync),
+            Tokens = new StowageTokenOptions
+            {
+                LifetimeSeconds = Integer(
+                    configuration, "Tokens:LifetimeSeconds", 3600,
+                    StowageTokenOptions.MinLifetimeSeconds, StowageTokenOptions.MaxLifetimeSeconds),
+            },
+        };
+    }
+
+    private static void RejectUnknownKeys(IConfigurationSection section, string relativePath)
+    {
+        foreach (var child in section.GetChildren())
+        {
+            var relative = relativePath.Length == 0 ? child.Key : $"{relativePath}:{child.Key}";
+            if (Values.Contains(relative))
+            {
+                if (child.GetChildren().Any())
+                {
+                    throw new StartupConfigurationException(child.Path, "is a single value, not a group of settings");
+                }
+            }
+            else if (Groups.Contains(relative))
+            {
+                if (!string.IsNullOrEmpty(child.Value))
+                {
+                    var example = KnownValues.First(v => v.StartsWith(relative + ":", StringComparison.OrdinalIgnoreCase));
+                    throw new StartupConfigurationException(child.Path, $"is a group of settings, not a value (e.g. {Prefix}{example})");
+                }
+
+                RejectUnknownKeys(child, relative);
+            }
+            else
+            {
+                throw new StartupConfigurationException(child.Path, "is not a known setting (see docs/configuration.md)");
+            }
+        }
+    }
+
+    private static string DataDirectory(IConfiguration configuration, string currentDirectory)
+    {
+        var value = Required(configuration, "DataDirectory", "./data");
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Fail("DataDirectory", $"{Show(value)} is not a valid path");
+        }
+
+        try
+        {
+            return Path.GetFullPath(value, currentDirectory);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw Fail("DataDirectory", $"{Show(value)} is not a valid path");
+        }
+    }
+
+    private static string Name(IConfiguration configuration, string key, string defaultValue)
+    {
+        var value = Required(configuration, key, defaultValue);
+        if (value.Trim().Length != value.Length)
+        {
+            throw Fail(key, $"{Show(value)} must not start or end with whitespace");
+        }
+
+        if (value.Any(char.IsControl))
+        {
+            throw Fail(key, $"{Show(value)} must not contain control characters");
+        }
+
+        return value;
+    }
+
+    private static string RegionId(IConfiguration configuration)
+    {
+        var value = Required(configuration, "Region:Id", "local");
+        if (value.Length > 64 || !value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+        {
+            throw Fail("Region:Id", $"{Show(value)} must be at most 64 letters, digits, '-', '_' or '.'");
+        }
+
+        return value;
+    }
+
+    private static string? Password(IConfiguration configuration)
+    {
+        // The value is a secret, so no message here ever repeats it.
+        var value = Optional(configuration, "Admin:Password");
+        return value is null || value.Length >= 8
+            ? value
+            : throw Fail("Admin:Password", "must be at least 8 characters (leave it unset to have one generated)");
+    }
+
+    private static Uri? PublicBaseUrl(IConfiguration configuration)
+    {
+        var value = Optional(configuration, "PublicBaseUrl");
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out var uri)
+            || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw Fail("PublicBaseUrl", $"{Show(value)} is not an absolute http or https URL");
+        }
+
+        if (uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+        {
+            throw Fail("PublicBaseUrl", $"{Show(value)} must not have a query, fragment or user info");
+        }
+
+        return uri;
+    }
+
+    private static bool Boolean(IConfiguration configuration, string key, bool defaultValue)
+    {
+        var value = configuration[Prefix + key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        return bool.TryParse(value.Trim(), out var result)
+            ? result
+            : throw Fail(key, $"{Show(value)} is not one of true, false");
+    }
+
+    private static int Integer(IConfiguration configuration, string key, int defaultValue, int min, int max)
+    {
+        var value = configuration[Prefix + key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        var text = value.Trim();
+        var digits = text.TrimStart('+', '-');
+        if (digits.Length == 0 || text.Length - digits.Length > 1 || !digits.All(char.IsAsciiDigit))
+        {
+            throw Fail(key, $"{Show(value)} is not a whole number");
+        }
+
+        // Digits that overflow a long are still a number, just a far too large one.
+        return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var result)
+            && result >= min && result <= max
+            ? (int)result
+            : throw Fail(key, string.Create(CultureInfo.InvariantCulture, $"{text} is outside the allowed range {min}..{max}"));
+    }
+
+    private static T Choice<T>(IConfiguration configuration, string key, T defaultValue)
+        where T : struct, Enum
+    {
+        var value = configuration[Prefix + key];
+        if (value is null)
+        {
+            return defaultValue;
+        }
+
+        // Only the documented names: Enum.TryParse would also accept "0" or "Fsync,Process".
+        foreach (var candidate in Enum.GetValues<T>())
+        {
+            if (string.Equals(value.Trim(), candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                return candidate;
+            }
+        }
+
+        var allowed = string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()));
+        throw Fail(key, $"{Show(value)} is not one of {allowed}");
+    }
+
+    private static string Required(IConfiguration configuration, string key, string defaultValue)
+    {
+        var value = configuration[Prefix + key];
+        return value switch
+        {
+            null => defaultValue,
+            _ when string.IsNullOrWhiteSpace(value) => throw Fail(key, $"must not be empty (remove it to use the default '{defaultValue}')"),
+            _ => value,
+        };
+    }
+
+    // Empty counts as unset: "Password": "" in appsettings.json or an empty environment
+    // variable is how people blank out an optional value.
+    private static string? Optional(IConfiguration configuration, string key)
+    {
+        var value = configuration[Prefix + key];
+        return string.IsNullOrWhiteSpace(value) ? null : value;
+    }
+
+    private static StartupConfigurationException Fail(string key, string problem) => new(Prefix + key, problem);
+
+    // Keeps the error on one readable line whatever the value contains.
+    private static string Show(string value)
+    {
+        var shown = value.Length > MaxShownValueLength ? value[..MaxShownValueLength] + "…" : value;
+        var escaped = new StringBuilder(shown.Length + 2).Append('\'');
+        foreach (var c in shown)
+        {
+            _ = char.IsControl(c)
+                ? escaped.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}")
+                : escaped.Append(c);
+        }
+
+        return escaped.Append('\'').ToString();
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Stowage.Core.Errors;
+
+namespace Stowage.Server.Infrastructure;
+
+/// <summary>
+/// Outermost middleware: turns exceptions and body-less error statuses (unknown route,
+/// wrong method, protocol errors) into problem+json, so every 4xx/5xx carries
+/// <c>message</c> and <c>code</c>. Storage trouble becomes 503; anything else is a bug,
+/// logged and answered with 500 without details.
+/// </summary>
+public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is nobody to answer.
+            return;
+        }
+        catch (Exception ex) when (!context.Response.HasStarted)
+        {
+            var (code, message) = Classify(ex);
+            if (code.Status >= 500)
+            {
+                LogFailure(context.Request.Method, context.Request.Path.Value ?? string.Empty, code.Code, ex);
+            }
+
+            context.Response.Clear();
+            await Problems.WriteAsync(context, code, message);
+            return;
+        }
+
+        if (context.Response is { StatusCode: >= 400, HasStarted: false, ContentLength: null, ContentType: null })
+        {
+            var code = context.Response.StatusCode switch
+            {
+                404 => ErrorCodes.NotFound,
+                405 => ErrorCodes.MethodNotAllowed,
+                413 => ErrorCodes.BodyTooLarge,
+                415 => ErrorCodes.UnsupportedMediaType,
+                431 => ErrorCodes.HeadersTooLarge,
+                >= 500 => ErrorCodes.InternalError,
+                _ => ErrorCodes.BadRequest,
+            };
+            var message = code == ErrorCodes.NotFound ? "No resource at this path." : code.Title + ".";
+            await Problems.WriteAsync(context, code, message);
+        }
+    }
+
+    private static (ErrorCode Code, string Message) Classify(Exception ex) => ex switch
+    {
+        StorageUnavailableException s => (ErrorCodes.StorageUnavailable, s.Message),
+        BadHttpRequestException { StatusCode: 413 } => (ErrorCodes.BodyTooLarge, "The request body is too large."),
+        BadHttpRequestException { StatusCode: 408 } => (ErrorCodes.RequestTimeout, "The request body did not arrive in time."),
+        BadHttpRequestException b => (ErrorCodes.BadRequest, "The request could not be read: " + b.Message),
+        JsonException => (ErrorCodes.MalformedJson, "The request body is not valid JSON."),
+        _ => (ErrorCodes.InternalError, "An unexpected error occurred; it has been logged."),
+    };
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Code}")]
+    private partial void LogFailure(string method, string path, string code, Exception exception);
+}

@@ -1,0 +1,44 @@
+using Stowage.Access;
+using Stowage.ObjectStore;
+using Stowage.Server.Hosting;
+using Stowage.Storage.Sqlite;
+
+namespace Stowage.Server;
+
+/// <summary>The composition root: picks the storage backend and wires every service.</summary>
+public static class ServiceRegistration
+{
+    public const string DatabaseFileName = "stowage.db";
+
+    public static IServiceCollection AddStowage(this IServiceCollection services, StowageOptions options)
+    {
+        if (options.Storage.Provider != StorageProvider.Sqlite)
+        {
+            throw new StartupConfigurationException(
+                $"{StowageOptions.SectionName}:Storage:Provider", "this build supports only 'sqlite' (embedded storage)");
+        }
+
+        services.AddSqliteStorage(new SqliteStorageOptions
+        {
+            DatabasePath = Path.Combine(options.DataDirectory, DatabaseFileName),
+            FlushToDisk = options.Durability == DurabilityMode.Fsync,
+        });
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ObjectStoreService>();
+        services.AddHostedService<ExpiryPurger>();
+        services.AddSingleton<OrganizationDirectory>();
+        services.AddSingleton(sp => new SessionService(
+            sp.GetRequiredService<ISessionRepository>(),
+            sp.GetRequiredService<IUserRepository>(),
+            sp.GetRequiredService<OrganizationDirectory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            options.Tokens.Lifetime));
+        services.AddSingleton<Bootstrapper>();
+        services.AddHostedService<StartupTasks>();
+
+        services.AddOpenApi();
+        services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return services;
+    }
+}

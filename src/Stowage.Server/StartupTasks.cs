@@ -1,0 +1,47 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Stowage.Access;
+using Stowage.Server.Hosting;
+
+namespace Stowage.Server;
+
+/// <summary>
+/// Runs before the server accepts requests: bootstraps an empty database (root
+/// organization, environments, admin), then prints the banner once listening.
+/// </summary>
+public sealed partial class StartupTasks(
+    Bootstrapper bootstrapper,
+    StowageOptions options,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    ILogger<StartupTasks> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var outcome = await bootstrapper.RunAsync(
+            new BootstrapSettings(options.RootOrganization.Name, options.Admin.Username, options.Admin.Password),
+            cancellationToken);
+
+        if (outcome.Created)
+        {
+            LogBootstrapped(options.RootOrganization.Name, options.Admin.Username);
+        }
+
+        var generated = outcome.GeneratedPassword;
+        if (generated is not null)
+        {
+            AdminPasswordFile.WriteGenerated(options.DataDirectory, generated);
+        }
+
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            StowageHosting.PrintStartupBanner(options, addresses, generated, Console.Out);
+        });
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Created root organization {Organization} and administrator {Username}")]
+    private partial void LogBootstrapped(string organization, string username);
+}

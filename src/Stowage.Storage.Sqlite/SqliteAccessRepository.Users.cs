@@ -1,0 +1,77 @@
+using Microsoft.Data.Sqlite;
+using Stowage.Access;
+
+namespace Stowage.Storage.Sqlite;
+
+public sealed partial class SqliteAccessRepository
+{
+    private const string UserColumns = "id, username, first_name, last_name, email, password_hash, created_at, org_id";
+
+    public Task<UserRecord?> FindByUsernameAsync(string username, CancellationToken cancellationToken) =>
+        ReadAsync(c => ReadUser(c, "SELECT " + UserColumns + " FROM users WHERE username = $v;", username), cancellationToken);
+
+    public Task<UserRecord?> GetAsync(string userId, CancellationToken cancellationToken) =>
+        ReadAsync(c => ReadUser(c, "SELECT " + UserColumns + " FROM users WHERE id = $v;", userId), cancellationToken);
+
+    public Task CreateAsync(UserRecord user, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(w =>
+        {
+            InsertUser(w, user);
+            return true;
+        }, cancellationToken);
+
+    public Task CreateAsync(SessionRecord session, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(w => w.Command("INSERT INTO sessions (token_hash, user_id, expires_at, revoked) VALUES ($h, $u, $e, 0);")
+            .With("$h", session.TokenHash).With("$u", session.UserId).With("$e", Sql.Millis(session.ExpiresAt))
+            .ExecuteNonQuery(), cancellationToken);
+
+    public Task<SessionRecord?> FindAsync(string tokenHash, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
+        {
+            using var command = c.Command("SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $h;").With("$h", tokenHash);
+            using var reader = command.ExecuteReader();
+            return reader.Read()
+                ? new SessionRecord(tokenHash, reader.GetString(0), Sql.Time(reader.GetInt64(1)), reader.GetInt64(2) != 0)
+                : null;
+        }, cancellationToken);
+
+    public Task RevokeAsync(string tokenHash, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(w => w.Command("UPDATE sessions SET revoked = 1 WHERE token_hash = $h;")
+            .With("$h", tokenHash).ExecuteNonQuery(), cancellationToken);
+
+    public Task<int> PurgeExpiredAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(w => w.Command("DELETE FROM sessions WHERE expires_at < $t;")
+            .With("$t", Sql.Millis(before)).ExecuteNonQuery(), cancellationToken);
+
+    private static void InsertUser(WriteContext w, UserRecord u)
+    {
+        w.Command("INSERT INTO users (" + UserColumns + ") VALUES ($id, $username, $first, $last, $email, $hash, $created, $org);")
+            .With("$id", u.Id).With("$username", u.Username).With("$first", u.FirstName).With("$last", u.LastName)
+            .With("$email", u.Email).With("$hash", u.PasswordHash).With("$created", Sql.Millis(u.CreatedAt)).With("$org", u.OrganizationId)
+            .ExecuteNonQuery();
+        foreach (var org in u.AdminOf)
+        {
+            w.Command("INSERT INTO user_admin_orgs (user_id, org_id) VALUES ($u, $o);").With("$u", u.Id).With("$o", org).ExecuteNonQuery();
+        }
+    }
+
+    private static UserRecord? ReadUser(SqliteConnection c, string sql, string value)
+    {
+        string id, username, first, last, email, hash, org;
+        DateTimeOffset created;
+        using (var command = c.Command(sql).With("$v", value))
+        using (var reader = command.ExecuteReader())
+        {
+            if (!reader.Read())
+            {
+                return null;
+            }
+
+            (id, username, first, last, email, hash, created, org) = (reader.GetString(0), reader.GetString(1), reader.GetString(2),
+                reader.GetString(3), reader.GetString(4), reader.GetString(5), Sql.Time(reader.GetInt64(6)), reader.GetString(7));
+        }
+
+        using var admin = c.Command("SELECT org_id FROM user_admin_orgs WHERE user_id = $u;").With("$u", id);
+        return new UserRecord(id, username, first, last, email, hash, created, org, ReadAll(admin, r => r.GetString(0)));
+    }
+}

@@ -1,0 +1,134 @@
+using Microsoft.Data.Sqlite;
+using Stowage.Core.Paging;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Sqlite;
+
+public sealed partial class SqliteObjectStoreRepository
+{
+    private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version";
+
+    /// <summary>The keyset listing of live keys; also used by the query-plan test.</summary>
+    internal const string ListKeysSql =
+        "SELECT key FROM entries WHERE partition_id = $pid AND expires_at > $now /*AND*/ ORDER BY key LIMIT $limit;";
+
+    private const string PartitionByAddressSql = """
+        SELECT p.id FROM partitions p JOIN stores s ON s.id = p.store_id
+        WHERE s.org_id = $org AND s.env_id = $env AND s.name = $store AND p.name = $partition
+        """;
+
+    public Task<(Page<string>? Page, LookupFailure Failure)> ListKeysAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ListAsync(partition, ListKeysSql, page, now, r => Sql.Text(r, 0), k => k, cancellationToken);
+
+    public Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ListAsync(
+            partition,
+            "SELECT " + EntryColumns + " FROM entries WHERE partition_id = $pid AND expires_at > $now /*AND*/ ORDER BY key LIMIT $limit;",
+            page,
+            now,
+            ReadEntry,
+            e => e.Key,
+            cancellationToken);
+
+    public Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
+        {
+            // One query on the hit path; the miss path asks again which part was missing.
+            using var command = c.Command(
+                "SELECT " + EntryColumns + " FROM entries WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $key AND expires_at > $now;");
+            BindKey(command, key).With("$now", Sql.Millis(now));
+            using (var reader = command.ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    return (ReadEntry(reader), LookupFailure.None);
+                }
+            }
+
+            var (_, failure) = ResolvePartition(c, key.Partition);
+            return ((Entry?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
+        }, cancellationToken);
+
+    public Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            if (FindStore(w.Command(FindStoreSql), key.Store) is not { } store)
+            {
+                return new WriteResult(WriteOutcome.StoreNotFound, null);
+            }
+
+            var partitionName = Sql.Utf8(key.Partition.Partition);
+            var partitionId = FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition)
+                ?? w.Command("INSERT INTO partitions (store_id, name) VALUES ($storeId, $partition) RETURNING id;")
+                    .With("$storeId", store.Id).With("$partition", partitionName).Scalar<long>();
+
+            var expiry = TtlPolicy.ForWrite(store.Record.Settings, ttlSeconds, now);
+            var version = Random.Shared.NextInt64(1, long.MaxValue);
+            long? previousExpiry;
+            using (var reader = w.Command("SELECT expires_at FROM entries WHERE partition_id = $pid AND key = $key;")
+                .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).ExecuteReader())
+            {
+                previousExpiry = reader.Read() ? reader.GetInt64(0) : null;
+            }
+
+            var sql = previousExpiry is null
+                ? "INSERT INTO entries (partition_id, key, kind, value, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $exp, $ttl, $fixed, $version, $now);"
+                : "UPDATE entries SET kind = $kind, value = $value, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
+            w.Command(sql).With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).With("$kind", (int)value.Kind)
+                .With("$value", value.Data).With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
+                .With("$fixed", expiry.IsFixed).With("$version", version).With("$now", Sql.Millis(now))
+                .ExecuteNonQuery();
+
+            // Overwriting an expired entry is a create for the caller: the key was gone.
+            var created = previousExpiry is null || previousExpiry <= Sql.Millis(now);
+            return new WriteResult(created ? WriteOutcome.Created : WriteOutcome.Updated, new Entry(key.Key, value, expiry, version));
+        }, cancellationToken);
+
+    public Task ExtendExpiryAsync(KeyAddress key, long version, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        WriteAsync(w => BindKey(w.Command(
+                "UPDATE entries SET expires_at = $exp WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $key AND version = $version AND expires_at < $exp;"), key)
+            .With("$exp", Sql.Millis(expiresAt)).With("$version", version).ExecuteNonQuery(), cancellationToken);
+
+    public Task<LookupFailure> DeleteEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            var (id, failure) = ResolvePartition(w, key.Partition);
+            if (id is not { } partitionId)
+            {
+                return failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound;
+            }
+
+            var expiresAt = w.Command("DELETE FROM entries WHERE partition_id = $pid AND key = $key RETURNING expires_at;")
+                .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).Scalar<long?>();
+            return expiresAt > Sql.Millis(now) ? LookupFailure.None : LookupFailure.KeyNotFound;
+        }, cancellationToken);
+
+    public Task<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        WriteAsync(w => w.Command("DELETE FROM entries WHERE id IN (SELECT id FROM entries WHERE expires_at <= $now LIMIT $n);")
+            .With("$now", Sql.Millis(now)).With("$n", batchSize).ExecuteNonQuery(), cancellationToken);
+
+    private Task<(Page<T>? Page, LookupFailure Failure)> ListAsync<T>(
+        PartitionAddress partition, string sql, PageRequest page, DateTimeOffset now,
+        Func<SqliteDataReader, T> read, Func<T, string> idOf, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
+        {
+            var (id, failure) = ResolvePartition(c, partition);
+            if (id is not { } partitionId)
+            {
+                return ((Page<T>?)null, failure);
+            }
+
+            using var command = c.Command(sql);
+            command.With("$pid", partitionId).With("$now", Sql.Millis(now));
+            return (ReadPage(command, "key", page, read, idOf), LookupFailure.None);
+        }, cancellationToken);
+
+    private static SqliteCommand BindKey(SqliteCommand command, KeyAddress key) =>
+        BindStore(command, key.Store).With("$partition", Sql.Utf8(key.Partition.Partition)).With("$key", Sql.Utf8(key.Key));
+
+    private static Entry ReadEntry(SqliteDataReader r) => new(
+        Sql.Text(r, 0),
+        new StoredValue((ValueKind)r.GetInt32(1), (byte[])r.GetValue(2)),
+        new Expiry(Sql.Time(r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5) != 0),
+        r.GetInt64(6));
+}

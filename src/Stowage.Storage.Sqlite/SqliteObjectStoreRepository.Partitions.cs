@@ -1,0 +1,65 @@
+using Stowage.Core.Paging;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Sqlite;
+
+public sealed partial class SqliteObjectStoreRepository
+{
+    public Task<Page<string>?> ListPartitionsAsync(StoreAddress store, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
+        {
+            using var storeCommand = c.Command(FindStoreSql);
+            if (FindStore(storeCommand, store) is not { } found)
+            {
+                return null;
+            }
+
+            using var command = c.Command("SELECT name FROM partitions WHERE store_id = $storeId /*AND*/ ORDER BY name LIMIT $limit;");
+            command.With("$storeId", found.Id);
+            return ReadPage(command, "name", page with { Prefix = null }, r => Sql.Text(r, 0), n => n);
+        }, cancellationToken);
+
+    public Task<bool?> DeletePartitionAsync(PartitionAddress partition, CancellationToken cancellationToken) =>
+        WriteAsync<bool?>(w =>
+        {
+            var (id, failure) = ResolvePartition(w, partition);
+            if (id is not { } partitionId)
+            {
+                return failure == LookupFailure.StoreNotFound ? null : false;
+            }
+
+            w.Command("DELETE FROM entries WHERE partition_id = $id;").With("$id", partitionId).ExecuteNonQuery();
+            w.Command("DELETE FROM partitions WHERE id = $id;").With("$id", partitionId).ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> DeleteAllPartitionsAsync(StoreAddress store, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            if (FindStore(w.Command(FindStoreSql), store) is not { } found)
+            {
+                return false;
+            }
+
+            DeleteAllPartitionRows(w, found.Id);
+            return true;
+        }, cancellationToken);
+
+    public Task<LookupFailure> ClearPartitionAsync(PartitionAddress partition, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            var (id, failure) = ResolvePartition(w, partition);
+            if (id is { } partitionId)
+            {
+                w.Command("DELETE FROM entries WHERE partition_id = $id;").With("$id", partitionId).ExecuteNonQuery();
+            }
+
+            return failure;
+        }, cancellationToken);
+
+    private static void DeleteAllPartitionRows(WriteContext w, long storeId)
+    {
+        w.Command("DELETE FROM entries WHERE partition_id IN (SELECT id FROM partitions WHERE store_id = $id);").With("$id", storeId).ExecuteNonQuery();
+        w.Command("DELETE FROM partitions WHERE store_id = $id;").With("$id", storeId).ExecuteNonQuery();
+    }
+}

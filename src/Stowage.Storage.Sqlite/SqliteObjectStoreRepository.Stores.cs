@@ -1,0 +1,80 @@
+using Stowage.Core.Paging;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Sqlite;
+
+public sealed partial class SqliteObjectStoreRepository
+{
+    public Task<StoreRecord?> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
+        {
+            using var command = c.Command(FindStoreSql);
+            return FindStore(command, store)?.Record;
+        }, cancellationToken);
+
+    public Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken) =>
+        ReadAsync(c =>
+        {
+            using var command = c.Command(
+                "SELECT " + StoreColumns + " FROM stores WHERE org_id = $org AND env_id = $env /*AND*/ ORDER BY name LIMIT $limit;");
+            command.With("$org", environment.OrgId).With("$env", environment.EnvId);
+            return ReadPage(command, "name", page, ReadStore, s => s.StoreId);
+        }, cancellationToken);
+
+    public Task<(StoreRecord Store, bool Created)> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            var existing = FindStore(w.Command(FindStoreSql), store);
+            var command = existing is { } found
+                ? w.Command("""
+                    UPDATE stores SET default_ttl_s = $ttl, default_confirmation_ttl_s = $cttl, is_fixed_ttl = $fixed,
+                        persistent = $persistent, encrypted = $encrypted, updated_at = $now WHERE id = $id;
+                    """).With("$id", found.Id)
+                : BindStore(w.Command("""
+                    INSERT INTO stores (org_id, env_id, name, default_ttl_s, default_confirmation_ttl_s, is_fixed_ttl,
+                        persistent, encrypted, created_at, updated_at)
+                    VALUES ($org, $env, $store, $ttl, $cttl, $fixed, $persistent, $encrypted, $now, $now);
+                    """), store);
+            command.With("$ttl", settings.DefaultTtlSeconds).With("$cttl", settings.DefaultConfirmationTtlSeconds)
+                .With("$fixed", settings.IsFixedTtl).With("$persistent", settings.Persistent)
+                .With("$encrypted", settings.Encrypted).With("$now", Sql.Millis(now))
+                .ExecuteNonQuery();
+            var createdAt = existing?.Record.CreatedAt ?? now;
+            return (new StoreRecord(store.StoreId, settings, createdAt, now), existing is null);
+        }, cancellationToken);
+
+    public Task<bool> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            if (FindStore(w.Command(FindStoreSql), store) is not { } found)
+            {
+                return false;
+            }
+
+            DeleteStoreRows(w, found.Id);
+            return true;
+        }, cancellationToken);
+
+    public Task DeleteEnvironmentAsync(EnvironmentAddress environment, CancellationToken cancellationToken) =>
+        WriteAsync(w =>
+        {
+            var ids = new List<long>();
+            using (var reader = w.Command("SELECT id FROM stores WHERE org_id = $org AND env_id = $env;")
+                .With("$org", environment.OrgId).With("$env", environment.EnvId).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    ids.Add(reader.GetInt64(0));
+                }
+            }
+
+            ids.ForEach(id => DeleteStoreRows(w, id));
+            return ids.Count;
+        }, cancellationToken);
+
+    private static void DeleteStoreRows(WriteContext w, long storeId)
+    {
+        DeleteAllPartitionRows(w, storeId);
+        w.Command("DELETE FROM stores WHERE id = $id;").With("$id", storeId).ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+using Stowage.Core.Paging;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Sqlite;
+
+/// <summary>
+/// <see cref="IObjectStoreRepository"/> on SQLite. Reads use pooled connections; every change
+/// goes through the <see cref="SqliteWriter"/> so concurrent writes share commits. Split by
+/// aggregate across partial files: stores, partitions, entries.
+/// </summary>
+public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database) : IObjectStoreRepository
+{
+    private const string StoreColumns =
+        "id, name, default_ttl_s, default_confirmation_ttl_s, is_fixed_ttl, persistent, encrypted, created_at, updated_at";
+
+    private const string FindStoreSql =
+        "SELECT " + StoreColumns + " FROM stores WHERE org_id = $org AND env_id = $env AND name = $store;";
+
+    private const string FindPartitionSql =
+        "SELECT id FROM partitions WHERE store_id = $storeId AND name = $partition;";
+
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await ReadAsync(c => c.Command("SELECT 1;").ExecuteScalar(), cancellationToken);
+    }
+
+    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenReadAsync(cancellationToken);
+        try
+        {
+            return read(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Translate(ex);
+        }
+    }
+
+    private Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(work, cancellationToken);
+
+    private static SqliteCommand BindStore(SqliteCommand command, StoreAddress store) =>
+        command.With("$org", store.OrgId).With("$env", store.EnvId).With("$store", Sql.Utf8(store.StoreId));
+
+    /// <summary>The row id and settings of a store, or null.</summary>
+    private static (long Id, StoreRecord Record)? FindStore(SqliteCommand command, StoreAddress store)
+    {
+        using var reader = BindStore(command, store).ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), ReadStore(reader)) : null;
+    }
+
+    private static StoreRecord ReadStore(SqliteDataReader r) => new(
+        Sql.Text(r, 1),
+        new StoreSettings(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4) != 0, r.GetInt64(5) != 0, r.GetInt64(6) != 0),
+        Sql.Time(r.GetInt64(7)),
+        Sql.Time(r.GetInt64(8)));
+
+    private static long? FindPartition(SqliteCommand command, long storeId, string partition) =>
+        command.With("$storeId", storeId).With("$partition", Sql.Utf8(partition)).Scalar<long?>();
+
+    /// <summary>Resolves store and partition on a read connection, reporting which is missing.</summary>
+    private static (long? PartitionId, LookupFailure Failure) ResolvePartition(SqliteConnection connection, PartitionAddress partition)
+    {
+        using var storeCommand = connection.Command(FindStoreSql);
+        if (FindStore(storeCommand, partition.Store) is not { } store)
+        {
+            return (null, LookupFailure.StoreNotFound);
+        }
+
+        using var partitionCommand = connection.Command(FindPartitionSql);
+        return FindPartition(partitionCommand, store.Id, partition.Partition) is { } id
+            ? (id, LookupFailure.None)
+            : (null, LookupFailure.PartitionNotFound);
+    }
+
+    private static (long? PartitionId, LookupFailure Failure) ResolvePartition(WriteContext context, PartitionAddress partition)
+    {
+        if (FindStore(context.Command(FindStoreSql), partition.Store) is not { } store)
+        {
+            return (null, LookupFailure.StoreNotFound);
+        }
+
+        return FindPartition(context.Command(FindPartitionSql), store.Id, partition.Partition) is { } id
+            ? (id, LookupFailure.None)
+            : (null, LookupFailure.PartitionNotFound);
+    }
+
+    /// <summary>Keyset page: ids strictly after the cursor, inside the prefix range, one extra row to know whether more follow.</summary>
+    private static Page<T> ReadPage<T>(SqliteCommand command, string idColumn, PageRequest page, Func<SqliteDataReader, T> read, Func<T, string> idOf)
+    {
+        var conditions = new List<string>();
+        if (page.After is not null)
+        {
+            conditions.Add($"{idColumn} > $after");
+            command.With("$after", Sql.Utf8(page.After));
+        }
+
+        if (!string.IsNullOrEmpty(page.Prefix))
+        {
+            var prefix = Sql.Utf8(page.Prefix);
+            conditions.Add($"{idColumn} >= $prefix");
+            command.With("$prefix", prefix);
+            if (Utf8Prefix.UpperBound(prefix) is { } upper)
+            {
+                conditions.Add($"{idColumn} < $upper");
+                command.With("$upper", upper);
+            }
+        }
+
+        if (conditions.Count > 0)
+        {
+            command.CommandText = command.CommandText.Replace("/*AND*/", " AND " + string.Join(" AND ", conditions), StringComparison.Ordinal);
+        }
+
+        command.With("$limit", page.Limit + 1);
+        var items = new List<T>(Math.Min(page.Limit + 1, 64));
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                items.Add(read(reader));
+            }
+        }
+
+        if (items.Count <= page.Limit)
+        {
+            return new Page<T>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new Page<T>(items, idOf(items[^1]));
+    }
+}

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Stowage.Access;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Sqlite;
+
+public static class SqliteStorageExtensions
+{
+    /// <summary>Registers every store interface on one SQLite database file.</summary>
+    public static IServiceCollection AddSqliteStorage(this IServiceCollection services, SqliteStorageOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton<SqliteDatabase>();
+        services.AddSingleton<SqliteObjectStoreRepository>();
+        services.AddSingleton<IObjectStoreRepository>(sp => sp.GetRequiredService<SqliteObjectStoreRepository>());
+        services.AddSingleton<SqliteAccessRepository>();
+        services.AddSingleton<IOrganizationRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
+        services.AddSingleton<IUserRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
+        services.AddSingleton<ISessionRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
+        return services;
+    }
+}

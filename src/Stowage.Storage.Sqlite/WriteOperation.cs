@@ -1,0 +1,88 @@
+using Microsoft.Data.Sqlite;
+
+namespace Stowage.Storage.Sqlite;
+
+/// <summary>A queued change; its task completes only after the transaction holding it committed.</summary>
+internal abstract class WriteOperation
+{
+    public abstract bool CancelIfRequested();
+
+    public abstract void Run(WriteContext context);
+
+    public abstract void Complete();
+
+    public abstract void Fail(Exception exception);
+}
+
+internal sealed class WriteOperation<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) : WriteOperation
+{
+    private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private T? _result;
+    private bool _failed;
+
+    public Task<T> Task => _completion.Task;
+
+    public override bool CancelIfRequested()
+    {
+        // Only before it ran: once applied, a change is committed with its batch.
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        _completion.TrySetCanceled(cancellationToken);
+        return true;
+    }
+
+    public override void Run(WriteContext context) => _result = work(context);
+
+    public override void Complete()
+    {
+        if (!_failed)
+        {
+            _completion.TrySetResult(_result!);
+        }
+    }
+
+    public override void Fail(Exception exception)
+    {
+        _failed = true;
+        _completion.TrySetException(exception);
+    }
+}
+
+/// <summary>The writer's connection with a cache of prepared commands, keyed by SQL text.</summary>
+public sealed class WriteContext
+{
+    private readonly Dictionary<string, SqliteCommand> _commands;
+
+    internal WriteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
+    {
+        Connection = connection;
+        _commands = commands;
+    }
+
+    public SqliteConnection Connection { get; }
+
+    /// <summary>A prepared command for <paramref name="sql"/> with its parameters cleared.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    internal void Execute(string sql) => Command(sql).ExecuteNonQuery();
+}
+
+internal static class SqliteConnectionExtensions
+{
+    public static bool AutoCommitMode(this SqliteConnection connection) =>
+        SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) != 0;
+}

@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Configuration;
+using Stowage.Server.Hosting;
+using Xunit;
+
+namespace Stowage.Server.Tests.Hosting;
+
+public sealed class StowageOptionsTests
+{
+    private const string CurrentDirectory = "/srv/stowage";
+
+    [Fact]
+    public void Load_NothingConfigured_UsesDocumentedDefaults()
+    {
+        var options = Load();
+
+        Assert.Equal("/srv/stowage/data", options.DataDirectory);
+        Assert.Equal("/srv/stowage/data/tls", options.TlsDirectory);
+        Assert.Equal("/srv/stowage/data/admin-password", options.AdminPasswordPath);
+        Assert.Equal(StorageProvider.Sqlite, options.Storage.Provider);
+        Assert.Null(options.Storage.ConnectionString);
+        Assert.Equal("admin", options.Admin.Username);
+        Assert.Null(options.Admin.Password);
+        Assert.Equal("Stowage", options.RootOrganization.Name);
+        Assert.Equal("local", options.Region.Id);
+        Assert.Equal("Local", options.Region.Name);
+        Assert.Null(options.PublicBaseUrl);
+        Assert.True(options.Https.Enabled);
+        Assert.Equal(DurabilityMode.Fsync, options.Durability);
+        Assert.Equal(3600, options.Tokens.LifetimeSeconds);
+    }
+
+    [Theory]
+    [InlineData("store", "/srv/stowage/store")]
+    [InlineData("../elsewhere/data", "/srv/elsewhere/data")]
+    [InlineData("/var/lib/stowage", "/var/lib/stowage")]
+    public void Load_DataDirectory_ResolvesAgainstCurrentDirectory(string configured, string expected)
+    {
+        var options = Load(("Stowage:DataDirectory", configured));
+
+        Assert.Equal(expected, options.DataDirectory);
+    }
+
+    [Fact]
+    public void Load_EverySettingGiven_ReadsEach()
+    {
+        var options = Load(
+            ("Stowage:Storage:Provider", "Postgres"),
+            ("Stowage:Storage:ConnectionString", "Host=db;Username=stowage"),
+            ("Stowage:Admin:Username", "root"),
+            ("Stowage:Admin:Password", "correct horse"),
+            ("Stowage:RootOrganization:Name", "Acme Corp"),
+            ("Stowage:Region:Id", "eu-west-1"),
+            ("Stowage:Region:Name", "Europe (Ireland)"),
+            ("Stowage:PublicBaseUrl", "https://store.example.com/base"),
+            ("Stowage:Https:Enabled", "False"),
+            ("Stowage:Durability", "PROCESS"),
+            ("Stowage:Tokens:LifetimeSeconds", " 86400 "));
+
+        Assert.Equal(StorageProvider.Postgres, options.Storage.Provider);
+        Assert.Equal("Host=db;Username=stowage", options.Storage.ConnectionString);
+        Assert.Equal("root", options.Admin.Username);
+        Assert.Equal("correct horse", options.Admin.Password);
+        Assert.Equal("Acme Corp", options.RootOrganization.Name);
+        Assert.Equal("eu-west-1", options.Region.Id);
+        Assert.Equal("Europe (Ireland)", options.Region.Name);
+        Assert.Equal(new Uri("https://store.example.com/base"), options.PublicBaseUrl);
+        Assert.False(options.Https.Enabled);
+        Assert.Equal(DurabilityMode.Process, options.Durability);
+        Assert.Equal(86400, options.Tokens.LifetimeSeconds);
+    }
+
+    [Fact]
+    public void Load_KeysInOtherCase_AreTheSameSettings()
+    {
+        // Environment variables arrive as e.g. STOWAGE__DURABILITY.
+        var options = Load(("STOWAGE:DURABILITY", "process"), ("stowage:tokens:lifetimeseconds", "60"));
+
+        Assert.Equal(DurabilityMode.Process, options.Durability);
+        Assert.Equal(60, options.Tokens.LifetimeSeconds);
+    }
+
+    [Theory]
+    [InlineData("Stowage:Admin:Password", "")]
+    [InlineData("Stowage:PublicBaseUrl", "")]
+    [InlineData("Stowage:Storage:ConnectionString", " ")]
+    public void Load_OptionalSettingEmpty_CountsAsUnset(string key, string value)
+    {
+        var options = Load((key, value));
+
+        Assert.Null(options.Admin.Password);
+        Assert.Null(options.PublicBaseUrl);
+        Assert.Null(options.Storage.ConnectionString);
+    }
+
+    [Theory]
+    [InlineData("Stowage:Durability", "fast", "Stowage:Durability: 'fast' is not one of fsync, process")]
+    [InlineData("Stowage:Durability", "1", "Stowage:Durability: '1' is not one of fsync, process")]
+    [InlineData("Stowage:Storage:Provider", "mysql", "Stowage:Storage:Provider: 'mysql' is not one of sqlite, postgres")]
+    [InlineData("Stowage:Tokens:LifetimeSeconds", "abc", "Stowage:Tokens:LifetimeSeconds: 'abc' is not a whole number")]
+    [InlineData("Stowage:Tokens:LifetimeSeconds", "90.5", "Stowage:Tokens:LifetimeSeconds: '90.5' is not a whole number")]
+    [InlineData("Stowage:Tokens:LifetimeSeconds", "59", "Stowage:Tokens:LifetimeSeconds: 59 is outside the allowed range 60..86400")]
+    [InlineData("Stowage:Tokens:LifetimeSeconds", "86401", "Stowage:Tokens:LifetimeSeconds: 86401 is outside the allowed range 60..86400")]
+    [InlineData("Stowage:Tokens:LifetimeSeconds", "99999999999", "Stowage:Tokens:LifetimeSeconds: 99999999999 is outside the allowed range 60..86400")]
+    [InlineData("Stowage:Tokens:LifetimeSeconds", "99999999999999999999999", "Stowage:Tokens:LifetimeSeconds: 99999999999999999999999 is outside the allowed range 60..86400")]
+    [InlineData("Stowage:Https:Enabled", "yes", "Stowage:Https:Enabled: 'yes' is not one of true, false")]
+    [InlineData("Stowage:PublicBaseUrl", "ftp://files.example.com", "Stowage:PublicBaseUrl: 'ftp://files.example.com' is not an absolute http or https URL")]
+    [InlineData("Stowage:PublicBaseUrl", "store.example.com", "Stowage:PublicBaseUrl: 'store.example.com' is not an absolute http or https URL")]
+    [InlineData("Stowage:PublicBaseUrl", "https://x.example.com/?a=1", "Stowage:PublicBaseUrl: 'https://x.example.com/?a=1' must not have a query, fragment or user info")]
+    [InlineData("Stowage:DataDirectory", " ", "Stowage:DataDirectory: must not be empty (remove it to use the default './data')")]
+    [InlineData("Stowage:Admin:Username", "", "Stowage:Admin:Username: must not be empty (remove it to use the default 'admin')")]
+    [InlineData("Stowage:Admin:Password", "short", "Stowage:Admin:Password: must be at least 8 characters (leave it unset to have one generated)")]
+    [InlineData("Stowage:RootOrganization:Name", " Acme", "Stowage:RootOrganization:Name: ' Acme' must not start or end with whitespace")]
+    [InlineData("Stowage:Region:Id", "us east", "Stowage:Region:Id: 'us east' must be at most 64 letters, digits, '-', '_' or '.'")]
+    [InlineData("Stowage:Durabilty", "fsync", "Stowage:Durabilty: is not a known setting (see docs/configuration.md)")]
+    [InlineData("Stowage:Tokens:Lifetime", "60", "Stowage:Tokens:Lifetime: is not a known setting (see docs/configuration.md)")]
+    [InlineData("Stowage:Storage", "sqlite", "Stowage:Storage: is a group of settings, not a value (e.g. Stowage:Storage:Provider)")]
+    [InlineData("Stowage:Durability:Mode", "fsync", "Stowage:Durability: is a single value, not a group of settings")]
+    public void Load_BadSetting_ThrowsOneLineNamingKeyAndProblem(string key, string value, string expected)
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => Load((key, value)));
+
+        Assert.Equal(expected, error.Message);
+    }
+
+    [Fact]
+    public void Load_PostgresWithoutConnectionString_ThrowsForConnectionString()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => Load(("Stowage:Storage:Provider", "postgres")));
+
+        Assert.Equal("Stowage:Storage:ConnectionString: is required when Stowage:Storage:Provider is postgres", error.Message);
+        Assert.Equal("Stowage:Storage:ConnectionString", error.Key);
+    }
+
+    [Fact]
+    public void Load_ValueWithLineBreak_KeepsMessageOnOneLine()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => Load(("Stowage:Durability", "fast\nslow")));
+
+        Assert.Equal("Stowage:Durability: 'fast\\u000aslow' is not one of fsync, process", error.Message);
+    }
+
+    [Fact]
+    public void Load_ShortPassword_NeverRepeatsThePassword()
+    {
+        var error = Assert.Throws<StartupConfigurationException>(() => Load(("Stowage:Admin:Password", "Zq9#x")));
+
+        Assert.DoesNotContain("Zq9#x", error.Message, StringComparison.Ordinal);
+        Assert.Equal("Stowage:Admin:Password", error.Key);
+    }
+
+    private static StowageOptions Load(params (string Key, string Value)[] settings)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))
+            .Build();
+        return StowageOptions.Load(configuration, CurrentDirectory);
+    }
+}

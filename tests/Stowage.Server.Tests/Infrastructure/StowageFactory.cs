@@ -1,0 +1,104 @@
+using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Stowage.Access;
+using Stowage.Client;
+using Stowage.Contracts;
+
+namespace Stowage.Server.Tests.Infrastructure;
+
+/// <summary>
+/// The real server in memory: its own temporary data directory (a real SQLite file), a known
+/// admin password, and optionally a fake clock. Tokens come from the real login endpoint.
+/// </summary>
+public sealed class StowageFactory : WebApplicationFactory<Program>
+{
+    public const string AdminPassword = "test-admin-password-1234";
+
+    public StowageFactory(FakeTimeProvider? clock = null)
+    {
+        Clock = clock;
+        DataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
+    }
+
+    public FakeTimeProvider? Clock { get; }
+
+    public string DataDirectory { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Stowage:DataDirectory", DataDirectory);
+        builder.UseSetting("Stowage:Admin:Password", AdminPassword);
+        builder.UseSetting("Stowage:Https:Enabled", "false");
+        builder.UseSetting("Stowage:Durability", "process");
+        if (Clock is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        }
+    }
+
+    /// <summary>Signs in through POST /accounts/login and returns the bearer token.</summary>
+    public async Task<string> LoginAsync(string username = "admin", string password = AdminPassword)
+    {
+        using var http = CreateClient();
+        using var response = await http.PostAsJsonAsync("/accounts/login", new { username, password });
+        response.EnsureSuccessStatusCode();
+        var login = await response.Content.ReadFromJsonAsync(StowageJsonContext.Default.LoginResponse);
+        return login!.AccessToken;
+    }
+
+    /// <summary>An SDK client signed in as the bootstrap administrator.</summary>
+    public StowageClient CreateAdminClient() =>
+        new(CreateClient(), new UserLoginTokenSource(CreateClient(), "admin", AdminPassword));
+
+    public StowageClient CreateClient(string token) => new(CreateClient(), new StaticTokenSource(token));
+
+    /// <summary>The root organization and its environments by name.</summary>
+    public async Task<TenantIds> RootAsync()
+    {
+        var tree = await Services.GetRequiredService<OrganizationDirectory>().GetAsync(CancellationToken.None);
+        var root = tree.Root!;
+        var environments = tree.EnvironmentsOf(root.Id).ToDictionary(e => e.Name, e => e.Id);
+        return new TenantIds(root.Id, environments["Production"], environments["Sandbox"], environments["Design"]);
+    }
+
+    /// <summary>
+    /// A business group under the root with its own administrator, made through the storage
+    /// interfaces (the groups and users API belongs to access management).
+    /// </summary>
+    public async Task<(TenantIds Group, string Token)> CreateGroupWithAdminAsync(string name)
+    {
+        var root = await RootAsync();
+        var now = DateTimeOffset.UtcNow;
+        var userId = Ids.NewId();
+        var group = new Organization(Ids.NewId(), name, root.OrgId, userId, Ids.NewClientId(), now, now);
+        var environments = Bootstrapper.NewEnvironments(group.Id, now);
+        await Services.GetRequiredService<IOrganizationRepository>().CreateOrganizationAsync(group, environments, CancellationToken.None);
+        var username = "admin-" + name.ToLowerInvariant();
+        var password = "password-of-" + name;
+        await Services.GetRequiredService<IUserRepository>().CreateAsync(
+            new UserRecord(userId, username, name, "Admin", string.Empty, PasswordHasher.Hash(password), now, root.OrgId, [group.Id]),
+            CancellationToken.None);
+        Services.GetRequiredService<OrganizationDirectory>().Invalidate();
+        var ids = environments.ToDictionary(e => e.Name, e => e.Id);
+        return (new TenantIds(group.Id, ids["Production"], ids["Sandbox"], ids["Design"]), await LoginAsync(username, password));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: the OS temp cleaner takes what is left.
+        }
+    }
+}
+
+public sealed record TenantIds(string OrgId, string ProductionId, string SandboxId, string DesignId);
