@@ -16,10 +16,6 @@ public sealed partial class StowageClient : IDisposable
 {
     private const string JsonMediaType = "application/json";
 
-    // The paths are already escaped exactly as they must go on the wire; canonicalization
-    // could unescape or drop segments ("%2E%2E"), so it is switched off.
-    private static readonly UriCreationOptions ExactPath = new() { DangerousDisablePathAndQueryCanonicalization = true };
-
     private readonly HttpClient _httpClient;
     private readonly ITokenSource _tokenSource;
     private readonly bool _ownsHttpClient;
@@ -64,7 +60,7 @@ public sealed partial class StowageClient : IDisposable
     }
 
     /// <summary>The absolute request URI for an escaped <paramref name="pathAndQuery"/> starting with <c>/</c>.</summary>
-    internal static Uri CreateUri(string origin, string pathAndQuery) => new(origin + pathAndQuery, in ExactPath);
+    internal static Uri CreateUri(string origin, string pathAndQuery) => new(origin + pathAndQuery);
 
     private static string OriginOf(HttpClient httpClient)
     {

@@ -50,11 +50,15 @@ internal static class StowagePaths
     public static string Segment(string value, [CallerArgumentExpression(nameof(value))] string? name = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(value, name);
-        var escaped = Uri.EscapeDataString(value);
 
-        // "." and ".." are unreserved, so EscapeDataString keeps them, but as whole segments
-        // they would be removed as dot-segments; escaping keeps them ordinary names.
-        return escaped.AsSpan().ContainsAnyExcept('.') ? escaped : escaped.Replace(".", "%2E", StringComparison.Ordinal);
+        // HTTP stacks resolve "." and ".." segments, even percent-encoded, so no server can
+        // receive them as names; Stowage refuses them (400 INVALID_PATH), and so does the SDK.
+        if (value is "." or "..")
+        {
+            throw new ArgumentException($"'{value}' cannot be used as an id or key: dot segments are resolved by HTTP.", name);
+        }
+
+        return Uri.EscapeDataString(value);
     }
 
     /// <summary>Appends the paging query: <c>pageSize</c>, <c>nextPageToken</c>, <c>beginsWith</c>; null members are left out.</summary>

@@ -7,20 +7,23 @@ using Stowage.Server.Hosting;
 using Stowage.Server.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
-StowageOptions options;
+
+// Request-level framework chatter stays out of the log unless asked for in configuration.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+WebApplication app;
 try
 {
-    options = builder.AddStowageHosting();
+    var options = builder.AddStowageHosting();
     builder.Services.AddStowage(options);
+    app = builder.Build();
 }
 catch (StartupConfigurationException ex)
 {
     // One clear line naming the setting, and a non-zero exit.
-    Console.Error.WriteLine($"Stowage cannot start: {ex.Message}");
+    Console.Error.WriteLine(ex.Message);
     return 2;
 }
-
-var app = builder.Build();
 
 app.UseMiddleware<ErrorHandling>();
 app.UseMiddleware<RequestGuards>();
@@ -32,7 +35,17 @@ app.MapAccountEndpoints();
 app.MapOrganizationEndpoints();
 app.MapObjectStoreEndpoints();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (StartupConfigurationException ex)
+{
+    // An HTTPS listener given with --urls creates the local CA only when it binds.
+    Console.Error.WriteLine(ex.Message);
+    return 2;
+}
+
 return 0;
 
 /// <summary>Entry point type, visible to the integration tests' WebApplicationFactory.</summary>

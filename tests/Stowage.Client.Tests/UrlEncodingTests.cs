@@ -12,8 +12,6 @@ public sealed class UrlEncodingTests
     [InlineData("%2F", "%252F")]
     [InlineData("ü", "%C3%BC")]
     [InlineData("日本", "%E6%97%A5%E6%9C%AC")]
-    [InlineData("..", "%2E%2E")]
-    [InlineData(".", "%2E")]
     [InlineData("a.b", "a.b")]
     [InlineData("?#&=", "%3F%23%26%3D")]
     public async Task GetValueAsync_TrickyKey_SendsKeyAsOneEscapedSegment(string key, string expectedSegment)
@@ -26,6 +24,19 @@ public sealed class UrlEncodingTests
         var uri = Assert.Single(handler.Requests).Uri;
         Assert.Equal(TestClients.KeyUri(expectedSegment), uri.AbsoluteUri);
         Assert.Equal("/api/v1/organizations/o/environments/e/stores/s/partitions/p/keys/" + expectedSegment, uri.PathAndQuery);
+    }
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("..")]
+    public async Task GetValueAsync_DotSegmentKey_ThrowsBeforeSending(string key)
+    {
+        var handler = new FakeHandler();
+        using var client = TestClients.Create(handler);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => client.GetValueAsync("o", "e", "s", "p", key));
+
+        Assert.Empty(handler.Requests);
     }
 
     [Fact]

@@ -31,7 +31,7 @@ public static class Problems
         }
 
         response.ContentType = ContentType;
-        await using var writer = new Utf8JsonWriter(response.Body);
+        await using var writer = new Utf8JsonWriter(response.Body, ServerJson.WriterOptions);
         writer.WriteStartObject();
         writer.WriteString("type", TypeBase + code.Code);
         writer.WriteString("title", code.Title);

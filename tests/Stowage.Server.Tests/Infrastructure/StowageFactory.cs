@@ -22,6 +22,10 @@ public sealed class StowageFactory : WebApplicationFactory<Program>
     {
         Clock = clock;
         DataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
+
+        // Real HTTP on loopback: the in-memory test server rewrites request targets, and the
+        // data plane depends on receiving them exactly as clients send them.
+        UseKestrel(0);
     }
 
     public FakeTimeProvider? Clock { get; }
@@ -30,6 +34,7 @@ public sealed class StowageFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("Stowage:DataDirectory", DataDirectory);
         builder.UseSetting("Stowage:Admin:Password", AdminPassword);
         builder.UseSetting("Stowage:Https:Enabled", "false");

@@ -47,7 +47,7 @@ public static class AccountEndpoints
                 ExpiresIn = (long)login.Value.ExpiresIn.TotalSeconds,
                 RedirectUrl = "/home/",
             },
-            StowageJsonContext.Default.LoginResponse);
+            ServerJson.Context.LoginResponse);
     }
 
     private static async Task<IResult> LogoutAsync(HttpContext context, SessionService sessions)
@@ -61,7 +61,7 @@ public static class AccountEndpoints
         var user = await CurrentUserDtoAsync(context, users, directory);
         return user is null
             ? Problems.Result(ErrorCodes.Unauthorized, "The token's user no longer exists.")
-            : TypedResults.Json(new MeDto { User = user }, StowageJsonContext.Default.MeDto);
+            : TypedResults.Json(new MeDto { User = user }, ServerJson.Context.MeDto);
     }
 
     private static async Task<IResult> CurrentUserAsync(HttpContext context, IUserRepository users, OrganizationDirectory directory)
@@ -69,7 +69,7 @@ public static class AccountEndpoints
         var user = await CurrentUserDtoAsync(context, users, directory);
         return user is null
             ? Problems.Result(ErrorCodes.Unauthorized, "The token's user no longer exists.")
-            : TypedResults.Json(user, StowageJsonContext.Default.UserDto);
+            : TypedResults.Json(user, ServerJson.Context.UserDto);
     }
 
     private static async Task<UserDto?> CurrentUserDtoAsync(HttpContext context, IUserRepository users, OrganizationDirectory directory)

@@ -28,7 +28,7 @@ public static class OrganizationEndpoints
         }
 
         var owner = await users.GetAsync(organization.OwnerId, cancellationToken);
-        return TypedResults.Json(AccountMapping.ToDto(organization, tree, owner), StowageJsonContext.Default.OrganizationDto);
+        return TypedResults.Json(AccountMapping.ToDto(organization, tree, owner), ServerJson.Context.OrganizationDto);
     }
 
     private static async Task<IResult> ListEnvironmentsAsync(string org, HttpContext context, OrganizationDirectory directory)
@@ -44,14 +44,14 @@ public static class OrganizationEndpoints
         var (offset, limit) = paging.Value;
         return TypedResults.Json(
             new ListDto<EnvironmentDto> { Data = all.Skip(offset).Take(limit).Select(AccountMapping.ToDto).ToArray(), Total = all.Length },
-            StowageJsonContext.Default.ListDtoEnvironmentDto);
+            ServerJson.Context.ListDtoEnvironmentDto);
     }
 
     private static async Task<IResult> GetEnvironmentAsync(string org, string envId, OrganizationDirectory directory, CancellationToken cancellationToken)
     {
         var tree = await directory.GetAsync(cancellationToken);
         return tree.Environment(envId) is { } environment && environment.OrganizationId == org
-            ? TypedResults.Json(AccountMapping.ToDto(environment), StowageJsonContext.Default.EnvironmentDto)
+            ? TypedResults.Json(AccountMapping.ToDto(environment), ServerJson.Context.EnvironmentDto)
             : Problems.Result(ErrorCodes.EnvironmentNotFound, $"Environment '{envId}' does not exist in organization '{org}'.");
     }
 }

@@ -19,6 +19,7 @@ public static class KeyEndpoints
     {
         stores.MapGet(Keys, ListKeysAsync).WithName("ListKeys").RequireStoreRight(StoreRight.ManageData).Produces<PageDto<KeyIdDto>>();
         stores.MapDelete(Keys, ClearAsync).WithName("ClearPartition").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent);
+        stores.MapMethods(Keys, [HttpMethods.Put, HttpMethods.Post], EmptyKey).WithName("WriteEmptyKey").RequireStoreRight(StoreRight.ManageData).ExcludeFromDescription();
         stores.MapGet("/{store}/partitions/{partition}/values", ListValuesAsync).WithName("ListValues").RequireStoreRight(StoreRight.ManageData)
             .Produces<PageDto<ValueDto>>();
         stores.MapGet(Key, GetAsync).WithName("GetValue").RequireStoreRight(StoreRight.ManageData).Produces<ValueDto>();
@@ -46,7 +47,7 @@ public static class KeyEndpoints
                     Values = page.Value.Items.Select(k => new KeyIdDto { KeyId = k }).ToArray(),
                     NextPageToken = DataPlaneRequest.NextToken(KeyListingKind, page.Value.NextAfter),
                 },
-                StowageJsonContext.Default.PageDtoKeyIdDto)
+                ServerJson.Context.PageDtoKeyIdDto)
             : Problems.Result(page.Error!);
     }
 
@@ -65,8 +66,18 @@ public static class KeyEndpoints
             : Problems.Result(page.Error!);
     }
 
+    /// <summary>A write to ".../keys/" is a write with an empty key, not a request on the collection.</summary>
+    private static IResult EmptyKey() => Problems.Result(ErrorCodes.InvalidKey, "A key must not be empty.");
+
     private static async Task<IResult> ClearAsync(HttpContext context, ObjectStoreService service)
     {
+        // "DELETE .../keys/" is a key delete with an empty key (a client's empty variable),
+        // never a request to clear the whole partition.
+        if (RawPath.RawTarget(context).EndsWith('/'))
+        {
+            return EmptyKey();
+        }
+
         var address = DataPlaneRequest.Partition(context);
         if (!address.IsSuccess)
         {

@@ -35,7 +35,7 @@ public static class PartitionEndpoints
         return page.IsSuccess
             ? TypedResults.Json(
                 new PageDto<string> { Values = page.Value.Items, NextPageToken = DataPlaneRequest.NextToken(ListingKind, page.Value.NextAfter) },
-                StowageJsonContext.Default.PageDtoString)
+                ServerJson.Context.PageDtoString)
             : Problems.Result(page.Error!);
     }
 

@@ -1,6 +1,7 @@
 using Stowage.Contracts;
 using Stowage.Server.Auth;
 using Stowage.Server.Hosting;
+using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Features.ObjectStore;
 
@@ -13,7 +14,7 @@ public static class RegionEndpoints
         {
             var url = options.PublicBaseUrl?.AbsoluteUri.TrimEnd('/') ?? $"{context.Request.Scheme}://{context.Request.Host}";
             IReadOnlyList<RegionDto> regions = [new RegionDto { Id = options.Region.Id, Name = options.Region.Name, Url = url }];
-            return TypedResults.Json(regions, StowageJsonContext.Default.IReadOnlyListRegionDto);
+            return TypedResults.Json(regions, ServerJson.Context.IReadOnlyListRegionDto);
         }).WithName("ListRegions").RequireAnyStoreScope().Produces<IReadOnlyList<RegionDto>>();
         return organizations;
     }

@@ -36,7 +36,7 @@ public static class StoreEndpoints
         var page = await service.ListStoresAsync(DataPlaneRequest.Environment(context), paging.Value, context.RequestAborted);
         return TypedResults.Json(
             new PageDto<StoreDto> { Values = page.Items.Select(StoreJson.ToDto).ToArray(), NextPageToken = DataPlaneRequest.NextToken(ListingKind, page.NextAfter) },
-            StowageJsonContext.Default.PageDtoStoreDto);
+            ServerJson.Context.PageDtoStoreDto);
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, ObjectStoreService service)
@@ -49,7 +49,7 @@ public static class StoreEndpoints
 
         var store = await service.GetStoreAsync(address.Value, context.RequestAborted);
         return store.IsSuccess
-            ? TypedResults.Json(StoreJson.ToDto(store.Value), StowageJsonContext.Default.StoreDto)
+            ? TypedResults.Json(StoreJson.ToDto(store.Value), ServerJson.Context.StoreDto)
             : Problems.Result(store.Error!);
     }
 
@@ -75,7 +75,7 @@ public static class StoreEndpoints
         }
 
         var (store, created) = await service.PutStoreAsync(address.Value, settings.Value, context.RequestAborted);
-        return TypedResults.Json(StoreJson.ToDto(store), StowageJsonContext.Default.StoreDto, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+        return TypedResults.Json(StoreJson.ToDto(store), ServerJson.Context.StoreDto, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, ObjectStoreService service)

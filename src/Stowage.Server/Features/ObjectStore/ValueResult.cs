@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Stowage.ObjectStore;
+using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Features.ObjectStore;
 
@@ -20,7 +21,7 @@ internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, stri
             response.Headers.ETag = ValueJson.ETag(entry);
         }
 
-        await using var writer = new Utf8JsonWriter(response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(response.BodyWriter, ServerJson.WriterOptions);
         if (entry is not null)
         {
             ValueJson.WriteValue(writer, entry);
