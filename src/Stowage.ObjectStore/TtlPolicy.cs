@@ -16,7 +16,7 @@ public static class TtlPolicy
         var isFixed = settings.IsFixedTtl || perKeyTtlSeconds.HasValue;
         var ttlSeconds = Clamp(perKeyTtlSeconds ?? settings.DefaultTtlSeconds);
         var ttlMillis = ttlSeconds * 1000;
-        return new Expiry(now.AddMilliseconds(ttlMillis), ttlMillis, isFixed);
+        return new Expiry(WholeMillis(now).AddMilliseconds(ttlMillis), ttlMillis, isFixed);
     }
 
     /// <summary>The new expiry a read should set, or null when the read must not extend it.</summary>
@@ -28,6 +28,10 @@ public static class TtlPolicy
         }
 
         var remaining = (expiry.ExpiresAt - now).TotalMilliseconds;
-        return remaining < expiry.TtlMillis / 4.0 ? now.AddMilliseconds(expiry.TtlMillis) : null;
+        return remaining < expiry.TtlMillis / 4.0 ? WholeMillis(now).AddMilliseconds(expiry.TtlMillis) : null;
     }
+
+    // Expiries have millisecond resolution (that is what backends store), so the expiry a
+    // write or read reports equals the one a later read returns.
+    private static DateTimeOffset WholeMillis(DateTimeOffset time) => time.AddTicks(-(time.UtcTicks % TimeSpan.TicksPerMillisecond));
 }

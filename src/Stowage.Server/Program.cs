@@ -29,7 +29,10 @@ app.UseMiddleware<ErrorHandling>();
 app.UseMiddleware<RequestGuards>();
 
 app.MapOpenApi("/openapi/{documentName}.json");
-app.MapScalarApiReference("/docs/api");
+app.MapScalarApiReference("/docs/api", reference => reference
+    .WithTitle("Stowage API")
+    .WithOpenApiRoutePattern("/openapi/{documentName}.json")
+    .DisableDefaultFonts());
 app.MapHealthEndpoints();
 app.MapAccountEndpoints();
 app.MapOrganizationEndpoints();

@@ -36,8 +36,14 @@ public static class ServiceRegistration
             options.Tokens.Lifetime));
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupTasks>();
+        services.AddHostedService<SessionPurger>();
 
-        services.AddOpenApi();
+        services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Stowage API";
+            document.Info.Description = "Object Store v2 data plane and Access Management, wire-compatible with Anypoint Platform.";
+            return Task.CompletedTask;
+        }));
         services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return services;
     }

@@ -35,9 +35,20 @@ internal static class Migrator
 
             using var stream = assembly.GetManifestResourceStream(name)!;
             using var text = new StreamReader(stream);
-            using var transaction = connection.BeginTransaction();
+            using var transaction = connection.BeginTransaction(deferred: false);
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
+
+            // Asked again under the write lock: another node starting at the same time may
+            // have applied this script since the list above was read.
+            command.CommandText = "SELECT COUNT(*) FROM schema_migrations WHERE version = $v;";
+            command.Parameters.AddWithValue("$v", version);
+            if ((long)command.ExecuteScalar()! > 0)
+            {
+                continue;
+            }
+
+            command.Parameters.Clear();
             command.CommandText = text.ReadToEnd();
             command.ExecuteNonQuery();
             command.CommandText = "INSERT INTO schema_migrations (version, name) VALUES ($v, $n);";

@@ -22,11 +22,20 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
         var writeConnection = new SqliteConnection(builder.ToString());
-        writeConnection.Open();
-        Exec(writeConnection, "PRAGMA journal_mode=WAL;");
-        Exec(writeConnection, options.FlushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
-        Exec(writeConnection, "PRAGMA busy_timeout=30000;");
-        Migrator.Apply(writeConnection);
+        try
+        {
+            writeConnection.Open();
+            Exec(writeConnection, "PRAGMA journal_mode=WAL;");
+            Exec(writeConnection, options.FlushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
+            Exec(writeConnection, "PRAGMA busy_timeout=30000;");
+            Migrator.Apply(writeConnection);
+        }
+        catch
+        {
+            writeConnection.Dispose();
+            throw;
+        }
+
         Writer = new SqliteWriter(writeConnection, options.MaxBatch);
     }
 

@@ -39,8 +39,9 @@ public sealed partial class SqliteObjectStoreRepository
                 .With("$fixed", settings.IsFixedTtl).With("$persistent", settings.Persistent)
                 .With("$encrypted", settings.Encrypted).With("$now", Sql.Millis(now))
                 .ExecuteNonQuery();
-            var createdAt = existing?.Record.CreatedAt ?? now;
-            return (new StoreRecord(store.StoreId, settings, createdAt, now), existing is null);
+            // Reported at the stored (millisecond) resolution, so a later read returns the same record.
+            var stamp = Sql.Time(Sql.Millis(now));
+            return (new StoreRecord(store.StoreId, settings, existing?.Record.CreatedAt ?? stamp, stamp), existing is null);
         }, cancellationToken);
 
     public Task<bool> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>

@@ -68,7 +68,16 @@ public sealed class SqliteWriter : IAsyncDisposable
 
             if (batch.Count > 0)
             {
-                Commit(batch, context);
+                try
+                {
+                    Commit(batch, context);
+                }
+                catch (Exception ex)
+                {
+                    // Never let the loop die: later writes would wait forever.
+                    TryRollback(context);
+                    FailAll(batch, ex);
+                }
             }
         }
     }
