@@ -40,4 +40,4 @@ public static class StoreRights
 }
 
 /// <summary>One scope assignment: a scope on an organization and, for environment scopes, one environment.</summary>
-public sealed record ScopeGrant(string Scope, string OrgId, string? EnvId);
+public sealed record ScopeGrant(string Scope, string? OrgId, string? EnvId);

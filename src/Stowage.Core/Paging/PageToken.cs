@@ -60,7 +60,9 @@ public static class PageToken
             return PageRequest.DefaultSize;
         }
 
-        if (!int.TryParse(pageSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
+        // Digits only: int.TryParse tolerates trailing NUL characters even with NumberStyles.None.
+        if (!pageSize.All(char.IsAsciiDigit)
+            || !int.TryParse(pageSize, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var size)
             || size < 1 || size > PageRequest.MaxSize)
         {
             return Result<int>.Fail(ErrorCodes.InvalidPageSize, $"pageSize must be an integer between 1 and {PageRequest.MaxSize}.");

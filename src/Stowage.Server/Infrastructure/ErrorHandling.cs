@@ -35,10 +35,14 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
             return;
         }
 
-        if (context.Response is { StatusCode: >= 400, HasStarted: false, ContentLength: null, ContentType: null })
+        // A HEAD answer never has a body, so there is nothing to fill in and its status stays as set.
+        if (context.Response is { StatusCode: >= 400, HasStarted: false, ContentLength: null, ContentType: null }
+            && !HttpMethods.IsHead(context.Request.Method))
         {
             var code = context.Response.StatusCode switch
             {
+                401 => ErrorCodes.Unauthorized,
+                403 => ErrorCodes.Forbidden,
                 404 => ErrorCodes.NotFound,
                 405 => ErrorCodes.MethodNotAllowed,
                 413 => ErrorCodes.BodyTooLarge,

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 using Microsoft.Net.Http.Headers;
 using Stowage.Core.Errors;
 
@@ -11,7 +12,9 @@ namespace Stowage.Server.Infrastructure;
 /// </summary>
 internal static class JsonBody
 {
-    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32 };
+    // A member given twice has no single meaning (readers disagree on which one wins), so
+    // such a body is refused rather than half-applied.
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = 32, AllowDuplicateProperties = false };
 
     public static async Task<Result<JsonDocument?>> ReadAsync(HttpContext context, long maxBytes, ErrorCode tooLarge, CancellationToken cancellationToken)
     {
@@ -51,6 +54,13 @@ internal static class JsonBody
         if (buffer.WrittenCount == 0)
         {
             return Result<JsonDocument?>.Ok(null);
+        }
+
+        // JSON text is UTF-8 (RFC 8259); the parser checks the structure but leaves string
+        // contents to be transcoded later, where bad bytes would surface as exceptions.
+        if (!Utf8.IsValid(buffer.WrittenSpan))
+        {
+            return Result<JsonDocument?>.Fail(ErrorCodes.MalformedJson, "The body is not valid UTF-8.");
         }
 
         try

@@ -24,7 +24,8 @@ public static class Listing
             return fallback;
         }
 
-        return values.Count == 1 && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+        // Digits only: int.TryParse tolerates trailing NUL characters even with NumberStyles.None.
+        return values.Count == 1 && values[0]!.All(char.IsAsciiDigit) && int.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : Result<int>.Fail(ErrorCodes.InvalidQuery, $"{name} must be a whole number between {min} and {max}.");
     }

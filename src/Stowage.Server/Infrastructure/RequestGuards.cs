@@ -4,8 +4,9 @@ namespace Stowage.Server.Infrastructure;
 
 /// <summary>
 /// Rejects requests the application must not interpret, before routing and before
-/// authentication: oversized header blocks and dot segments (which the server would
-/// silently resolve, making the path the client sent differ from the one served).
+/// authentication: oversized header blocks, dot segments (which the server would
+/// silently resolve, making the path the client sent differ from the one served) and
+/// empty segments under /api/ (which routing drops or matches as the parent collection).
 /// </summary>
 public sealed class RequestGuards(RequestDelegate next)
 {
@@ -30,7 +31,14 @@ public sealed class RequestGuards(RequestDelegate next)
             return;
         }
 
-        foreach (var segment in RawPath.Split(RawPath.RawTarget(context)))
+        var rawPath = RawPath.RawTarget(context);
+        if (EmptySegment(rawPath) is { } empty)
+        {
+            await Problems.WriteAsync(context, empty.Code, empty.Message);
+            return;
+        }
+
+        foreach (var segment in RawPath.Split(rawPath))
         {
             if (!IsAcceptableSegment(segment))
             {
@@ -40,6 +48,40 @@ public sealed class RequestGuards(RequestDelegate next)
         }
 
         await next(context);
+    }
+
+    /// <summary>
+    /// "//" or a trailing '/' in an API path. Routing would ignore the empty segment, so
+    /// "DELETE …/stores/s/" would delete store s and "DELETE …/partitions/" every partition.
+    /// A trailing '/' where an id belongs is that id left empty (a client's empty variable).
+    /// </summary>
+    private static (ErrorCode Code, string Message)? EmptySegment(string rawPath)
+    {
+        if (!rawPath.StartsWith("/api/", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        // [0] is the empty string before the leading '/'; ids sit at 8 (store), 10 (partition), 12 (key).
+        var segments = rawPath.Split('/');
+        for (var i = 1; i < segments.Length; i++)
+        {
+            if (segments[i].Length > 0)
+            {
+                continue;
+            }
+
+            var collection = i == segments.Length - 1 && segments is [_, "api", "v1", "organizations", ..] ? segments[i - 1] : null;
+            return (i, collection) switch
+            {
+                (8, "stores") => (ErrorCodes.InvalidStoreId, "The store id is empty (the path ends in '/')."),
+                (10, "partitions") => (ErrorCodes.InvalidPartition, "The partition name is empty (the path ends in '/')."),
+                (12, "keys") => (ErrorCodes.InvalidKey, "A key must not be empty (the path ends in '/')."),
+                _ => (ErrorCodes.InvalidPath, "The path contains an empty segment ('//' or a trailing '/')."),
+            };
+        }
+
+        return null;
     }
 
     private static bool IsAcceptableSegment(string raw) =>

@@ -106,8 +106,8 @@ public static class AccountEndpoints
             using var document = body.Value;
             if (document?.RootElement is { ValueKind: JsonValueKind.Object } root)
             {
-                username = root.TryGetProperty("username", out var u) && u.ValueKind == JsonValueKind.String ? u.GetString() : null;
-                password = root.TryGetProperty("password", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString() : null;
+                username = JsonText.TryGetString(root, "username");
+                password = JsonText.TryGetString(root, "password");
             }
         }
 

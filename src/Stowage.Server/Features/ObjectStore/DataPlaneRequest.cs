@@ -67,6 +67,7 @@ internal static class DataPlaneRequest
             }
         }
 
+        // int.TryParse ignores trailing NUL characters, so "5%00" would pass as 5: digits only.
         var size = PageToken.ParseSize(query["pageSize"]);
         if (!size.IsSuccess)
         {

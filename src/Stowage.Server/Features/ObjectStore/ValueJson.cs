@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Stowage.Core.Errors;
 using Stowage.ObjectStore;
+using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Features.ObjectStore;
 
@@ -36,7 +37,12 @@ internal static class ValueJson
                 return Invalid("keyId must be a string.");
             }
 
-            if (keyId.GetString() != pathKey)
+            if (!JsonText.TryGetText(keyId, out var keyText))
+            {
+                return Invalid(NotUnicode("keyId"));
+            }
+
+            if (keyText != pathKey)
             {
                 return Result<Write>.Fail(ErrorCodes.KeyIdMismatch, "keyId in the body must equal the key in the path.");
             }
@@ -69,7 +75,7 @@ internal static class ValueJson
                 : Result<ValueKind>.Fail(ErrorCodes.InvalidValueType, "valueType is required: STRING, BINARY or NUMBER.");
         }
 
-        var name = type.ValueKind == JsonValueKind.String ? type.GetString() : null;
+        var name = type.ValueKind == JsonValueKind.String && JsonText.TryGetText(type, out var typeText) ? typeText : null;
         var match = Members.FirstOrDefault(m => m.Name == name);
         if (match.Member is null)
         {
@@ -87,12 +93,20 @@ internal static class ValueJson
         switch (kind)
         {
             case ValueKind.String when element.ValueKind == JsonValueKind.String:
-                var text = element.GetString()!;
+                if (!JsonText.TryGetText(element, out var text))
+                {
+                    return Result<StoredValue>.Fail(ErrorCodes.InvalidValue, NotUnicode("stringValue"));
+                }
+
                 return Encoding.UTF8.GetByteCount(text) > MaxValueChars
                     ? TooLarge()
                     : new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(text));
             case ValueKind.Binary when element.ValueKind == JsonValueKind.String:
-                var base64 = element.GetString()!;
+                if (!JsonText.TryGetText(element, out var base64))
+                {
+                    return Result<StoredValue>.Fail(ErrorCodes.InvalidValue, "binaryValue is not valid base64.");
+                }
+
                 if (base64.Length > MaxValueChars)
                 {
                     return TooLarge();
@@ -164,6 +178,8 @@ internal static class ValueJson
     public static string Version(Entry entry) => entry.Version.ToString("x16", CultureInfo.InvariantCulture);
 
     public static string ETag(Entry entry) => "\"" + Version(entry) + "\"";
+
+    private static string NotUnicode(string member) => $"{member} contains an escaped lone surrogate (\\uD800 to \\uDFFF), which is not text.";
 
     private static Result<StoredValue> TooLarge() =>
         Result<StoredValue>.Fail(ErrorCodes.ValueTooLarge, "The value exceeds 10 MB (BINARY measured as base64 text, STRING as UTF-8).");

@@ -1,0 +1,34 @@
+namespace Stowage.Access.Audit;
+
+/// <summary>
+/// One audited event. <see cref="Detail"/> holds non-secret context only (names, scopes,
+/// reasons); secrets and tokens never reach an audit entry.
+/// </summary>
+public sealed record AuditEntry(
+    long Id,
+    DateTimeOffset Timestamp,
+    string? OrganizationId,
+    string ActorType,
+    string? ActorId,
+    string? ActorName,
+    string? ClientIp,
+    string Action,
+    string ObjectType,
+    string? ObjectId,
+    string? Detail);
+
+public sealed record AuditQuery(
+    string OrganizationId,
+    DateTimeOffset Start,
+    DateTimeOffset End,
+    IReadOnlyList<string>? ObjectTypes,
+    IReadOnlyList<string>? Actions,
+    int Offset,
+    int Limit);
+
+public interface IAuditRepository
+{
+    Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
+
+    Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
+}
