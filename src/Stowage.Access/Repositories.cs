@@ -16,8 +16,34 @@ public interface IOrganizationRepository
     /// </summary>
     Task<bool> BootstrapAsync(Organization root, IReadOnlyList<EnvironmentRecord> environments, UserRecord admin, CancellationToken cancellationToken);
 
-    /// <summary>Adds a business group with its environments (used by tests now, the API later).</summary>
-    Task CreateOrganizationAsync(Organization organization, IReadOnlyList<EnvironmentRecord> environments, CancellationToken cancellationToken);
+    /// <summary>Adds a business group with its environments, unless <paramref name="maxOrganizations"/> exist already.</summary>
+    Task<DirectoryOutcome> CreateOrganizationAsync(Organization organization, IReadOnlyList<EnvironmentRecord> environments, int maxOrganizations, CancellationToken cancellationToken);
+
+    Task<DirectoryOutcome> RenameOrganizationAsync(string orgId, string name, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes a business group with its environments, their stores and every scope
+    /// assignment on it; refused while it has sub-groups or when it is the root.
+    /// </summary>
+    Task<DirectoryOutcome> DeleteOrganizationAsync(string orgId, CancellationToken cancellationToken);
+
+    Task<DirectoryOutcome> CreateEnvironmentAsync(EnvironmentRecord environment, int maxPerOrganization, CancellationToken cancellationToken);
+
+    Task<DirectoryOutcome> RenameEnvironmentAsync(string orgId, string envId, string name, CancellationToken cancellationToken);
+
+    /// <summary>Deletes an environment, its stores and its scope assignments; refused for an organization's last one.</summary>
+    Task<DirectoryOutcome> DeleteEnvironmentAsync(string orgId, string envId, CancellationToken cancellationToken);
+}
+
+public enum DirectoryOutcome
+{
+    Done,
+    NotFound,
+    NameTaken,
+    LimitReached,
+    HasChildren,
+    IsRoot,
+    LastEnvironment,
 }
 
 public interface IUserRepository
@@ -26,7 +52,14 @@ public interface IUserRepository
 
     Task<UserRecord?> GetAsync(string userId, CancellationToken cancellationToken);
 
-    Task CreateAsync(UserRecord user, CancellationToken cancellationToken);
+    /// <summary>Creates a user; <see cref="DirectoryOutcome.NameTaken"/> when the username exists (case-insensitively).</summary>
+    Task<DirectoryOutcome> CreateAsync(UserRecord user, CancellationToken cancellationToken);
+
+    /// <summary>Users who administer any of <paramref name="orgIds"/>, ordered by username.</summary>
+    Task<IReadOnlyList<UserRecord>> ListAdministratorsAsync(IReadOnlyCollection<string> orgIds, CancellationToken cancellationToken);
+
+    /// <summary>Deletes a user and ends their sessions.</summary>
+    Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken);
 }
 
 public interface ISessionRepository

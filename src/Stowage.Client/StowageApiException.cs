@@ -58,6 +58,47 @@ public sealed class StowageApiException : Exception
         return new StowageApiException(response.StatusCode, code, message, problem, RetryAfterOf(response));
     }
 
+    /// <summary>
+    /// This exception, or, when the server echoed <paramref name="secret"/> back in its error
+    /// body, a copy whose message has it masked and which drops the body: a secret must never
+    /// reach a log through an exception.
+    /// </summary>
+    internal StowageApiException WithoutSecret(string secret)
+    {
+        if (!Mentions(Message, secret) && !Mentions(Code, secret) && !ProblemMentions(Problem, secret))
+        {
+            return this;
+        }
+
+        return new StowageApiException(
+            StatusCode,
+            Mentions(Code, secret) ? null : Code,
+            Message.Replace(secret, "***", StringComparison.Ordinal),
+            problem: null,
+            RetryAfter);
+    }
+
+    private static bool Mentions(string? text, string secret)
+        => text is not null && text.Contains(secret, StringComparison.Ordinal);
+
+    private static bool ProblemMentions(ProblemDto? problem, string secret)
+        => problem is not null
+            && (Mentions(problem.Type, secret)
+                || Mentions(problem.Title, secret)
+                || Mentions(problem.Detail, secret)
+                || Mentions(problem.Message, secret)
+                || Mentions(problem.Code, secret)
+                || (problem.Extensions?.Values.Any(value => ElementMentions(value, secret)) ?? false));
+
+    private static bool ElementMentions(JsonElement element, string secret)
+        => element.ValueKind switch
+        {
+            JsonValueKind.String => Mentions(element.GetString(), secret),
+            JsonValueKind.Object => element.EnumerateObject().Any(member => Mentions(member.Name, secret) || ElementMentions(member.Value, secret)),
+            JsonValueKind.Array => element.EnumerateArray().Any(item => ElementMentions(item, secret)),
+            _ => false,
+        };
+
     private static ProblemDto? TryParseProblem(byte[] body)
     {
         if (body.Length == 0)

@@ -90,6 +90,22 @@ public sealed partial class StowageClient : IDisposable
         return (result, response.StatusCode == HttpStatusCode.Created);
     }
 
+    private async Task<TResponse> SendJsonAsync<TRequest, TResponse>(
+        HttpMethod method, string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken)
+    {
+        var (body, _) = await WriteAsync(method, path, request, requestType, responseType, cancellationToken).ConfigureAwait(false);
+        return body;
+    }
+
+    /// <summary>Sends a JSON body to a call that answers without one (204).</summary>
+    private async Task SendJsonAsync<TRequest>(
+        HttpMethod method, string path, TRequest request, JsonTypeInfo<TRequest> requestType, CancellationToken cancellationToken)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(request, requestType);
+        using var response = await SendAsync(method, path, body, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     private async Task DeleteAsync(string path, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(HttpMethod.Delete, path, body: null, cancellationToken).ConfigureAwait(false);

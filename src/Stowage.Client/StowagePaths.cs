@@ -37,8 +37,42 @@ internal static class StowagePaths
     public static string Values(string organizationId, string environmentId, string storeId, string partition)
         => Partition(organizationId, environmentId, storeId, partition) + "/values";
 
+    public const string Organizations = "/accounts/api/organizations";
+
+    public const string ConnectedApps = "/accounts/api/connectedApplications";
+
+    public const string OAuthToken = "/accounts/api/v2/oauth2/token";
+
+    public const string OAuthRevoke = "/accounts/api/v2/oauth2/revoke";
+
+    public const string OAuthIntrospect = "/accounts/api/v2/oauth2/introspect";
+
     public static string Organization(string organizationId)
-        => "/accounts/api/organizations/" + Segment(organizationId);
+        => Organizations + "/" + Segment(organizationId);
+
+    public static string Hierarchy(string organizationId)
+        => Organization(organizationId) + "/hierarchy";
+
+    public static string Users(string organizationId)
+        => Organization(organizationId) + "/users";
+
+    public static string User(string organizationId, string userId)
+        => Users(organizationId) + "/" + Segment(userId);
+
+    public static string OrganizationConnectedApps(string organizationId)
+        => Organization(organizationId) + "/connectedApplications";
+
+    public static string ConnectedApp(string clientId)
+        => ConnectedApps + "/" + Segment(clientId);
+
+    public static string OrganizationConnectedApp(string organizationId, string clientId)
+        => OrganizationConnectedApps(organizationId) + "/" + Segment(clientId);
+
+    public static string ConnectedAppScopes(string clientId)
+        => ConnectedApp(clientId) + "/scopes";
+
+    public static string AuditQuery(string organizationId)
+        => "/audit/v2/organizations/" + Segment(organizationId) + "/query";
 
     public static string Environments(string organizationId)
         => Organization(organizationId) + "/environments";
@@ -82,6 +116,18 @@ internal static class StowagePaths
         var query = new StringBuilder();
         Append(query, "offset", offset?.ToString(CultureInfo.InvariantCulture));
         Append(query, "limit", limit?.ToString(CultureInfo.InvariantCulture));
+        return path + query.ToString();
+    }
+
+    /// <summary>Appends a query of the given parameters, in order; null values are left out.</summary>
+    public static string WithQuery(string path, params ReadOnlySpan<(string Name, string? Value)> parameters)
+    {
+        var query = new StringBuilder();
+        foreach (var (name, value) in parameters)
+        {
+            Append(query, name, value);
+        }
+
         return path + query.ToString();
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Stowage.Access;
+using Stowage.Access.Apps;
 
 namespace Stowage.Storage.Sqlite;
 
@@ -8,16 +9,52 @@ public sealed partial class SqliteAccessRepository
     private const string UserColumns = "id, username, first_name, last_name, email, password_hash, created_at, org_id";
 
     public Task<UserRecord?> FindByUsernameAsync(string username, CancellationToken cancellationToken) =>
-        ReadAsync(c => ReadUser(c, "SELECT " + UserColumns + " FROM users WHERE username = $v;", username), cancellationToken);
+        database.ReadAsync(c => ReadUser(c, "SELECT " + UserColumns + " FROM users WHERE username = $v;", username), cancellationToken);
 
     public Task<UserRecord?> GetAsync(string userId, CancellationToken cancellationToken) =>
-        ReadAsync(c => ReadUser(c, "SELECT " + UserColumns + " FROM users WHERE id = $v;", userId), cancellationToken);
+        database.ReadAsync(c => ReadUser(c, "SELECT " + UserColumns + " FROM users WHERE id = $v;", userId), cancellationToken);
 
-    public Task CreateAsync(UserRecord user, CancellationToken cancellationToken) =>
+    public Task<DirectoryOutcome> CreateAsync(UserRecord user, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(w =>
         {
+            if (w.Command("SELECT COUNT(*) FROM users WHERE username = $u;").With("$u", user.Username).Scalar<long>() > 0)
+            {
+                return DirectoryOutcome.NameTaken;
+            }
+
             InsertUser(w, user);
-            return true;
+            return DirectoryOutcome.Done;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<UserRecord>> ListAdministratorsAsync(IReadOnlyCollection<string> orgIds, CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<UserRecord>>(c =>
+        {
+            var ids = new List<string>();
+            foreach (var org in orgIds)
+            {
+                using var command = c.Command("SELECT user_id FROM user_admin_orgs WHERE org_id = $o;").With("$o", org);
+                ids.AddRange(ReadAll(command, r => r.GetString(0)));
+            }
+
+            return ids.Distinct(StringComparer.Ordinal)
+                .Select(id => ReadUser(c, "SELECT " + UserColumns + " FROM users WHERE id = $v;", id))
+                .OfType<UserRecord>()
+                .OrderBy(u => u.Username, StringComparer.OrdinalIgnoreCase)
+                .ToArray();
+        }, cancellationToken);
+
+    public Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(w =>
+        {
+            var deleted = w.Command("DELETE FROM users WHERE id = $u;").With("$u", userId).ExecuteNonQuery() > 0;
+            w.Command("DELETE FROM user_admin_orgs WHERE user_id = $u;").With("$u", userId).ExecuteNonQuery();
+            w.Command("UPDATE sessions SET revoked = 1 WHERE user_id = $u;").With("$u", userId).ExecuteNonQuery();
+            if (deleted)
+            {
+                AccessChanges.Append(w, AccessChangeKind.User, userId);
+            }
+
+            return deleted;
         }, cancellationToken);
 
     public Task CreateAsync(SessionRecord session, CancellationToken cancellationToken) =>
@@ -26,7 +63,7 @@ public sealed partial class SqliteAccessRepository
             .ExecuteNonQuery(), cancellationToken);
 
     public Task<SessionRecord?> FindAsync(string tokenHash, CancellationToken cancellationToken) =>
-        ReadAsync(c =>
+        database.ReadAsync(c =>
         {
             using var command = c.Command("SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $h;").With("$h", tokenHash);
             using var reader = command.ExecuteReader();

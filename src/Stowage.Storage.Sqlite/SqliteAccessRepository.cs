@@ -7,7 +7,7 @@ namespace Stowage.Storage.Sqlite;
 public sealed partial class SqliteAccessRepository(SqliteDatabase database) : IOrganizationRepository, IUserRepository, ISessionRepository
 {
     public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<Organization>>(c =>
+        database.ReadAsync<IReadOnlyList<Organization>>(c =>
         {
             using var command = c.Command("SELECT id, name, parent_id, owner_id, client_id, created_at, updated_at FROM organizations;");
             return ReadAll(command, r => new Organization(
@@ -16,7 +16,7 @@ public sealed partial class SqliteAccessRepository(SqliteDatabase database) : IO
         }, cancellationToken);
 
     public Task<IReadOnlyList<EnvironmentRecord>> ListEnvironmentsAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<EnvironmentRecord>>(c =>
+        database.ReadAsync<IReadOnlyList<EnvironmentRecord>>(c =>
         {
             using var command = c.Command("SELECT id, org_id, name, type, client_id, created_at FROM environments;");
             return ReadAll(command, r => new EnvironmentRecord(
@@ -37,13 +37,6 @@ public sealed partial class SqliteAccessRepository(SqliteDatabase database) : IO
             return true;
         }, cancellationToken);
 
-    public Task CreateOrganizationAsync(Organization organization, IReadOnlyList<EnvironmentRecord> environments, CancellationToken cancellationToken) =>
-        database.Writer.ExecuteAsync(w =>
-        {
-            InsertOrganization(w, organization, environments);
-            return true;
-        }, cancellationToken);
-
     private static void InsertOrganization(WriteContext w, Organization o, IReadOnlyList<EnvironmentRecord> environments)
     {
         w.Command("INSERT INTO organizations (id, name, parent_id, owner_id, client_id, created_at, updated_at) VALUES ($id, $name, $parent, $owner, $client, $created, $updated);")
@@ -56,19 +49,6 @@ public sealed partial class SqliteAccessRepository(SqliteDatabase database) : IO
                 .With("$id", e.Id).With("$org", e.OrganizationId).With("$name", e.Name).With("$type", e.Type)
                 .With("$client", e.ClientId).With("$created", Sql.Millis(e.CreatedAt))
                 .ExecuteNonQuery();
-        }
-    }
-
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
-        try
-        {
-            return read(connection);
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteErrors.Translate(ex);
         }
     }
 

@@ -57,6 +57,20 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a read on a pooled connection; environmental SQLite failures become <see cref="Core.Errors.StorageUnavailableException"/>.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReadAsync(cancellationToken);
+        try
+        {
+            return read(connection);
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Translate(ex);
+        }
+    }
+
     public ValueTask DisposeAsync() => Writer.DisposeAsync();
 
     internal static void Exec(SqliteConnection connection, string sql)

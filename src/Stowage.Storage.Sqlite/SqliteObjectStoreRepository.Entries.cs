@@ -31,7 +31,7 @@ public sealed partial class SqliteObjectStoreRepository
             cancellationToken);
 
     public Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ReadAsync(c =>
+        database.ReadAsync(c =>
         {
             // One query on the hit path; the miss path asks again which part was missing.
             using var command = c.Command(
@@ -110,7 +110,7 @@ public sealed partial class SqliteObjectStoreRepository
     private Task<(Page<T>? Page, LookupFailure Failure)> ListAsync<T>(
         PartitionAddress partition, string sql, PageRequest page, DateTimeOffset now,
         Func<SqliteDataReader, T> read, Func<T, string> idOf, CancellationToken cancellationToken) =>
-        ReadAsync(c =>
+        database.ReadAsync(c =>
         {
             var (id, failure) = ResolvePartition(c, partition);
             if (id is not { } partitionId)

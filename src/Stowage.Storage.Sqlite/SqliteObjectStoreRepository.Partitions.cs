@@ -6,7 +6,7 @@ namespace Stowage.Storage.Sqlite;
 public sealed partial class SqliteObjectStoreRepository
 {
     public Task<Page<string>?> ListPartitionsAsync(StoreAddress store, PageRequest page, CancellationToken cancellationToken) =>
-        ReadAsync(c =>
+        database.ReadAsync(c =>
         {
             using var storeCommand = c.Command(FindStoreSql);
             if (FindStore(storeCommand, store) is not { } found)

@@ -6,14 +6,14 @@ namespace Stowage.Storage.Sqlite;
 public sealed partial class SqliteObjectStoreRepository
 {
     public Task<StoreRecord?> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
-        ReadAsync(c =>
+        database.ReadAsync(c =>
         {
             using var command = c.Command(FindStoreSql);
             return FindStore(command, store)?.Record;
         }, cancellationToken);
 
     public Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken) =>
-        ReadAsync(c =>
+        database.ReadAsync(c =>
         {
             using var command = c.Command(
                 "SELECT " + StoreColumns + " FROM stores WHERE org_id = $org AND env_id = $env /*AND*/ ORDER BY name LIMIT $limit;");

@@ -22,20 +22,7 @@ public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database)
 
     public async Task PingAsync(CancellationToken cancellationToken)
     {
-        await ReadAsync(c => c.Command("SELECT 1;").ExecuteScalar(), cancellationToken);
-    }
-
-    private async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
-    {
-        await using var connection = await database.OpenReadAsync(cancellationToken);
-        try
-        {
-            return read(connection);
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteErrors.Translate(ex);
-        }
+        await database.ReadAsync(c => c.Command("SELECT 1;").ExecuteScalar(), cancellationToken);
     }
 
     private Task<T> WriteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken) =>

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Stowage.Access;
+using Stowage.Access.Apps;
+using Stowage.Access.Audit;
 using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
@@ -17,6 +19,9 @@ public static class SqliteStorageExtensions
         services.AddSingleton<IOrganizationRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
         services.AddSingleton<IUserRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
         services.AddSingleton<ISessionRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
+        services.AddSingleton<IConnectedAppRepository, SqliteConnectedAppRepository>();
+        services.AddSingleton<IAccessChangeFeed, SqliteAccessChangeFeed>();
+        services.AddSingleton<IAuditRepository, SqliteAuditRepository>();
         return services;
     }
 }

@@ -84,7 +84,7 @@ public abstract class AccessRepositoryContract : IAsyncLifetime
         var child = new Organization("org-child", "Child BG", root.Id, admin.Id, "client-child", T0, T0.AddMinutes(1));
         var childEnvironments = new[] { new EnvironmentRecord("env-child", child.Id, "Sandbox", EnvironmentTypes.Sandbox, "client-env-child", T0) };
 
-        await Repositories.Organizations.CreateOrganizationAsync(child, childEnvironments, CancellationToken.None);
+        await Repositories.Organizations.CreateOrganizationAsync(child, childEnvironments, 100, CancellationToken.None);
 
         var organizations = await Repositories.Organizations.ListOrganizationsAsync(CancellationToken.None);
         Assert.Equal([root, child], organizations.OrderBy(o => o.Id, StringComparer.Ordinal));

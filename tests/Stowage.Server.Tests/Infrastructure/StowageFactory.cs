@@ -81,7 +81,7 @@ public sealed class StowageFactory : WebApplicationFactory<Program>
         var userId = Ids.NewId();
         var group = new Organization(Ids.NewId(), name, root.OrgId, userId, Ids.NewClientId(), now, now);
         var environments = Bootstrapper.NewEnvironments(group.Id, now);
-        await Services.GetRequiredService<IOrganizationRepository>().CreateOrganizationAsync(group, environments, CancellationToken.None);
+        await Services.GetRequiredService<IOrganizationRepository>().CreateOrganizationAsync(group, environments, 100, CancellationToken.None);
         var username = "admin-" + name.ToLowerInvariant();
         var password = "password-of-" + name;
         await Services.GetRequiredService<IUserRepository>().CreateAsync(
