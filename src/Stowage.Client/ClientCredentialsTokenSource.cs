@@ -4,13 +4,17 @@ namespace Stowage.Client;
 /// Gets tokens for a connected app that acts on its own behalf: trades its client id and secret
 /// at <c>POST /accounts/api/v2/oauth2/token</c> (<c>grant_type=client_credentials</c>) and
 /// caches the token until less than min(60 s, a quarter of its lifetime) remains. Thread-safe:
-/// concurrent callers share one token request. Errors throw <see cref="StowageApiException"/>
+/// concurrent callers share one token request. An answer without <c>expires_in</c> is used once,
+/// not cached. Errors throw <see cref="StowageApiException"/>
 /// with the OAuth <c>error</c> as <see cref="StowageApiException.Code"/>; neither they nor
 /// <see cref="ToString"/> ever contain the secret.
 /// </summary>
 public sealed class ClientCredentialsTokenSource : ITokenSource, IDisposable
 {
     private static readonly TimeSpan MaxRenewalMargin = TimeSpan.FromSeconds(60);
+
+    // Caps an absurd expires_in so the date arithmetic cannot overflow.
+    private const long MaxLifetimeSeconds = 365L * 24 * 60 * 60;
 
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
@@ -150,7 +154,7 @@ public sealed class ClientCredentialsTokenSource : ITokenSource, IDisposable
     /// </summary>
     private static DateTimeOffset RenewAt(DateTimeOffset obtained, long expiresInSeconds)
     {
-        var lifetime = TimeSpan.FromSeconds(expiresInSeconds);
+        var lifetime = TimeSpan.FromSeconds(Math.Min(expiresInSeconds, MaxLifetimeSeconds));
         var margin = lifetime / 4 < MaxRenewalMargin ? lifetime / 4 : MaxRenewalMargin;
         return obtained + lifetime - margin;
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Serialization.Metadata;
@@ -43,12 +44,12 @@ public sealed partial class StowageClient
             StowageJsonContext.Default.TokenResponse, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrEmpty(token.AccessToken))
         {
-            throw new StowageApiException(System.Net.HttpStatusCode.OK, code: null, "The token answer has no access_token.");
+            throw new StowageApiException(HttpStatusCode.OK, code: null, "The token answer has no access_token.");
         }
 
         if (!string.IsNullOrEmpty(token.TokenType) && !string.Equals(token.TokenType, BearerTokenType, StringComparison.OrdinalIgnoreCase))
         {
-            throw new StowageApiException(System.Net.HttpStatusCode.OK, code: null, $"The token answer has token_type '{token.TokenType}', not bearer.");
+            throw new StowageApiException(HttpStatusCode.OK, code: null, $"The token answer has token_type '{token.TokenType}', not bearer.");
         }
 
         return token;
