@@ -22,8 +22,8 @@ public interface IOrganizationRepository
     Task<DirectoryOutcome> RenameOrganizationAsync(string orgId, string name, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Deletes a business group with its environments, their stores and every scope
-    /// assignment on it; refused while it has sub-groups or when it is the root.
+    /// Deletes a business group with its environments, their stores, every scope assignment
+    /// on it and the connected apps it owns; refused while it has sub-groups or when it is the root.
     /// </summary>
     Task<DirectoryOutcome> DeleteOrganizationAsync(string orgId, CancellationToken cancellationToken);
 
@@ -54,6 +54,9 @@ public interface IUserRepository
 
     /// <summary>Creates a user; <see cref="DirectoryOutcome.NameTaken"/> when the username exists (case-insensitively).</summary>
     Task<DirectoryOutcome> CreateAsync(UserRecord user, CancellationToken cancellationToken);
+
+    /// <summary>Every user, ordered by username (case-insensitively).</summary>
+    Task<IReadOnlyList<UserRecord>> ListAllAsync(CancellationToken cancellationToken);
 
     /// <summary>Users who administer any of <paramref name="orgIds"/>, ordered by username.</summary>
     Task<IReadOnlyList<UserRecord>> ListAdministratorsAsync(IReadOnlyCollection<string> orgIds, CancellationToken cancellationToken);

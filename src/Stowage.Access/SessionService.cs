@@ -77,6 +77,24 @@ public sealed class SessionService(
         return caller;
     }
 
+    /// <summary>
+    /// Drops cached validations for a user id or a session hash (a change read from the access
+    /// change feed), so the next request with such a token is checked against the database.
+    /// </summary>
+    public void Evict(string subject)
+    {
+        _cache.TryRemove(subject, out _);
+        foreach (var (hash, cached) in _cache)
+        {
+            if (cached.Caller.SubjectId == subject)
+            {
+                _cache.TryRemove(hash, out _);
+            }
+        }
+    }
+
+    public void EvictAll() => _cache.Clear();
+
     public static string HashToken(string token) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

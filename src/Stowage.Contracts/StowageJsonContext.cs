@@ -49,5 +49,8 @@ namespace Stowage.Contracts;
 [JsonSerializable(typeof(AuditQueryRequest))]
 [JsonSerializable(typeof(AuditEntryDto))]
 [JsonSerializable(typeof(ListDto<AuditEntryDto>))]
+[JsonSerializable(typeof(IReadOnlyList<UsageBucketDto>))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(StoreUsageDto))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class StowageJsonContext : JsonSerializerContext;

@@ -3,8 +3,10 @@ using Stowage.Server;
 using Stowage.Server.Features.Accounts;
 using Stowage.Server.Features.Health;
 using Stowage.Server.Features.ObjectStore;
+using Stowage.Server.Features.Stats;
 using Stowage.Server.Hosting;
 using Stowage.Server.Infrastructure;
+using Stowage.Server.OAuth;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -27,6 +29,7 @@ catch (StartupConfigurationException ex)
 
 app.UseMiddleware<ErrorHandling>();
 app.UseMiddleware<RequestGuards>();
+app.UseStowageOAuth();
 
 app.MapOpenApi("/openapi/{documentName}.json");
 app.MapScalarApiReference("/docs/api", reference => reference
@@ -36,7 +39,10 @@ app.MapScalarApiReference("/docs/api", reference => reference
 app.MapHealthEndpoints();
 app.MapAccountEndpoints();
 app.MapOrganizationEndpoints();
+app.MapAccessManagementEndpoints();
 app.MapObjectStoreEndpoints();
+app.MapStatsEndpoints();
+app.MapStowageOAuth();
 
 try
 {

@@ -1,6 +1,9 @@
 using Stowage.Access;
 using Stowage.ObjectStore;
+using Stowage.Server.Features.Accounts;
+using Stowage.Server.Features.Stats;
 using Stowage.Server.Hosting;
+using Stowage.Server.OAuth;
 using Stowage.Storage.Sqlite;
 
 namespace Stowage.Server;
@@ -23,10 +26,12 @@ public static class ServiceRegistration
             DatabasePath = Path.Combine(options.DataDirectory, DatabaseFileName),
             FlushToDisk = options.Durability == DurabilityMode.Fsync,
         });
+        services.AddSingleton(DataKeys.LoadOrCreateProtector(options.DataDirectory));
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ObjectStoreService>();
         services.AddHostedService<ExpiryPurger>();
+        services.AddStowageMetering();
         services.AddSingleton<OrganizationDirectory>();
         services.AddSingleton(sp => new SessionService(
             sp.GetRequiredService<ISessionRepository>(),
@@ -37,6 +42,8 @@ public static class ServiceRegistration
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<SessionPurger>();
+        services.AddAccessManagement();
+        services.AddStowageOAuth(options);
 
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

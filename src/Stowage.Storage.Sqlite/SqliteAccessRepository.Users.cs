@@ -26,6 +26,18 @@ public sealed partial class SqliteAccessRepository
             return DirectoryOutcome.Done;
         }, cancellationToken);
 
+    public Task<IReadOnlyList<UserRecord>> ListAllAsync(CancellationToken cancellationToken) =>
+        database.ReadAsync<IReadOnlyList<UserRecord>>(c =>
+        {
+            using var admin = c.Command("SELECT user_id, org_id FROM user_admin_orgs ORDER BY user_id, org_id;");
+            var adminOf = ReadAll(admin, r => (User: r.GetString(0), Org: r.GetString(1)))
+                .ToLookup(a => a.User, a => a.Org, StringComparer.Ordinal);
+            using var command = c.Command("SELECT " + UserColumns + " FROM users ORDER BY username COLLATE NOCASE, id;");
+            return ReadAll(command, r => new UserRecord(
+                r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                Sql.Time(r.GetInt64(6)), r.GetString(7), adminOf[r.GetString(0)].ToArray()));
+        }, cancellationToken);
+
     public Task<IReadOnlyList<UserRecord>> ListAdministratorsAsync(IReadOnlyCollection<string> orgIds, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<UserRecord>>(c =>
         {

@@ -38,11 +38,13 @@ public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : ICon
             return reader.Read() ? Read(reader) : null;
         }, cancellationToken);
 
-    public Task<(IReadOnlyList<ConnectedApp> Apps, int Total)> ListAsync(string? search, string? ownerOrgId, int offset, int limit, CancellationToken cancellationToken) =>
+    public Task<(IReadOnlyList<ConnectedApp> Apps, int Total)> ListAsync(string? search, IReadOnlyCollection<string>? ownerOrgIds, int offset, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<(IReadOnlyList<ConnectedApp>, int)>(c =>
         {
-            const string filter = " WHERE ($org IS NULL OR owner_org_id = $org) AND ($s IS NULL OR instr(lower(client_name), $s) > 0 OR instr(client_id, $s) > 0)";
+            // The owners travel as one JSON array parameter: any number of them, one prepared statement.
+            const string filter = " WHERE ($org IS NULL OR owner_org_id IN (SELECT value FROM json_each($org))) AND ($s IS NULL OR instr(lower(client_name), $s) > 0 OR instr(client_id, $s) > 0)";
             var term = string.IsNullOrEmpty(search) ? null : search.ToLowerInvariant();
+            var ownerOrgId = ownerOrgIds is null ? null : JsonSerializer.Serialize(ownerOrgIds);
             using var count = c.Command("SELECT COUNT(*) FROM connected_apps" + filter + ";").With("$org", ownerOrgId).With("$s", term);
             var total = (int)count.Scalar<long>();
             using var query = c.Command("SELECT " + Columns + " FROM connected_apps" + filter + " ORDER BY client_name COLLATE NOCASE, client_id LIMIT $limit OFFSET $offset;")

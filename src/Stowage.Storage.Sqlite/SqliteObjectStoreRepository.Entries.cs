@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Stowage.Core.Paging;
 using Stowage.ObjectStore;
@@ -6,7 +8,7 @@ namespace Stowage.Storage.Sqlite;
 
 public sealed partial class SqliteObjectStoreRepository
 {
-    private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version";
+    private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted";
 
     /// <summary>The keyset listing of live keys; also used by the query-plan test.</summary>
     internal const string ListKeysSql =
@@ -26,7 +28,7 @@ public sealed partial class SqliteObjectStoreRepository
             "SELECT " + EntryColumns + " FROM entries WHERE partition_id = $pid AND expires_at > $now /*AND*/ ORDER BY key LIMIT $limit;",
             page,
             now,
-            ReadEntry,
+            r => ReadEntry(r, partition),
             e => e.Key,
             cancellationToken);
 
@@ -41,7 +43,7 @@ public sealed partial class SqliteObjectStoreRepository
             {
                 if (reader.Read())
                 {
-                    return (ReadEntry(reader), LookupFailure.None);
+                    return (ReadEntry(reader, key.Partition), LookupFailure.None);
                 }
             }
 
@@ -49,8 +51,12 @@ public sealed partial class SqliteObjectStoreRepository
             return ((Entry?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
         }, cancellationToken);
 
-    public Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(w =>
+    public Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Encrypted here, on the caller's thread, so the single writer never spends its time
+        // on it. Whether the store encrypts is only guessed here; the transaction decides.
+        var protectedEarly = _encryption.Guess(key.Store) ? protector.Protect(key, value.Kind, value.Data) : null;
+        return WriteAsync(w =>
         {
             if (FindStore(w.Command(FindStoreSql), key.Store) is not { } store)
             {
@@ -58,31 +64,40 @@ public sealed partial class SqliteObjectStoreRepository
             }
 
             var partitionName = Sql.Utf8(key.Partition.Partition);
-            var partitionId = FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition)
+            var existingPartition = FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition);
+            var partitionId = existingPartition
                 ?? w.Command("INSERT INTO partitions (store_id, name) VALUES ($storeId, $partition) RETURNING id;")
                     .With("$storeId", store.Id).With("$partition", partitionName).Scalar<long>();
 
             var expiry = TtlPolicy.ForWrite(store.Record.Settings, ttlSeconds, now);
             var version = Random.Shared.NextInt64(1, long.MaxValue);
             long? previousExpiry;
-            using (var reader = w.Command("SELECT expires_at FROM entries WHERE partition_id = $pid AND key = $key;")
-                .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).ExecuteReader())
+            long previousSize = 0;
+            var keyBytes = Sql.Utf8(key.Key);
+            using (var reader = w.Command("SELECT expires_at, " + StoredSizeSql + " FROM entries WHERE partition_id = $pid AND key = $key;")
+                .With("$pid", partitionId).With("$key", keyBytes).ExecuteReader())
             {
                 previousExpiry = reader.Read() ? reader.GetInt64(0) : null;
+                previousSize = previousExpiry is null ? 0 : reader.GetInt64(1);
             }
 
+            var encrypt = store.Record.Settings.Encrypted;
+            _encryption.Saw(key.Store, encrypt);
+            var stored = encrypt ? protectedEarly ?? protector.Protect(key, value.Kind, value.Data) : value.Data;
             var sql = previousExpiry is null
-                ? "INSERT INTO entries (partition_id, key, kind, value, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $exp, $ttl, $fixed, $version, $now);"
-                : "UPDATE entries SET kind = $kind, value = $value, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
+                ? "INSERT INTO entries (partition_id, key, kind, value, value_encrypted, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $encrypted, $exp, $ttl, $fixed, $version, $now);"
+                : "UPDATE entries SET kind = $kind, value = $value, value_encrypted = $encrypted, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
             w.Command(sql).With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).With("$kind", (int)value.Kind)
-                .With("$value", value.Data).With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
+                .With("$value", stored).With("$encrypted", encrypt).With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
                 .With("$fixed", expiry.IsFixed).With("$version", version).With("$now", Sql.Millis(now))
                 .ExecuteNonQuery();
+            AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, keyBytes.Length + stored.Length - previousSize);
 
             // Overwriting an expired entry is a create for the caller: the key was gone.
             var created = previousExpiry is null || previousExpiry <= Sql.Millis(now);
             return new WriteResult(created ? WriteOutcome.Created : WriteOutcome.Updated, new Entry(key.Key, value, expiry, version));
         }, cancellationToken);
+    }
 
     public Task ExtendExpiryAsync(KeyAddress key, long version, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         WriteAsync(w => BindKey(w.Command(
@@ -98,14 +113,50 @@ public sealed partial class SqliteObjectStoreRepository
                 return failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound;
             }
 
-            var expiresAt = w.Command("DELETE FROM entries WHERE partition_id = $pid AND key = $key RETURNING expires_at;")
-                .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).Scalar<long?>();
+            long? expiresAt = null;
+            long size = 0;
+            using (var reader = w.Command("DELETE FROM entries WHERE partition_id = $pid AND key = $key RETURNING expires_at, " + StoredSizeSql + ";")
+                .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    (expiresAt, size) = (reader.GetInt64(0), reader.GetInt64(1));
+                }
+            }
+
+            if (expiresAt is not null)
+            {
+                AdjustStoreOfPartition(w, partitionId, -1, 0, -size);
+            }
+
             return expiresAt > Sql.Millis(now) ? LookupFailure.None : LookupFailure.KeyNotFound;
         }, cancellationToken);
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        WriteAsync(w => w.Command("DELETE FROM entries WHERE id IN (SELECT id FROM entries WHERE expires_at <= $now LIMIT $n);")
-            .With("$now", Sql.Millis(now)).With("$n", batchSize).ExecuteNonQuery(), cancellationToken);
+        WriteAsync(w =>
+        {
+            // The stores' counters shrink by what is purged, per partition, in the same transaction.
+            var purged = 0;
+            var removed = new Dictionary<long, (long Keys, long Bytes)>();
+            using (var reader = w.Command("DELETE FROM entries WHERE id IN (SELECT id FROM entries WHERE expires_at <= $now LIMIT $n) RETURNING partition_id, " + StoredSizeSql + ";")
+                .With("$now", Sql.Millis(now)).With("$n", batchSize).ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    purged++;
+                    var partitionId = reader.GetInt64(0);
+                    var (keys, bytes) = removed.GetValueOrDefault(partitionId);
+                    removed[partitionId] = (keys + 1, bytes + reader.GetInt64(1));
+                }
+            }
+
+            foreach (var (partitionId, (keys, bytes)) in removed)
+            {
+                AdjustStoreOfPartition(w, partitionId, -keys, 0, -bytes);
+            }
+
+            return purged;
+        }, cancellationToken);
 
     private Task<(Page<T>? Page, LookupFailure Failure)> ListAsync<T>(
         PartitionAddress partition, string sql, PageRequest page, DateTimeOffset now,
@@ -126,9 +177,38 @@ public sealed partial class SqliteObjectStoreRepository
     private static SqliteCommand BindKey(SqliteCommand command, KeyAddress key) =>
         BindStore(command, key.Store).With("$partition", Sql.Utf8(key.Partition.Partition)).With("$key", Sql.Utf8(key.Key));
 
-    private static Entry ReadEntry(SqliteDataReader r) => new(
-        Sql.Text(r, 0),
-        new StoredValue((ValueKind)r.GetInt32(1), (byte[])r.GetValue(2)),
-        new Expiry(Sql.Time(r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5) != 0),
-        r.GetInt64(6));
+    private Entry ReadEntry(SqliteDataReader r, PartitionAddress partition)
+    {
+        var key = Sql.Text(r, 0);
+        var kind = (ValueKind)r.GetInt32(1);
+        // The row says how it was written, whatever the store's setting is now.
+        var data = r.GetInt64(7) != 0 ? ReadProtectedValue(r, new KeyAddress(partition, key), kind) : (byte[])r.GetValue(2);
+        return new Entry(
+            key,
+            new StoredValue(kind, data),
+            new Expiry(Sql.Time(r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5) != 0),
+            r.GetInt64(6));
+    }
+
+    private byte[] ReadProtectedValue(SqliteDataReader r, KeyAddress key, ValueKind kind)
+    {
+        // The ciphertext goes through a pooled buffer: the plaintext is the only new array.
+        var length = checked((int)r.GetBytes(2, 0, null, 0, 0));
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            r.GetBytes(2, 0, buffer, 0, length);
+            return protector.Unprotect(key, kind, buffer.AsSpan(0, length));
+        }
+        catch (CryptographicException e)
+        {
+            // Names no key or value: the message ends up in logs.
+            throw new CryptographicException(
+                "A stored value could not be decrypted: the data key is not the one it was written with, or the row was altered.", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
 }

@@ -28,7 +28,7 @@ public sealed partial class SqliteObjectStoreRepository
                 return failure == LookupFailure.StoreNotFound ? null : false;
             }
 
-            w.Command("DELETE FROM entries WHERE partition_id = $id;").With("$id", partitionId).ExecuteNonQuery();
+            DeleteEntryRows(w, partitionId, removesPartition: true);
             w.Command("DELETE FROM partitions WHERE id = $id;").With("$id", partitionId).ExecuteNonQuery();
             return true;
         }, cancellationToken);
@@ -51,7 +51,7 @@ public sealed partial class SqliteObjectStoreRepository
             var (id, failure) = ResolvePartition(w, partition);
             if (id is { } partitionId)
             {
-                w.Command("DELETE FROM entries WHERE partition_id = $id;").With("$id", partitionId).ExecuteNonQuery();
+                DeleteEntryRows(w, partitionId, removesPartition: false);
             }
 
             return failure;
@@ -61,5 +61,21 @@ public sealed partial class SqliteObjectStoreRepository
     {
         w.Command("DELETE FROM entries WHERE partition_id IN (SELECT id FROM partitions WHERE store_id = $id);").With("$id", storeId).ExecuteNonQuery();
         w.Command("DELETE FROM partitions WHERE store_id = $id;").With("$id", storeId).ExecuteNonQuery();
+        w.Command("UPDATE stores SET key_count = 0, partition_count = 0, size_bytes = 0 WHERE id = $id;").With("$id", storeId).ExecuteNonQuery();
+    }
+
+    /// <summary>Deletes a partition's entries, taking what they counted off the store's counters first.</summary>
+    private static void DeleteEntryRows(WriteContext w, long partitionId, bool removesPartition)
+    {
+        long keys, bytes;
+        using (var reader = w.Command("SELECT COUNT(*), COALESCE(SUM(" + StoredSizeSql + "), 0) FROM entries WHERE partition_id = $id;")
+            .With("$id", partitionId).ExecuteReader())
+        {
+            reader.Read();
+            (keys, bytes) = (reader.GetInt64(0), reader.GetInt64(1));
+        }
+
+        AdjustStoreOfPartition(w, partitionId, -keys, removesPartition ? -1 : 0, -bytes);
+        w.Command("DELETE FROM entries WHERE partition_id = $id;").With("$id", partitionId).ExecuteNonQuery();
     }
 }

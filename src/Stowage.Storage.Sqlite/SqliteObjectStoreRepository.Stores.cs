@@ -39,6 +39,13 @@ public sealed partial class SqliteObjectStoreRepository
                 .With("$fixed", settings.IsFixedTtl).With("$persistent", settings.Persistent)
                 .With("$encrypted", settings.Encrypted).With("$now", Sql.Millis(now))
                 .ExecuteNonQuery();
+            if (existing is null)
+            {
+                BindStore(w.Command("INSERT INTO store_lifetimes (org_id, env_id, name, created_at) VALUES ($org, $env, $store, $now);"), store)
+                    .With("$now", Sql.Millis(now)).ExecuteNonQuery();
+            }
+
+            _encryption.Saw(store, settings.Encrypted);
             // Reported at the stored (millisecond) resolution, so a later read returns the same record.
             var stamp = Sql.Time(Sql.Millis(now));
             return (new StoreRecord(store.StoreId, settings, existing?.Record.CreatedAt ?? stamp, stamp), existing is null);
@@ -52,7 +59,7 @@ public sealed partial class SqliteObjectStoreRepository
                 return false;
             }
 
-            DeleteStoreRows(w, found.Id);
+            DeleteStoreRows(w, found.Id, Now());
             return true;
         }, cancellationToken);
 
@@ -69,12 +76,18 @@ public sealed partial class SqliteObjectStoreRepository
                 }
             }
 
-            ids.ForEach(id => DeleteStoreRows(w, id));
+            var now = Now();
+            ids.ForEach(id => DeleteStoreRows(w, id, now));
             return ids.Count;
         }, cancellationToken);
 
-    private static void DeleteStoreRows(WriteContext w, long storeId)
+    private static void DeleteStoreRows(WriteContext w, long storeId, DateTimeOffset now)
     {
+        // The lifetime ends: the stats store listing still names it for windows it existed in.
+        w.Command("""
+            UPDATE store_lifetimes SET deleted_at = $now WHERE deleted_at IS NULL
+                AND (org_id, env_id, name) = (SELECT org_id, env_id, name FROM stores WHERE id = $id);
+            """).With("$id", storeId).With("$now", Sql.Millis(now)).ExecuteNonQuery();
         DeleteAllPartitionRows(w, storeId);
         w.Command("DELETE FROM stores WHERE id = $id;").With("$id", storeId).ExecuteNonQuery();
     }

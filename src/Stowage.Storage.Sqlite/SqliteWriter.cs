@@ -18,6 +18,7 @@ public sealed class SqliteWriter : IAsyncDisposable
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Task _loop;
+    private long _operationsQueued;
 
     internal SqliteWriter(SqliteConnection connection, int maxBatch)
     {
@@ -26,9 +27,13 @@ public sealed class SqliteWriter : IAsyncDisposable
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
+    /// <summary>How many changes were queued since start: a diagnostic, and how tests show a path adds no write.</summary>
+    public long OperationsQueued => Interlocked.Read(ref _operationsQueued);
+
     /// <summary>Runs <paramref name="work"/> in the next group commit; completes after the commit is durable.</summary>
     public Task<T> ExecuteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _operationsQueued);
         var operation = new WriteOperation<T>(work, cancellationToken);
         if (!_queue.Writer.TryWrite(operation))
         {

@@ -137,6 +137,84 @@ public abstract class AccessRepositoryContract : IAsyncLifetime
         Assert.NotNull(await Repositories.Sessions.FindAsync("later", CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Users_ListAll_OrderedByUsernameIgnoringCaseWithAdminOf()
+    {
+        await Repositories.Users.CreateAsync(new UserRecord("u-b", "bravo", "", "", "", Hash, T0, "org-1", ["org-2", "org-3"]), CancellationToken.None);
+        await Repositories.Users.CreateAsync(new UserRecord("u-a", "Alpha", "", "", "", Hash, T0, "org-1", []), CancellationToken.None);
+        await Repositories.Users.CreateAsync(new UserRecord("u-c", "charlie", "", "", "", Hash, T0, "org-1", ["org-1"]), CancellationToken.None);
+
+        var users = await Repositories.Users.ListAllAsync(CancellationToken.None);
+
+        Assert.Equal(["Alpha", "bravo", "charlie"], users.Select(u => u.Username));
+        Assert.Empty(users[0].AdminOf);
+        Assert.Equal(["org-2", "org-3"], users[1].AdminOf.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Users_CreateSameUsernameOtherCase_NameTaken()
+    {
+        await Repositories.Users.CreateAsync(new UserRecord("u-1", "Jane", "", "", "", Hash, T0, "org-1", []), CancellationToken.None);
+
+        var outcome = await Repositories.Users.CreateAsync(new UserRecord("u-2", "jane", "", "", "", Hash, T0, "org-1", []), CancellationToken.None);
+
+        Assert.Equal(DirectoryOutcome.NameTaken, outcome);
+        Assert.Single(await Repositories.Users.ListAllAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CreateOrganization_AtLimit_LimitReachedAndNothingAdded()
+    {
+        var (root, environments, admin) = NewTree("1");
+        await Repositories.Organizations.BootstrapAsync(root, environments, admin, CancellationToken.None);
+        await Repositories.Organizations.CreateOrganizationAsync(Group("g1", root.Id), [], 2, CancellationToken.None);
+        await Repositories.Organizations.CreateOrganizationAsync(Group("g2", root.Id), [], 2, CancellationToken.None);
+
+        var outcome = await Repositories.Organizations.CreateOrganizationAsync(Group("g3", root.Id), [], 2, CancellationToken.None);
+
+        Assert.Equal(DirectoryOutcome.LimitReached, outcome);
+        Assert.Equal(3, (await Repositories.Organizations.ListOrganizationsAsync(CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task DeleteOrganization_RootChildrenUnknown_RefusedWithReason()
+    {
+        var (root, environments, admin) = NewTree("1");
+        await Repositories.Organizations.BootstrapAsync(root, environments, admin, CancellationToken.None);
+        await Repositories.Organizations.CreateOrganizationAsync(Group("parent", root.Id), [], 100, CancellationToken.None);
+        await Repositories.Organizations.CreateOrganizationAsync(Group("child", "parent"), [], 100, CancellationToken.None);
+
+        Assert.Equal(DirectoryOutcome.IsRoot, await Repositories.Organizations.DeleteOrganizationAsync(root.Id, CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.HasChildren, await Repositories.Organizations.DeleteOrganizationAsync("parent", CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.NotFound, await Repositories.Organizations.DeleteOrganizationAsync("nobody", CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.Done, await Repositories.Organizations.DeleteOrganizationAsync("child", CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.Done, await Repositories.Organizations.DeleteOrganizationAsync("parent", CancellationToken.None));
+        Assert.Equal([root], await Repositories.Organizations.ListOrganizationsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Environments_NameTakenIgnoringCaseLimitAndLastOne_Refused()
+    {
+        var (root, environments, admin) = NewTree("1");
+        await Repositories.Organizations.BootstrapAsync(root, environments, admin, CancellationToken.None);
+        var qa = new EnvironmentRecord("env-qa", root.Id, "QA", EnvironmentTypes.Sandbox, "c-qa", T0);
+
+        Assert.Equal(DirectoryOutcome.NameTaken, await Repositories.Organizations.CreateEnvironmentAsync(qa with { Name = "sandbox" }, 150, CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.LimitReached, await Repositories.Organizations.CreateEnvironmentAsync(qa, 3, CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.Done, await Repositories.Organizations.CreateEnvironmentAsync(qa, 4, CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.NameTaken, await Repositories.Organizations.RenameEnvironmentAsync(root.Id, "env-qa", "PRODUCTION", CancellationToken.None));
+        Assert.Equal(DirectoryOutcome.NotFound, await Repositories.Organizations.RenameEnvironmentAsync("other-org", "env-qa", "x", CancellationToken.None));
+        foreach (var env in new[] { "env-qa", "prod-1", "sand-1" })
+        {
+            Assert.Equal(DirectoryOutcome.Done, await Repositories.Organizations.DeleteEnvironmentAsync(root.Id, env, CancellationToken.None));
+        }
+
+        Assert.Equal(DirectoryOutcome.LastEnvironment, await Repositories.Organizations.DeleteEnvironmentAsync(root.Id, "design-1", CancellationToken.None));
+        Assert.Equal(["design-1"], (await Repositories.Organizations.ListEnvironmentsAsync(CancellationToken.None)).Select(e => e.Id));
+    }
+
+    private static Organization Group(string id, string parent) => new(id, id, parent, "user-1", "client-" + id, T0, T0);
+
     private static (Organization Root, EnvironmentRecord[] Environments, UserRecord Admin) NewTree(string suffix)
     {
         var root = new Organization($"org-{suffix}", $"Root {suffix}", null, $"user-{suffix}", $"client-{suffix}", T0, T0);

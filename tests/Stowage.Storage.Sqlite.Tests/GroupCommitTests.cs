@@ -119,7 +119,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         try
         {
             var database = file.Open();
-            var repository = new SqliteObjectStoreRepository(database);
+            var repository = new SqliteObjectStoreRepository(database, TestDataKey.Protector);
             await repository.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
             var gate = new Gate(database.Writer);
             await gate.EnteredAsync;
@@ -132,7 +132,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
             Assert.All(queued, t => Assert.Equal(TaskStatus.RanToCompletion, t.Status));
             await Assert.ThrowsAsync<StorageUnavailableException>(() => Write(repository, "too-late"));
             await using var reopened = file.Open();
-            var (page, _) = await new SqliteObjectStoreRepository(reopened).ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
+            var (page, _) = await new SqliteObjectStoreRepository(reopened, TestDataKey.Protector).ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
             Assert.Equal(Enumerable.Range(0, 50).Select(i => $"q{i:D2}"), page!.Items);
         }
         finally

@@ -15,7 +15,7 @@ public sealed class MigrationTests
         using var file = new TempDatabaseFile();
         await using (var first = file.Open())
         {
-            var repository = new SqliteObjectStoreRepository(first);
+            var repository = new SqliteObjectStoreRepository(first, TestDataKey.Protector);
             await repository.UpsertStoreAsync(Key.Store, StoreSettings.Defaults, T0, CancellationToken.None);
             await repository.WriteEntryAsync(Key, new StoredValue(ValueKind.Binary, [0, 1, 2, 255]), null, T0, CancellationToken.None);
         }
@@ -24,7 +24,7 @@ public sealed class MigrationTests
 
         Assert.Equal(1, EmbeddedScripts()[0].Version);
         Assert.Equal(EmbeddedScripts(), AppliedMigrations(file));
-        var (entry, _) = await new SqliteObjectStoreRepository(second).GetEntryAsync(Key, T0, CancellationToken.None);
+        var (entry, _) = await new SqliteObjectStoreRepository(second, TestDataKey.Protector).GetEntryAsync(Key, T0, CancellationToken.None);
         Assert.Equal(new byte[] { 0, 1, 2, 255 }, entry!.Value.Data);
     }
 
@@ -43,10 +43,10 @@ public sealed class MigrationTests
         try
         {
             Assert.Equal(EmbeddedScripts(), AppliedMigrations(file));
-            var writes = databases.Select(d => new SqliteObjectStoreRepository(d))
+            var writes = databases.Select(d => new SqliteObjectStoreRepository(d, TestDataKey.Protector))
                 .Select((r, i) => r.UpsertStoreAsync(Key.Store with { StoreId = $"s{i}" }, StoreSettings.Defaults, T0, CancellationToken.None));
             Assert.Equal([true, true], (await Task.WhenAll(writes)).Select(w => w.Created));
-            var page = await new SqliteObjectStoreRepository(databases[0]).ListStoresAsync(Key.Store.Environment, new PageRequest(null, null, 25), CancellationToken.None);
+            var page = await new SqliteObjectStoreRepository(databases[0], TestDataKey.Protector).ListStoresAsync(Key.Store.Environment, new PageRequest(null, null, 25), CancellationToken.None);
             Assert.Equal(["s0", "s1"], page.Items.Select(s => s.StoreId));
         }
         finally

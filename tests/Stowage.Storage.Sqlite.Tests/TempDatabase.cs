@@ -47,7 +47,7 @@ internal sealed class TempDatabase : IAsyncDisposable
     public TempDatabase(int maxBatch = 256)
     {
         Database = _file.Open(maxBatch);
-        ObjectStore = new SqliteObjectStoreRepository(Database);
+        ObjectStore = new SqliteObjectStoreRepository(Database, TestDataKey.Protector);
         Access = new SqliteAccessRepository(Database);
     }
 

@@ -20,8 +20,11 @@ public interface IConnectedAppRepository
 
     Task<ConnectedApp?> GetAsync(string clientId, CancellationToken cancellationToken);
 
-    /// <summary>Apps whose name or client id contains <paramref name="search"/> (case-insensitive), ordered by name.</summary>
-    Task<(IReadOnlyList<ConnectedApp> Apps, int Total)> ListAsync(string? search, string? ownerOrgId, int offset, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Apps owned by one of <paramref name="ownerOrgIds"/> (any owner when null) whose name or
+    /// client id contains <paramref name="search"/> (case-insensitive), ordered by name.
+    /// </summary>
+    Task<(IReadOnlyList<ConnectedApp> Apps, int Total)> ListAsync(string? search, IReadOnlyCollection<string>? ownerOrgIds, int offset, int limit, CancellationToken cancellationToken);
 
     /// <summary>Replaces the app's fields (the client id never changes).</summary>
     Task<AppWriteOutcome> UpdateAsync(ConnectedApp app, CancellationToken cancellationToken);

@@ -21,6 +21,10 @@ public static class ErrorCodes
     public static readonly ErrorCode InvalidPageSize = new("INVALID_PAGE_SIZE", 400, "Invalid page size");
     public static readonly ErrorCode KeyIdMismatch = new("KEY_ID_MISMATCH", 400, "Key id does not match the path");
     public static readonly ErrorCode InvalidId = new("INVALID_ID", 400, "Invalid id");
+    public static readonly ErrorCode InvalidName = new("INVALID_NAME", 400, "Invalid name");
+    public static readonly ErrorCode InvalidScope = new("INVALID_SCOPE", 400, "Invalid scope assignment");
+    public static readonly ErrorCode WeakPassword = new("WEAK_PASSWORD", 400, "Password too weak");
+    public static readonly ErrorCode WeakClientSecret = new("WEAK_CLIENT_SECRET", 400, "Client secret too weak");
 
     // 401 / 403: who is calling and what they may do.
     public static readonly ErrorCode Unauthorized = new("UNAUTHORIZED", 401, "Unauthorized");
@@ -35,6 +39,15 @@ public static class ErrorCodes
     public static readonly ErrorCode OrganizationNotFound = new("ORGANIZATION_NOT_FOUND", 404, "Organization not found");
     public static readonly ErrorCode EnvironmentNotFound = new("ENVIRONMENT_NOT_FOUND", 404, "Environment not found");
     public static readonly ErrorCode UserNotFound = new("USER_NOT_FOUND", 404, "User not found");
+    public static readonly ErrorCode ConnectedAppNotFound = new("CONNECTED_APP_NOT_FOUND", 404, "Connected app not found");
+
+    // 409: the request conflicts with the current state or a limit.
+    public static readonly ErrorCode NameTaken = new("NAME_TAKEN", 409, "Name already in use");
+    public static readonly ErrorCode LimitReached = new("LIMIT_REACHED", 409, "Limit reached");
+    public static readonly ErrorCode OrganizationHasSubgroups = new("ORGANIZATION_HAS_SUBGROUPS", 409, "Organization has business groups");
+    public static readonly ErrorCode RootOrganizationProtected = new("ROOT_ORGANIZATION_PROTECTED", 409, "Root organization cannot be deleted");
+    public static readonly ErrorCode LastEnvironment = new("LAST_ENVIRONMENT", 409, "Last environment");
+    public static readonly ErrorCode CannotDeleteSelf = new("CANNOT_DELETE_SELF", 409, "Cannot delete own user");
 
     // Protocol-level rejections.
     public static readonly ErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, "Method not allowed");

@@ -1,6 +1,8 @@
 using Stowage.Access;
+using Stowage.Access.Apps;
 using Stowage.Core.Errors;
 using Stowage.Server.Infrastructure;
+using Stowage.Server.OAuth;
 
 namespace Stowage.Server.Auth;
 
@@ -12,6 +14,7 @@ public static class CallerAccess
 {
     private const string CallerItem = "stowage.caller";
     private const string TokenItem = "stowage.token";
+    private const string AppItem = "stowage.connected-app";
 
     /// <summary>The authenticated caller; only valid inside a group that <see cref="RequireCaller"/>.</summary>
     public static Caller GetCaller(this HttpContext context) =>
@@ -30,8 +33,7 @@ public static class CallerAccess
                 return Problems.Result(ErrorCodes.Unauthorized, "A bearer token is required (Authorization: Bearer <token>).");
             }
 
-            var sessions = http.RequestServices.GetRequiredService<SessionService>();
-            if (await sessions.AuthenticateAsync(token, http.RequestAborted) is not { } caller)
+            if (await AuthenticateAsync(http, token) is not { } caller)
             {
                 return Problems.Result(ErrorCodes.Unauthorized, "The bearer token is invalid, expired or revoked.");
             }
@@ -40,6 +42,35 @@ public static class CallerAccess
             http.Items[TokenItem] = token;
             return await next(context);
         });
+
+    /// <summary>
+    /// The connected app behind the request's token, for a connected-app caller (its name, owner
+    /// organization and owner user, e.g. for <c>GET /accounts/api/me</c>); null for a user.
+    /// Only valid inside a group that <see cref="RequireCaller"/>.
+    /// </summary>
+    public static ConnectedApp? GetConnectedApp(this HttpContext context) => context.Items[AppItem] as ConnectedApp;
+
+    /// <summary>
+    /// User tokens are opaque (base64url, no dots) and checked by <see cref="SessionService"/>;
+    /// connected apps' tokens are JWTs (three dot-separated parts) checked locally by
+    /// <see cref="AppTokenValidator"/>.
+    /// </summary>
+    private static async ValueTask<Caller?> AuthenticateAsync(HttpContext http, string token)
+    {
+        if (!token.Contains('.', StringComparison.Ordinal))
+        {
+            return await http.RequestServices.GetRequiredService<SessionService>().AuthenticateAsync(token, http.RequestAborted);
+        }
+
+        if (http.RequestServices.GetService<AppTokenValidator>() is not { } validator
+            || await validator.ValidateAsync(token, http.Request, http.RequestAborted) is not { App: { } app } state)
+        {
+            return null;
+        }
+
+        http.Items[AppItem] = app;
+        return state.Caller;
+    }
 
     /// <summary>
     /// 403 unless the caller holds <paramref name="right"/> on the route's {org} and {env};

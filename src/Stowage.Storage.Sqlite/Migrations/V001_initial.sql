@@ -71,17 +71,21 @@ CREATE TABLE partitions (
 
 -- Values can be megabytes, so entries keep a rowid table (large rows do not belong in a
 -- WITHOUT ROWID b-tree); (partition_id, key) is the unique keyset index used for paging.
+-- value_encrypted says how this row's value was written (1: AES-256-GCM ciphertext bound to
+-- its address), independent of the store's current `encrypted` setting, so changing that
+-- setting never makes existing rows unreadable.
 CREATE TABLE entries (
-    id           INTEGER PRIMARY KEY,
-    partition_id INTEGER NOT NULL,
-    key          BLOB NOT NULL,
-    kind         INTEGER NOT NULL,
-    value        BLOB NOT NULL,
-    expires_at   INTEGER NOT NULL,
-    ttl_ms       INTEGER NOT NULL,
-    is_fixed     INTEGER NOT NULL,
-    version      INTEGER NOT NULL,
-    updated_at   INTEGER NOT NULL
+    id              INTEGER PRIMARY KEY,
+    partition_id    INTEGER NOT NULL,
+    key             BLOB NOT NULL,
+    kind            INTEGER NOT NULL,
+    value           BLOB NOT NULL,
+    value_encrypted INTEGER NOT NULL DEFAULT 0,
+    expires_at      INTEGER NOT NULL,
+    ttl_ms          INTEGER NOT NULL,
+    is_fixed        INTEGER NOT NULL,
+    version         INTEGER NOT NULL,
+    updated_at      INTEGER NOT NULL
 );
 
 CREATE UNIQUE INDEX entries_key ON entries (partition_id, key);

@@ -237,7 +237,8 @@ public static partial class MalformedRequestCases
     {
         yield return Get("Route: unknown under api", "/api/v1/nothing-here", 404, "NOT_FOUND");
         yield return Get("Route: organizations root", "/api/v1/organizations", 404, "NOT_FOUND");
-        yield return Get("Route: environment without stores", "/api/v1/organizations/{org}/environments/{env}", 404, "NOT_FOUND");
+        // GET …/environments/{env} itself is the Stats API environment endpoint (stats-api.md).
+        yield return Get("Route: environment without stores", "/api/v1/organizations/{org}/environments/{env}/nothing-here", 404, "NOT_FOUND");
         yield return Get("Route: api v2", "/api/v2/organizations/{org}/environments/{env}/stores", 404, "NOT_FOUND");
         yield return Get("Route: unknown store child", Store + "/unknown", 404, "NOT_FOUND");
         yield return Get("Route: segment after a key", K1 + "/extra", 404, "NOT_FOUND");

@@ -14,7 +14,7 @@ namespace Stowage.Server.Tests.Infrastructure;
 /// The real server in memory: its own temporary data directory (a real SQLite file), a known
 /// admin password, and optionally a fake clock. Tokens come from the real login endpoint.
 /// </summary>
-public sealed class StowageFactory : WebApplicationFactory<Program>
+public class StowageFactory : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "test-admin-password-1234";
 

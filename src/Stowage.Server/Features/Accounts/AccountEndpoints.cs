@@ -15,7 +15,7 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/accounts/login", LoginAsync).WithName("Login").WithTags("Accounts")
-            .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded").Produces<LoginResponse>();
+            .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded").Produces<LoginResponse>().WithLoginThrottle();
 
         var api = app.MapGroup("/accounts/api").WithTags("Accounts").RequireCaller();
         api.MapPost("/logout", LogoutAsync).WithName("Logout").Produces(StatusCodes.Status204NoContent);
@@ -59,6 +59,13 @@ public static class AccountEndpoints
     private static async Task<IResult> MeAsync(HttpContext context, IUserRepository users, OrganizationDirectory directory)
     {
         var user = await CurrentUserDtoAsync(context, users, directory);
+        if (context.GetConnectedApp() is { } app)
+        {
+            // A connected app: itself, plus its owner's profile so tools can pick an organization.
+            var client = new MeClientDto { ClientId = app.ClientId, Name = app.ClientName, OrgId = app.OwnerOrgId };
+            return TypedResults.Json(new MeDto { Client = client, User = user }, ServerJson.Context.MeDto);
+        }
+
         return user is null
             ? Problems.Result(ErrorCodes.Unauthorized, "The token's user no longer exists.")
             : TypedResults.Json(new MeDto { User = user }, ServerJson.Context.MeDto);
@@ -72,11 +79,19 @@ public static class AccountEndpoints
             : TypedResults.Json(user, ServerJson.Context.UserDto);
     }
 
+    /// <summary>The signed-in user, or for a connected-app token the app's owner (with the groups the owner administers).</summary>
     private static async Task<UserDto?> CurrentUserDtoAsync(HttpContext context, IUserRepository users, OrganizationDirectory directory)
     {
         var caller = context.GetCaller();
-        var user = await users.GetAsync(caller.SubjectId, context.RequestAborted);
         var tree = await directory.GetAsync(context.RequestAborted);
+        if (context.GetConnectedApp() is { } app)
+        {
+            return await users.GetAsync(app.OwnerUserId, context.RequestAborted) is { } owner
+                ? AccountMapping.ToDto(owner, new Caller(CallerKind.User, owner.Id, owner.Username, tree.WithDescendants(owner.AdminOf), []), tree)
+                : null;
+        }
+
+        var user = await users.GetAsync(caller.SubjectId, context.RequestAborted);
         return user is null ? null : AccountMapping.ToDto(user, caller, tree);
     }
 

@@ -71,6 +71,31 @@ internal static class AccountMapping
         };
     }
 
+    /// <summary>A user as listed to administrators: the home organization, then the groups the user administers.</summary>
+    public static UserDto ToListedDto(UserRecord user, OrganizationDirectory.Snapshot tree)
+    {
+        var home = tree.Organization(user.OrganizationId) ?? tree.Root!;
+        var members = new[] { home.Id }.Concat(user.AdminOf.Order(StringComparer.Ordinal))
+            .Distinct(StringComparer.Ordinal)
+            .Select(tree.Organization)
+            .OfType<Organization>()
+            .Select(o => Summary(o, tree))
+            .ToArray();
+
+        return new UserDto
+        {
+            Id = user.Id,
+            Username = user.Username,
+            FirstName = user.FirstName,
+            LastName = user.LastName,
+            Email = user.Email,
+            CreatedAt = user.CreatedAt,
+            OrganizationId = home.Id,
+            Organization = Summary(home, tree),
+            MemberOfOrganizations = members,
+        };
+    }
+
     private static OrganizationSummaryDto Summary(Organization o, OrganizationDirectory.Snapshot tree) => new()
     {
         Id = o.Id,

@@ -1,4 +1,5 @@
 using Stowage.Server.Auth;
+using Stowage.Server.Features.Stats;
 
 namespace Stowage.Server.Features.ObjectStore;
 
@@ -10,7 +11,7 @@ public static class ObjectStoreEndpoints
         var organizations = app.MapGroup("/api/v1/organizations").WithTags("Object Store").RequireCaller();
         organizations.MapRegionEndpoints();
 
-        var stores = organizations.MapGroup("/{org}/environments/{env}/stores");
+        var stores = organizations.MapGroup("/{org}/environments/{env}/stores").MeterUsage();
         stores.MapStoreEndpoints();
         stores.MapPartitionEndpoints();
         stores.MapKeyEndpoints();

@@ -1,8 +1,10 @@
 using Stowage.Access;
+using Stowage.Access.Audit;
 using Stowage.Contracts;
 using Stowage.Core.Errors;
 using Stowage.ObjectStore;
 using Stowage.Server.Auth;
+using Stowage.Server.Features.Audit;
 using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Features.ObjectStore;
@@ -75,6 +77,7 @@ public static class StoreEndpoints
         }
 
         var (store, created) = await service.PutStoreAsync(address.Value, settings.Value, context.RequestAborted);
+        await context.AuditAsync(address.Value.OrgId, created ? AuditActions.Create : AuditActions.Update, AuditObjectTypes.Store, address.Value.StoreId, "envId=" + address.Value.EnvId);
         return TypedResults.Json(StoreJson.ToDto(store), ServerJson.Context.StoreDto, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }
 
@@ -86,8 +89,12 @@ public static class StoreEndpoints
             return Problems.Result(address.Error!);
         }
 
-        return await service.DeleteStoreAsync(address.Value, context.RequestAborted) is { } error
-            ? Problems.Result(error)
-            : TypedResults.NoContent();
+        if (await service.DeleteStoreAsync(address.Value, context.RequestAborted) is { } error)
+        {
+            return Problems.Result(error);
+        }
+
+        await context.AuditAsync(address.Value.OrgId, AuditActions.Delete, AuditObjectTypes.Store, address.Value.StoreId, "envId=" + address.Value.EnvId);
+        return TypedResults.NoContent();
     }
 }

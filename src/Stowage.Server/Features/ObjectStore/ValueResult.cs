@@ -11,6 +11,9 @@ internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, stri
 
     public static ValueResult Page(IReadOnlyList<Entry> entries, string? nextPageToken) => new(null, entries, nextPageToken, StatusCodes.Status200OK);
 
+    /// <summary>Bytes of the value(s) carried, as the client wrote them: what usage metering bills.</summary>
+    public long PayloadBytes => entry is not null ? entry.Value.Data.Length : page!.Sum(e => (long)e.Value.Data.Length);
+
     public async Task ExecuteAsync(HttpContext httpContext)
     {
         var response = httpContext.Response;

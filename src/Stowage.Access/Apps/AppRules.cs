@@ -1,0 +1,147 @@
+using System.Security.Cryptography;
+using Stowage.Access.Directory;
+using Stowage.Core.Errors;
+
+namespace Stowage.Access.Apps;
+
+/// <summary>
+/// The fields of a create or patch request; null means "not given" (create: the default,
+/// patch: unchanged). <see cref="ClientSecret"/> is a caller-chosen secret.
+/// </summary>
+public sealed record AppFields(
+    string? ClientName = null,
+    IReadOnlyList<string>? GrantTypes = null,
+    IReadOnlyList<string>? RedirectUris = null,
+    IReadOnlyList<string>? Scopes = null,
+    IReadOnlyList<string>? PublicKeys = null,
+    string? ClientUri = null,
+    string? Audience = null,
+    bool? Enabled = null,
+    string? ClientSecret = null);
+
+/// <summary>Validation of connected-app fields and the making of secrets.</summary>
+public static class AppRules
+{
+    public const int MinSecretLength = 32;
+    public const int MaxSecretLength = 256;
+    public const int MaxListItems = 50;
+    public const int MaxUriLength = 2048;
+    public const int MaxPublicKeyLength = 16 * 1024;
+
+    /// <summary>32 characters of mixed-case hex (22 symbols, about 142 random bits), the shape of Anypoint secrets.</summary>
+    public static string NewSecret() => RandomNumberGenerator.GetString("0123456789abcdefABCDEF", 32);
+
+    /// <summary>Checks every given field; the first problem found is the error.</summary>
+    public static Error? Check(AppFields fields)
+    {
+        if (fields.ClientName is { } name && NameRules.Name(name, "client_name") is { IsSuccess: false } badName)
+        {
+            return badName.Error;
+        }
+
+        return CheckGrantTypes(fields.GrantTypes)
+            ?? CheckList(fields.RedirectUris, "redirect_uris", IsAbsoluteUri)
+            ?? CheckScopes(fields.Scopes)
+            ?? CheckList(fields.PublicKeys, "public_keys", IsPublicKeyPem)
+            ?? (fields.ClientUri is { } uri && !IsAbsoluteUri(uri) ? Invalid("client_uri must be an absolute URI.") : null)
+            ?? (fields.Audience is { } audience && audience is not (Audiences.Internal or Audiences.Everyone)
+                ? Invalid($"audience must be '{Audiences.Internal}' or '{Audiences.Everyone}'.")
+                : null)
+            ?? (fields.ClientSecret is { } secret ? CheckSecret(secret) : null);
+    }
+
+    public static Error? CheckSecret(string secret) =>
+        secret.Length < MinSecretLength || secret.Length > MaxSecretLength || NameRules.HasControlCharacters(secret)
+            ? new Error(ErrorCodes.WeakClientSecret, $"client_secret must be {MinSecretLength} to {MaxSecretLength} characters without control characters.")
+            : null;
+
+    private static Error? CheckGrantTypes(IReadOnlyList<string>? grantTypes)
+    {
+        if (grantTypes is null)
+        {
+            return null;
+        }
+
+        if (grantTypes.Count == 0)
+        {
+            return Invalid("grant_types must name at least one grant type.");
+        }
+
+        for (var i = 0; i < grantTypes.Count; i++)
+        {
+            if (!GrantTypeNames.All.Contains(grantTypes[i]))
+            {
+                return Invalid($"grant_types[{i}]: '{grantTypes[i]}' is not one of {string.Join(", ", GrantTypeNames.All)}.");
+            }
+        }
+
+        // The two kinds are told apart by their grant types, so one app cannot be both.
+        return grantTypes.Contains(GrantTypeNames.ClientCredentials) && grantTypes.Any(g => g != GrantTypeNames.ClientCredentials)
+            ? Invalid("grant_types: client_credentials (acts on its own behalf) cannot be combined with grant types that act on behalf of a user.")
+            : null;
+    }
+
+    private static Error? CheckScopes(IReadOnlyList<string>? scopes)
+    {
+        if (scopes is null)
+        {
+            return null;
+        }
+
+        if (scopes.Count > MaxListItems)
+        {
+            return Invalid($"scopes holds more than {MaxListItems} items.");
+        }
+
+        for (var i = 0; i < scopes.Count; i++)
+        {
+            if (ScopeCatalog.Find(scopes[i]) is null)
+            {
+                return new Error(ErrorCodes.InvalidScope, $"scopes[{i}]: '{scopes[i]}' is not a known scope.");
+            }
+        }
+
+        return null;
+    }
+
+    private static Error? CheckList(IReadOnlyList<string>? items, string member, Func<string, bool> isValid)
+    {
+        if (items is null)
+        {
+            return null;
+        }
+
+        if (items.Count > MaxListItems)
+        {
+            return Invalid($"{member} holds more than {MaxListItems} items.");
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (!isValid(items[i]))
+            {
+                return Invalid($"{member}[{i}] is not valid.");
+            }
+        }
+
+        return null;
+    }
+
+    // The scheme must be written out: on Unix, Uri also takes "/callback" as an absolute file path.
+    private static bool IsAbsoluteUri(string value) =>
+        value.Length <= MaxUriLength && !NameRules.HasControlCharacters(value) && !value.Contains(' ', StringComparison.Ordinal)
+        && Uri.TryCreate(value, UriKind.Absolute, out var uri) && value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsPublicKeyPem(string value)
+    {
+        if (value.Length > MaxPublicKeyLength || !PemEncoding.TryFind(value, out var fields))
+        {
+            return false;
+        }
+
+        var label = value[fields.Label];
+        return label is "PUBLIC KEY" or "RSA PUBLIC KEY" or "CERTIFICATE";
+    }
+
+    private static Error Invalid(string message) => new(ErrorCodes.InvalidRequest, message);
+}

@@ -1,0 +1,120 @@
+using Stowage.Access.Apps;
+
+namespace Stowage.Access.Tokens;
+
+/// <summary>
+/// Follows the access change log (<see cref="IAccessChangeFeed"/>) and applies each change to
+/// this node's caches: an app change evicts that app's state, a revocation adds the token id to
+/// the revoked set, a directory change drops the organization tree and every app state, a user
+/// change drops that user's cached sessions. The host calls <see cref="PollAsync"/> a few
+/// times a second: one small query per node, whatever the request rate.
+/// </summary>
+public sealed class AccessChangeFollower(
+    IAccessChangeFeed feed,
+    AppStateCache apps,
+    RevokedTokenSet revoked,
+    OrganizationDirectory directory,
+    SessionService sessions,
+    TimeProvider time)
+{
+    /// <summary>Changes read per query; a longer backlog is read in several.</summary>
+    public const int BatchSize = 500;
+
+    /// <summary>
+    /// How long after the last successful poll the caches are still trusted. Past it (the
+    /// database is unreachable, or the poller stalled) app states are read again on every use
+    /// rather than served from a cache that may miss a change.
+    /// </summary>
+    public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A revocation entry carries only the token id; tokens never live longer than the
+    /// longest allowed lifetime, so the id is kept that long.
+    /// </summary>
+    public static readonly TimeSpan RevocationRetention = TimeSpan.FromDays(1);
+
+    private long _sequence;
+
+    // Environment.TickCount64: a monotonic clock, so a wall-clock jump neither freezes nor
+    // extends the trust in the caches.
+    private long _lastSuccessTicks = long.MinValue;
+
+    public long Sequence => Volatile.Read(ref _sequence);
+
+    /// <summary>True while the last successful poll is recent enough to trust the caches.</summary>
+    public bool IsFresh
+    {
+        get
+        {
+            var last = Volatile.Read(ref _lastSuccessTicks);
+            return last != long.MinValue && Environment.TickCount64 - last <= (long)StaleAfter.TotalMilliseconds;
+        }
+    }
+
+    /// <summary>
+    /// Takes the current position of the log, then loads the revoked tokens. In that order: a
+    /// revocation made in between is both loaded and read from the log, never neither.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var sequence = await feed.LatestSequenceAsync(cancellationToken);
+        foreach (var (tokenId, expiresAt) in await feed.RevokedTokensAsync(time.GetUtcNow(), cancellationToken))
+        {
+            revoked.Add(tokenId, expiresAt);
+        }
+
+        Volatile.Write(ref _sequence, sequence);
+        Volatile.Write(ref _lastSuccessTicks, Environment.TickCount64);
+    }
+
+    /// <summary>Reads and applies every change after the last one seen; returns how many.</summary>
+    public async Task<int> PollAsync(CancellationToken cancellationToken)
+    {
+        var applied = 0;
+        while (true)
+        {
+            var changes = await feed.ReadAfterAsync(Sequence, BatchSize, cancellationToken);
+            foreach (var change in changes)
+            {
+                Apply(change);
+                Volatile.Write(ref _sequence, change.Sequence);
+            }
+
+            applied += changes.Count;
+            if (changes.Count < BatchSize)
+            {
+                break;
+            }
+        }
+
+        Volatile.Write(ref _lastSuccessTicks, Environment.TickCount64);
+        return applied;
+    }
+
+    private void Apply(AccessChange change)
+    {
+        switch (change.Kind)
+        {
+            case AccessChangeKind.App:
+                apps.Evict(change.Subject);
+                break;
+            case AccessChangeKind.Token:
+                revoked.Add(change.Subject, time.GetUtcNow() + RevocationRetention);
+                break;
+            case AccessChangeKind.Directory:
+                // Deleting an environment or a group also removes scope assignments.
+                directory.Invalidate();
+                apps.Clear();
+                break;
+            case AccessChangeKind.User:
+                sessions.Evict(change.Subject);
+                break;
+            default:
+                // A kind added by a newer node: drop everything rather than miss what it meant.
+                directory.Invalidate();
+                apps.Clear();
+                sessions.EvictAll();
+                break;
+        }
+    }
+}

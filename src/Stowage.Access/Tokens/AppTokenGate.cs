@@ -1,0 +1,28 @@
+namespace Stowage.Access.Tokens;
+
+/// <summary>
+/// The live part of checking a connected app's token, after its signature and lifetime: not
+/// revoked, and its app still exists, is enabled, has the same secret and still acts on its
+/// own behalf. Everything comes from memory while the change feed is followed.
+/// </summary>
+public sealed class AppTokenGate(AppStateCache apps, RevokedTokenSet revoked, AccessChangeFollower follower)
+{
+    public async ValueTask<AppTokenCheck> CheckAsync(string clientId, string tokenId, int secretVersion, CancellationToken cancellationToken)
+    {
+        if (revoked.Contains(tokenId))
+        {
+            return new AppTokenCheck(AppTokenStatus.Revoked, null);
+        }
+
+        var state = await apps.GetAsync(clientId, reload: !follower.IsFresh, cancellationToken);
+        var status = state.App switch
+        {
+            null => AppTokenStatus.AppDeleted,
+            { Enabled: false } => AppTokenStatus.AppDisabled,
+            { } app when app.SecretVersion != secretVersion => AppTokenStatus.SecretReset,
+            { ActsOnItsOwnBehalf: false } => AppTokenStatus.GrantNotAllowed,
+            _ => AppTokenStatus.Active,
+        };
+        return new AppTokenCheck(status, state);
+    }
+}

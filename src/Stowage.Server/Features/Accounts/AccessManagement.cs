@@ -1,0 +1,29 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stowage.Access.Apps;
+using Stowage.Access.Audit;
+using Stowage.Access.Directory;
+using Stowage.Server.Features.Audit;
+
+namespace Stowage.Server.Features.Accounts;
+
+/// <summary>Registration of the access-management services and endpoints (business groups, environments, users, connected apps, audit).</summary>
+public static class AccessManagement
+{
+    public static IServiceCollection AddAccessManagement(this IServiceCollection services)
+    {
+        services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<BusinessGroupService>();
+        services.TryAddSingleton<EnvironmentService>();
+        services.TryAddSingleton<UserService>();
+        services.TryAddSingleton<ConnectedAppService>();
+        return services;
+    }
+
+    /// <summary>Everything except what <see cref="OrganizationEndpoints.MapOrganizationEndpoints"/> maps.</summary>
+    public static IEndpointRouteBuilder MapAccessManagementEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapConnectedAppEndpoints();
+        app.MapAuditEndpoints();
+        return app;
+    }
+}

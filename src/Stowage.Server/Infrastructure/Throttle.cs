@@ -1,0 +1,111 @@
+using System.Globalization;
+
+namespace Stowage.Server.Infrastructure;
+
+/// <summary>What is being authenticated: each kind has its own counters.</summary>
+public enum ThrottleKind
+{
+    /// <summary>Client authentication at the OAuth endpoints; the subject is the client id.</summary>
+    OAuthClient,
+
+    /// <summary><c>POST /accounts/login</c>; the subject is the username.</summary>
+    Login,
+}
+
+/// <summary>The verdict for one request: blocked or not, and the tightest of its keys' states.</summary>
+public readonly record struct ThrottleVerdict(bool IsBlocked, ThrottleState State);
+
+/// <summary>
+/// Throttling of failed authentications, per subject and per client address (see
+/// <see cref="ThrottleOptions"/>). Check before authenticating, record after a failure; a
+/// success records nothing. Answers carry <c>X-RateLimit-Limit</c>,
+/// <c>X-RateLimit-Remaining</c> and <c>X-RateLimit-Reset</c> (seconds), and a refusal 429
+/// with <c>Retry-After</c>.
+/// </summary>
+public sealed class Throttle
+{
+    private const int MaxSubjectLength = 256;
+
+    private readonly ThrottleLimiter _clientIds;
+    private readonly ThrottleLimiter _clientAddresses;
+    private readonly ThrottleLimiter _usernames;
+    private readonly ThrottleLimiter _loginAddresses;
+
+    public Throttle(ThrottleOptions options, TimeProvider time)
+    {
+        _clientIds = new ThrottleLimiter(options.ClientIdLimit, options.Window, time);
+        _clientAddresses = new ThrottleLimiter(options.AddressLimit, options.Window, time);
+        _usernames = new ThrottleLimiter(options.UsernameLimit, options.Window, time);
+        _loginAddresses = new ThrottleLimiter(options.AddressLimit, options.Window, time);
+    }
+
+    public ThrottleVerdict Check(ThrottleKind kind, string? subject, string? address)
+    {
+        var (subjects, addresses) = Limiters(kind);
+        return Combine(
+            SubjectKey(kind, subject) is { } s ? subjects.Peek(s) : null,
+            address is not null ? addresses.Peek(address) : null,
+            subjects.Limit);
+    }
+
+    public ThrottleVerdict RecordFailure(ThrottleKind kind, string? subject, string? address)
+    {
+        var (subjects, addresses) = Limiters(kind);
+        return Combine(
+            SubjectKey(kind, subject) is { } s ? subjects.RecordFailure(s) : null,
+            address is not null ? addresses.RecordFailure(address) : null,
+            subjects.Limit);
+    }
+
+    /// <summary>The address failures are counted against (the connection's peer).</summary>
+    public static string? ClientAddress(HttpContext context) => context.Connection.RemoteIpAddress?.ToString();
+
+    public static void WriteHeaders(HttpResponse response, ThrottleState state)
+    {
+        response.Headers["X-RateLimit-Limit"] = state.Limit.ToString(CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Remaining"] = state.Remaining.ToString(CultureInfo.InvariantCulture);
+        response.Headers["X-RateLimit-Reset"] = (state.ResetAfter > TimeSpan.Zero ? Seconds(state.ResetAfter) : 0).ToString(CultureInfo.InvariantCulture);
+        if (state.IsBlocked)
+        {
+            response.Headers.RetryAfter = Seconds(state.ResetAfter).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <summary>Whole seconds, rounded up, and at least 1 while blocked: "retry after 0" invites a busy loop.</summary>
+    public static long Seconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds));
+
+    private (ThrottleLimiter Subjects, ThrottleLimiter Addresses) Limiters(ThrottleKind kind) => kind switch
+    {
+        ThrottleKind.OAuthClient => (_clientIds, _clientAddresses),
+        ThrottleKind.Login => (_usernames, _loginAddresses),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    // Usernames are matched case-insensitively at sign-in, so "Admin" and "admin" share a
+    // counter; an over-long subject is cut rather than stored whole.
+    private static string? SubjectKey(ThrottleKind kind, string? subject)
+    {
+        if (string.IsNullOrEmpty(subject))
+        {
+            return null;
+        }
+
+        var key = subject.Length > MaxSubjectLength ? subject[..MaxSubjectLength] : subject;
+        return kind == ThrottleKind.Login ? key.ToUpperInvariant() : key;
+    }
+
+    private static ThrottleVerdict Combine(ThrottleState? subject, ThrottleState? address, int defaultLimit)
+    {
+        ThrottleState? tightest = (subject, address) switch
+        {
+            (null, null) => null,
+            ({ } s, null) => s,
+            (null, { } a) => a,
+            ({ } s, { } a) when s.IsBlocked && a.IsBlocked => s.ResetAfter >= a.ResetAfter ? s : a,
+            ({ } s, { } a) when s.IsBlocked != a.IsBlocked => s.IsBlocked ? s : a,
+            ({ } s, { } a) => s.Remaining <= a.Remaining ? s : a,
+        };
+        var state = tightest ?? new ThrottleState(defaultLimit, defaultLimit, TimeSpan.Zero);
+        return new ThrottleVerdict(state.IsBlocked, state);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Stowage.Access.Tokens;
+using Stowage.Server.Hosting;
+using Stowage.Server.OAuth.Handlers;
+
+namespace Stowage.Server.OAuth;
+
+/// <summary>
+/// Validates a connected app's access token on the data plane without a database round trip:
+/// the ES256 signature with the persisted key, the type, the issuer and the lifetime locally,
+/// then the live state (<see cref="AppTokenGate"/>) from memory. A token whose signature was
+/// checked once is remembered, so steady traffic with one token costs a dictionary lookup.
+/// </summary>
+public sealed class AppTokenValidator
+{
+    // Enough for every app's current token many times over; past it the memo starts over.
+    private const int MaxRemembered = 10_000;
+
+    // Only for "not before": a node whose clock runs behind the issuing node's still accepts a
+    // fresh token. Expiry gets no slack.
+    private static readonly TimeSpan NotBeforeSkew = TimeSpan.FromSeconds(30);
+
+    private readonly JsonWebTokenHandler _handler = new();
+    private readonly TokenValidationParameters _parameters;
+    private readonly ConcurrentDictionary<string, TokenFacts> _checked = new(StringComparer.Ordinal);
+    private readonly AppTokenGate _gate;
+    private readonly TimeProvider _time;
+    private readonly string? _configuredIssuer;
+
+    public AppTokenValidator(OAuthKeys keys, AppTokenGate gate, TimeProvider time, StowageOptions options)
+    {
+        _gate = gate;
+        _time = time;
+        _configuredIssuer = options.PublicBaseUrl is { } url ? OAuthIssuer.From(url).AbsoluteUri : null;
+        _parameters = new TokenValidationParameters
+        {
+            IssuerSigningKey = keys.SigningKey,
+            ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+            ValidTypes = ["at+jwt"],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+
+            // Checked below, per request: the issuer depends on the request when no public
+            // base URL is set, and the lifetime must be checked on every use of a remembered token.
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateLifetime = false,
+        };
+    }
+
+    /// <summary>The app state a live token stands for, or null when the token is not (or no longer) good.</summary>
+    public async ValueTask<AppState?> ValidateAsync(string token, HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (!_checked.TryGetValue(token, out var facts))
+        {
+            facts = await ReadAsync(token);
+            if (facts is null)
+            {
+                return null;
+            }
+
+            if (_checked.Count >= MaxRemembered)
+            {
+                _checked.Clear();
+            }
+
+            _checked[token] = facts;
+        }
+
+        var now = _time.GetUtcNow();
+        if (now >= facts.ExpiresAt || facts.NotBefore > now + NotBeforeSkew
+            || !string.Equals(facts.Issuer, _configuredIssuer ?? RequestIssuer(request), StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var check = await _gate.CheckAsync(facts.ClientId, facts.TokenId, facts.SecretVersion, cancellationToken);
+        return check.IsActive ? check.State : null;
+    }
+
+    /// <summary>The issuer OpenIddict uses for this request when none is configured: its origin and path base.</summary>
+    public static string RequestIssuer(HttpRequest request) =>
+        OAuthIssuer.From(new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host.HasValue ? request.Host : new HostString("localhost"), request.PathBase))).AbsoluteUri;
+
+    private async Task<TokenFacts?> ReadAsync(string token)
+    {
+        var result = await _handler.ValidateTokenAsync(token, _parameters);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt)
+        {
+            return null;
+        }
+
+        return jwt.TryGetPayloadValue<string>("client_id", out var clientId) && !string.IsNullOrEmpty(clientId)
+            && !string.IsNullOrEmpty(jwt.Id)
+            && jwt.TryGetPayloadValue<string>(SignInClient.SecretVersionClaim, out var sv)
+            && int.TryParse(sv, NumberStyles.None, CultureInfo.InvariantCulture, out var secretVersion)
+            && jwt.ValidTo > DateTime.MinValue
+                ? new TokenFacts(clientId, jwt.Id, secretVersion, jwt.Issuer, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero))
+                : null;
+    }
+
+    private sealed record TokenFacts(string ClientId, string TokenId, int SecretVersion, string Issuer, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore);
+}
+
+/// <summary>Issuer URIs end in '/', so endpoint paths resolve under them, not beside them.</summary>
+internal static class OAuthIssuer
+{
+    public static Uri From(Uri baseUri) =>
+        baseUri.AbsoluteUri.EndsWith('/') ? baseUri : new Uri(baseUri.AbsoluteUri + "/");
+}

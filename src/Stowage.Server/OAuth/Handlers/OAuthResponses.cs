@@ -1,0 +1,134 @@
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Stowage.Server.OAuth.Handlers;
+
+/// <summary>
+/// The error dialect on every OpenIddict answer: RFC 6749 <c>{error, error_description}</c> plus
+/// <c>message</c> (the same text), without OpenIddict's <c>error_uri</c> into its own docs.
+/// </summary>
+internal static class OAuthResponses
+{
+    /// <summary>After OpenIddict's own normalization, before the status code and headers are set.</summary>
+    public const int ShapeOrder = 50_000;
+
+    /// <summary>
+    /// After the WWW-Authenticate header is built from the response (which would otherwise
+    /// repeat the message there), before the JSON body is written.
+    /// </summary>
+    public const int MessageOrder = 400_000;
+
+    public static void ShapeError(OpenIddictResponse response)
+    {
+        if (string.IsNullOrEmpty(response.Error))
+        {
+            return;
+        }
+
+        response.ErrorDescription ??= response.Error;
+        response.ErrorUri = null;
+    }
+
+    public static void AddMessage(OpenIddictResponse response)
+    {
+        if (!string.IsNullOrEmpty(response.Error))
+        {
+            response.SetParameter("message", response.ErrorDescription ?? response.Error);
+        }
+    }
+
+    public static void Keep(OpenIddictResponse response, params string[] names)
+    {
+        foreach (var name in response.GetParameters().Select(p => p.Key).ToArray())
+        {
+            if (!names.Contains(name, StringComparer.Ordinal))
+            {
+                response.RemoveParameter(name);
+            }
+        }
+    }
+
+    /// <summary>Drops <c>error_uri</c> from the errors of the other endpoints (the token endpoint's are shaped with its answer).</summary>
+    public sealed class ShapeErrors :
+        IOpenIddictServerHandler<ApplyRevocationResponseContext>,
+        IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
+        IOpenIddictServerHandler<ApplyUserInfoResponseContext>,
+        IOpenIddictServerHandler<ApplyConfigurationResponseContext>,
+        IOpenIddictServerHandler<ApplyJsonWebKeySetResponseContext>
+    {
+        public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
+        [
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<ShapeErrors>()
+                .SetOrder(ShapeOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>().UseSingletonHandler<ShapeErrors>()
+                .SetOrder(ShapeOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyUserInfoResponseContext>().UseSingletonHandler<ShapeErrors>()
+                .SetOrder(ShapeOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyConfigurationResponseContext>().UseSingletonHandler<ShapeErrors>()
+                .SetOrder(ShapeOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<ShapeErrors>()
+                .SetOrder(ShapeOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+        ];
+
+        public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Shape(context.Response);
+
+        public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Shape(context.Response);
+
+        public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Shape(context.Response);
+
+        public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Shape(context.Response);
+
+        public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Shape(context.Response);
+
+        private static ValueTask Shape(OpenIddictResponse response)
+        {
+            ShapeError(response);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Adds <c>message</c> (the error description again) to every OAuth error body.</summary>
+    public sealed class AddMessages :
+        IOpenIddictServerHandler<ApplyTokenResponseContext>,
+        IOpenIddictServerHandler<ApplyRevocationResponseContext>,
+        IOpenIddictServerHandler<ApplyIntrospectionResponseContext>,
+        IOpenIddictServerHandler<ApplyUserInfoResponseContext>,
+        IOpenIddictServerHandler<ApplyConfigurationResponseContext>,
+        IOpenIddictServerHandler<ApplyJsonWebKeySetResponseContext>
+    {
+        public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
+        [
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>().UseSingletonHandler<AddMessages>()
+                .SetOrder(MessageOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyRevocationResponseContext>().UseSingletonHandler<AddMessages>()
+                .SetOrder(MessageOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>().UseSingletonHandler<AddMessages>()
+                .SetOrder(MessageOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyUserInfoResponseContext>().UseSingletonHandler<AddMessages>()
+                .SetOrder(MessageOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyConfigurationResponseContext>().UseSingletonHandler<AddMessages>()
+                .SetOrder(MessageOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyJsonWebKeySetResponseContext>().UseSingletonHandler<AddMessages>()
+                .SetOrder(MessageOrder).SetType(OpenIddictServerHandlerType.Custom).Build(),
+        ];
+
+        public ValueTask HandleAsync(ApplyTokenResponseContext context) => Add(context.Response);
+
+        public ValueTask HandleAsync(ApplyRevocationResponseContext context) => Add(context.Response);
+
+        public ValueTask HandleAsync(ApplyIntrospectionResponseContext context) => Add(context.Response);
+
+        public ValueTask HandleAsync(ApplyUserInfoResponseContext context) => Add(context.Response);
+
+        public ValueTask HandleAsync(ApplyConfigurationResponseContext context) => Add(context.Response);
+
+        public ValueTask HandleAsync(ApplyJsonWebKeySetResponseContext context) => Add(context.Response);
+
+        private static ValueTask Add(OpenIddictResponse response)
+        {
+            AddMessage(response);
+            return ValueTask.CompletedTask;
+        }
+    }
+}

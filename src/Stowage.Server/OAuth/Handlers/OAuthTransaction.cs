@@ -1,0 +1,43 @@
+using OpenIddict.Server;
+using Stowage.Access.Apps;
+
+namespace Stowage.Server.OAuth.Handlers;
+
+/// <summary>What the handlers of one OpenIddict request pass to each other.</summary>
+internal static class OAuthTransaction
+{
+    private const string AppKey = "stowage.oauth.app";
+    private const string NamedAppKey = "stowage.oauth.named-app";
+    private const string AuthenticatedAppKey = "stowage.oauth.authenticated-app";
+    private const string RefusalKey = "stowage.oauth.refusal";
+    private const string TokenIdKey = "stowage.oauth.jti";
+    private const string ScopeKey = "stowage.oauth.scope";
+
+    /// <summary>The app that authenticated and may use the endpoint (enabled), if any.</summary>
+    public static ConnectedApp? App(this OpenIddictServerTransaction transaction) => transaction.GetProperty<ConnectedApp>(AppKey);
+
+    public static void SetApp(this OpenIddictServerTransaction transaction, ConnectedApp app) => transaction.SetProperty(AppKey, app);
+
+    /// <summary>The app the request named, whether or not it authenticated.</summary>
+    public static ConnectedApp? NamedApp(this OpenIddictServerTransaction transaction) => transaction.GetProperty<ConnectedApp>(NamedAppKey);
+
+    public static void SetNamedApp(this OpenIddictServerTransaction transaction, ConnectedApp app) => transaction.SetProperty(NamedAppKey, app);
+
+    /// <summary>The app whose secret matched, even if it was then refused (disabled).</summary>
+    public static ConnectedApp? AuthenticatedApp(this OpenIddictServerTransaction transaction) => transaction.GetProperty<ConnectedApp>(AuthenticatedAppKey);
+
+    public static void SetAuthenticatedApp(this OpenIddictServerTransaction transaction, ConnectedApp app) => transaction.SetProperty(AuthenticatedAppKey, app);
+
+    /// <summary>Why the request was refused, for the audit log (no secret in it).</summary>
+    public static string? Refusal(this OpenIddictServerTransaction transaction) => transaction.GetProperty<string>(RefusalKey);
+
+    public static void SetRefusal(this OpenIddictServerTransaction transaction, string reason) => transaction.SetProperty(RefusalKey, reason);
+
+    public static string? TokenId(this OpenIddictServerTransaction transaction) => transaction.GetProperty<string>(TokenIdKey);
+
+    public static void SetTokenId(this OpenIddictServerTransaction transaction, string tokenId) => transaction.SetProperty(TokenIdKey, tokenId);
+
+    public static string? Scope(this OpenIddictServerTransaction transaction) => transaction.GetProperty<string>(ScopeKey);
+
+    public static void SetScope(this OpenIddictServerTransaction transaction, string scope) => transaction.SetProperty(ScopeKey, scope);
+}

@@ -1,0 +1,133 @@
+using System.Globalization;
+using System.Security.Claims;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using Microsoft.AspNetCore;
+using OpenIddict.Server.AspNetCore;
+using Stowage.Access.Apps;
+using Stowage.Server.Hosting;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Stowage.Server.OAuth.Handlers;
+
+/// <summary>Only apps whose grant types include client_credentials get a client-credentials token.</summary>
+internal sealed class RequireClientCredentialsGrant : IOpenIddictServerHandler<ValidateTokenRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenRequestContext>()
+            .UseSingletonHandler<RequireClientCredentialsGrant>()
+            .SetOrder(OpenIddictServerHandlers.Exchange.ValidateAuthentication.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ValidateTokenRequestContext context)
+    {
+        if (context.Request.IsClientCredentialsGrantType() && context.Transaction.App() is { ActsOnItsOwnBehalf: false })
+        {
+            context.Transaction.SetRefusal("grant type not allowed for this app");
+            context.Reject(Errors.UnauthorizedClient, "The client may not use the client_credentials grant.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Issues the client-credentials token: sub and client_id are the client id, "sv" the app's
+/// secret version (a reset makes older tokens fail), scope the scope names the app holds
+/// (informational: access is decided from the live assignments on every request).
+/// </summary>
+internal sealed class SignInClient(IConnectedAppRepository apps) : IOpenIddictServerHandler<HandleTokenRequestContext>
+{
+    public const string SecretVersionClaim = "sv";
+
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
+            .UseSingletonHandler<SignInClient>()
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(HandleTokenRequestContext context)
+    {
+        if (!context.Request.IsClientCredentialsGrantType() || context.Transaction.App() is not { } app)
+        {
+            return;
+        }
+
+        var grants = await apps.GetGrantsAsync(app.ClientId, context.CancellationToken);
+        var scopes = grants.Select(g => g.Scope).Append("profile").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, app.ClientId);
+        identity.SetClaim(SecretVersionClaim, app.SecretVersion.ToString(CultureInfo.InvariantCulture));
+        identity.SetScopes(scopes);
+        identity.SetDestinations(static _ => [Destinations.AccessToken]);
+
+        context.Transaction.SetScope(string.Join(' ', scopes));
+        context.SignIn(new ClaimsPrincipal(identity));
+    }
+}
+
+/// <summary>Notes the id (jti) OpenIddict gives the access token, for the audit log and revocation.</summary>
+internal sealed class CaptureTokenId : IOpenIddictServerHandler<GenerateTokenContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
+            .UseSingletonHandler<CaptureTokenId>()
+            .SetOrder(OpenIddictServerHandlers.Protection.AttachTokenMetadata.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(GenerateTokenContext context)
+    {
+        if (context.TokenType == TokenTypeIdentifiers.AccessToken
+            && context.SecurityTokenDescriptor.Claims?.TryGetValue(Claims.JwtId, out var id) == true
+            && id is string tokenId)
+        {
+            context.Transaction.SetTokenId(tokenId);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// The token endpoint's answer in the compat shape and its audit entry: success is exactly
+/// <c>{"access_token","token_type":"bearer","expires_in"}</c>; an error is
+/// <c>{"error","error_description","message"}</c>. Every outcome is audited here.
+/// </summary>
+internal sealed class ShapeTokenResponse(StowageOptions options, OAuthAudit audit) : IOpenIddictServerHandler<ApplyTokenResponseContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>()
+            .UseSingletonHandler<ShapeTokenResponse>()
+            .SetOrder(OAuthResponses.ShapeOrder)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ApplyTokenResponseContext context)
+    {
+        var http = context.Transaction.GetHttpRequest()!.HttpContext;
+        var response = context.Response;
+        var app = context.Transaction.App();
+        if (!string.IsNullOrEmpty(response.Error))
+        {
+            OAuthResponses.ShapeError(response);
+            var reason = context.Transaction.Refusal() ?? response.Error;
+            var authenticated = context.Transaction.AuthenticatedApp();
+            await audit.RefusedAsync(http, ClientEndpoint.Token, authenticated ?? context.Transaction.NamedApp(), authenticated is not null, context.Request?.ClientId, reason);
+            return;
+        }
+
+        var accessToken = response.AccessToken;
+        OAuthResponses.Keep(response, Parameters.AccessToken, Parameters.TokenType, Parameters.ExpiresIn);
+        response.TokenType = "bearer";
+        response.ExpiresIn = options.Tokens.LifetimeSeconds;
+        if (app is not null && accessToken is not null)
+        {
+            await audit.IssuedAsync(http, app, context.Transaction.TokenId(), "scope: " + context.Transaction.Scope());
+        }
+    }
+}

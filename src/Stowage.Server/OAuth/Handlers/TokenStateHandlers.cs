@@ -1,0 +1,209 @@
+using System.Globalization;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using Microsoft.AspNetCore;
+using Stowage.Access.Apps;
+using Stowage.Access.Tokens;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+using static OpenIddict.Server.OpenIddictServerEvents;
+
+namespace Stowage.Server.OAuth.Handlers;
+
+/// <summary>
+/// Adds the live checks to OpenIddict's own token validation (signature, issuer, lifetime):
+/// a revoked token, or one of a deleted, disabled or re-keyed app, is invalid. So
+/// introspection reports it inactive and userinfo refuses it, exactly as the data plane does.
+/// </summary>
+internal sealed class RequireLiveAppToken(AppTokenGate gate) : IOpenIddictServerHandler<ValidateTokenContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
+            .UseSingletonHandler<RequireLiveAppToken>()
+            .SetOrder(OpenIddictServerHandlers.Protection.ValidateExpirationDate.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(ValidateTokenContext context)
+    {
+        if (context.Principal is not { } principal || !principal.HasTokenType(TokenTypeIdentifiers.AccessToken))
+        {
+            return;
+        }
+
+        var clientId = principal.GetClaim(Claims.ClientId);
+        var tokenId = principal.GetClaim(Claims.JwtId) ?? principal.GetTokenId();
+        var secretVersion = principal.GetClaim(SignInClient.SecretVersionClaim);
+        if (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(tokenId)
+            || !int.TryParse(secretVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            context.Reject(Errors.InvalidToken, "The token is not a connected app's access token.");
+            return;
+        }
+
+        var check = await gate.CheckAsync(clientId, tokenId, version, context.CancellationToken);
+        if (!check.IsActive)
+        {
+            context.Reject(Errors.InvalidToken, "The token is no longer valid.");
+        }
+    }
+}
+
+/// <summary>A client introspects or revokes its own tokens only; another's look inactive and stay untouched.</summary>
+internal sealed class RequireOwnToken :
+    IOpenIddictServerHandler<ValidateIntrospectionRequestContext>,
+    IOpenIddictServerHandler<ValidateRevocationRequestContext>
+{
+    public static IEnumerable<OpenIddictServerHandlerDescriptor> Descriptors { get; } =
+    [
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateIntrospectionRequestContext>()
+            .UseSingletonHandler<RequireOwnToken>()
+            .SetOrder(OpenIddictServerHandlers.Introspection.ValidateAuthorizedParty.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build(),
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateRevocationRequestContext>()
+            .UseSingletonHandler<RequireOwnToken>()
+            .SetOrder(OpenIddictServerHandlers.Revocation.ValidateAuthorizedParty.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build(),
+    ];
+
+    public ValueTask HandleAsync(ValidateIntrospectionRequestContext context)
+    {
+        // RFC 7662 answers {"active": false} for invalid_token.
+        if (context.GenericTokenPrincipal?.GetClaim(Claims.ClientId) != context.ClientId)
+        {
+            context.Reject(Errors.InvalidToken, "The token was not issued to this client.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask HandleAsync(ValidateRevocationRequestContext context)
+    {
+        // RFC 7009: still 200, but the token is not revoked.
+        if (context.GenericTokenPrincipal?.GetClaim(Claims.ClientId) != context.ClientId)
+        {
+            context.Reject(Errors.InvalidToken, "The token was not issued to this client.");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>
+/// Revokes the token on every node: its id goes to the revoked-token table with a change
+/// entry all nodes follow, and into this node's set at once.
+/// </summary>
+internal sealed class RevokeAppToken(IAccessChangeFeed feed, RevokedTokenSet revoked, OAuthAudit audit) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
+            .UseSingletonHandler<RevokeAppToken>()
+            .SetOrder(OpenIddictServerHandlers.Revocation.AttachPrincipal.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(HandleRevocationRequestContext context)
+    {
+        var principal = context.GenericTokenPrincipal;
+        var tokenId = principal.GetClaim(Claims.JwtId) ?? principal.GetTokenId();
+        var expiresAt = principal.GetExpirationDate();
+        if (string.IsNullOrEmpty(tokenId) || expiresAt is null || context.Transaction.App() is not { } app)
+        {
+            context.Reject(Errors.UnsupportedTokenType, "This token cannot be revoked.");
+            return;
+        }
+
+        await feed.RevokeTokenAsync(tokenId, expiresAt.Value, context.CancellationToken);
+        revoked.Add(tokenId, expiresAt.Value);
+        await audit.RevokedAsync(context.Transaction.GetHttpRequest()!.HttpContext, app, tokenId);
+    }
+}
+
+/// <summary>Introspection in the compat shape: token_type "bearer", nothing internal.</summary>
+internal sealed class ShapeIntrospection : IOpenIddictServerHandler<ApplyIntrospectionResponseContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyIntrospectionResponseContext>()
+            .UseSingletonHandler<ShapeIntrospection>()
+            .SetOrder(OAuthResponses.ShapeOrder + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(ApplyIntrospectionResponseContext context)
+    {
+        var response = context.Response;
+        if (string.IsNullOrEmpty(response.Error) && (bool?)response["active"] == true)
+        {
+            OAuthResponses.Keep(response, "active", Claims.ClientId, Claims.Scope, Claims.ExpiresAt, Claims.IssuedAt,
+                Claims.NotBefore, Claims.Subject, Claims.Issuer, Claims.JwtId, Claims.TokenType);
+            response[Claims.TokenType] = "bearer";
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Introspection names the token's scopes (OpenIddict leaves them out in degraded mode).</summary>
+internal sealed class AttachIntrospectedScopes : IOpenIddictServerHandler<HandleIntrospectionRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleIntrospectionRequestContext>()
+            .UseSingletonHandler<AttachIntrospectedScopes>()
+            .SetOrder(OpenIddictServerHandlers.Introspection.AttachMetadataClaims.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(HandleIntrospectionRequestContext context)
+    {
+        context.Scopes.UnionWith(context.GenericTokenPrincipal.GetScopes());
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Userinfo for an app token: sub, and the app's client_id and name.</summary>
+internal sealed class AttachAppUserInfo(AppStateCache apps) : IOpenIddictServerHandler<HandleUserInfoRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleUserInfoRequestContext>()
+            .UseSingletonHandler<AttachAppUserInfo>()
+            .SetOrder(OpenIddictServerHandlers.UserInfo.AttachClaims.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(HandleUserInfoRequestContext context)
+    {
+        if (context.AccessTokenPrincipal.GetClaim(Claims.ClientId) is not { Length: > 0 } clientId)
+        {
+            return;
+        }
+
+        var state = await apps.GetAsync(clientId, reload: false, context.CancellationToken);
+        context.Claims[Claims.ClientId] = clientId;
+        if (state.App is { } app)
+        {
+            context.Claims[Claims.Name] = app.ClientName;
+        }
+    }
+}
+
+/// <summary>Discovery also names the authorization endpoint, which Stowage answers itself.</summary>
+internal sealed class AttachAuthorizationEndpoint : IOpenIddictServerHandler<HandleConfigurationRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
+            .UseSingletonHandler<AttachAuthorizationEndpoint>()
+            .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order + 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
+    {
+        if (context.Issuer is { IsAbsoluteUri: true } issuer)
+        {
+            context.AuthorizationEndpoint = new Uri(issuer, OAuthPaths.Authorization);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,38 @@
+namespace Stowage.Server.OAuth;
+
+/// <summary>The OAuth 2.0 / OIDC endpoints of access-management-api.md, relative to the issuer.</summary>
+public static class OAuthPaths
+{
+    public const string Base = "accounts/api/v2/oauth2/";
+    public const string Token = Base + "token";
+    public const string Revocation = Base + "revoke";
+    public const string Introspection = Base + "introspect";
+    public const string UserInfo = Base + "userinfo";
+    public const string Authorization = Base + "authorize";
+    public const string Jwks = Base + "jwks";
+    public const string Configuration = Base + ".well-known/openid-configuration";
+    public const string RootConfiguration = ".well-known/openid-configuration";
+
+    /// <summary>The endpoints where clients authenticate with their id and secret.</summary>
+    internal static ClientEndpoint? ClientEndpointOf(PathString path)
+    {
+        var value = path.Value;
+        if (value is null || value.Length < 2)
+        {
+            return null;
+        }
+
+        var relative = value.AsSpan(1);
+        return relative.Equals(Token, StringComparison.OrdinalIgnoreCase) ? ClientEndpoint.Token
+            : relative.Equals(Revocation, StringComparison.OrdinalIgnoreCase) ? ClientEndpoint.Revocation
+            : relative.Equals(Introspection, StringComparison.OrdinalIgnoreCase) ? ClientEndpoint.Introspection
+            : null;
+    }
+}
+
+internal enum ClientEndpoint
+{
+    Token,
+    Revocation,
+    Introspection,
+}

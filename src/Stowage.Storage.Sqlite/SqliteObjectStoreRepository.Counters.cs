@@ -1,0 +1,36 @@
+namespace Stowage.Storage.Sqlite;
+
+/// <summary>
+/// The per-store counters of the Stats API (<c>stores.key_count</c>, <c>partition_count</c>,
+/// <c>size_bytes</c>). Every change to entries or partitions adjusts them in its own
+/// transaction, so they are exact and never need a scan. They count every row present,
+/// expired-but-not-purged ones included; <see cref="SqliteUsageRepository"/> subtracts
+/// those at read time, and the purger takes them off when it deletes them.
+/// </summary>
+public sealed partial class SqliteObjectStoreRepository
+{
+    /// <summary>The bytes a row counts for: its key and its value as stored (ciphertext for encrypted rows).</summary>
+    internal const string StoredSizeSql = "length(key) + length(value)";
+
+    private DateTimeOffset Now() => (time ?? TimeProvider.System).GetUtcNow();
+
+    private static void AdjustStore(WriteContext w, long storeId, long keys, long partitions, long bytes)
+    {
+        if (keys != 0 || partitions != 0 || bytes != 0)
+        {
+            w.Command("UPDATE stores SET key_count = key_count + $k, partition_count = partition_count + $p, size_bytes = size_bytes + $b WHERE id = $id;")
+                .With("$k", keys).With("$p", partitions).With("$b", bytes).With("$id", storeId).ExecuteNonQuery();
+        }
+    }
+
+    private static void AdjustStoreOfPartition(WriteContext w, long partitionId, long keys, long partitions, long bytes)
+    {
+        if (keys != 0 || partitions != 0 || bytes != 0)
+        {
+            w.Command("""
+                UPDATE stores SET key_count = key_count + $k, partition_count = partition_count + $p, size_bytes = size_bytes + $b
+                WHERE id = (SELECT store_id FROM partitions WHERE id = $pid);
+                """).With("$k", keys).With("$p", partitions).With("$b", bytes).With("$pid", partitionId).ExecuteNonQuery();
+        }
+    }
+}

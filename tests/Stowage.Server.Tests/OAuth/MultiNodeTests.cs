@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Stowage.Access.Apps;
+using Stowage.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Stowage.Server.Tests.OAuth.OAuthTestKit;
+
+namespace Stowage.Server.Tests.OAuth;
+
+/// <summary>
+/// Two servers on one data directory (one database, one key folder), as two nodes: a token
+/// from one works on the other, and a revocation or a disabled app on one is in force on the
+/// other within a second, through the access change log alone.
+/// </summary>
+public sealed class MultiNodeTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(1);
+
+    [Fact]
+    public async Task ChangesOnOneNode_TakeEffectOnTheOtherWithinOneSecond()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var nodeA = new NodeFactory(dataDirectory);
+            var root = await nodeA.RootAsync();
+            using var nodeB = new NodeFactory(dataDirectory);
+            using var httpA = nodeA.CreateClient();
+            using var httpB = nodeB.CreateClient();
+
+            var revokedApp = await CreateAppAsync(nodeA, root.OrgId, StoreScopes(root.OrgId, root.SandboxId));
+            var token = await GetTokenAsync(httpA, revokedApp);
+            Assert.Equal(HttpStatusCode.OK, await ListStoresAsync(httpB, token, root.OrgId, root.SandboxId));
+            (await PostFormAsync(httpA, RevokePath, revokedApp, new Dictionary<string, string> { ["token"] = token })).Dispose();
+            await AssertRefusedWithinBoundAsync("revocation on A, seen by B", () => ListStoresAsync(httpB, token, root.OrgId, root.SandboxId));
+
+            var disabledApp = await CreateAppAsync(nodeA, root.OrgId, StoreScopes(root.OrgId, root.SandboxId));
+            var other = await GetTokenAsync(httpB, disabledApp);
+            Assert.Equal(HttpStatusCode.OK, await ListStoresAsync(httpA, other, root.OrgId, root.SandboxId));
+            var apps = nodeB.Services.GetRequiredService<IConnectedAppRepository>();
+            var stored = await apps.GetAsync(disabledApp.ClientId, CancellationToken.None);
+            Assert.Equal(AppWriteOutcome.Done, await apps.UpdateAsync(stored! with { Enabled = false }, CancellationToken.None));
+            await AssertRefusedWithinBoundAsync("app disabled on B, seen by A", () => ListStoresAsync(httpA, other, root.OrgId, root.SandboxId));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private async Task AssertRefusedWithinBoundAsync(string change, Func<Task<HttpStatusCode>> probe)
+    {
+        var elapsed = await TimeUntilAsync(probe, status => status == HttpStatusCode.Unauthorized, Bound);
+        Assert.True(elapsed is not null, $"{change}: the token still worked after {Bound.TotalMilliseconds} ms.");
+        output.WriteLine($"{change}: refused after {elapsed!.Value.TotalMilliseconds:F0} ms");
+    }
+
+    /// <summary>A node: the shared data directory, and a fixed public URL so both nodes are one issuer.</summary>
+    private sealed class NodeFactory(string dataDirectory) : StowageFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Stowage:DataDirectory", dataDirectory);
+            builder.UseSetting("Stowage:PublicBaseUrl", "http://stowage.test/");
+        }
+    }
+}

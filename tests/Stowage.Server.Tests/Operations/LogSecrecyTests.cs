@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Stowage.Server.Tests.Infrastructure;
+
+namespace Stowage.Server.Tests.Operations;
+
+/// <summary>Every log line written during a full sign-in and data-plane flow, at every level, holds no password and no token.</summary>
+public sealed class LogSecrecyTests
+{
+    [Fact]
+    public async Task FullFlow_AtTraceLevel_LogsNoPasswordOrToken()
+    {
+        var sink = new CapturingLoggerProvider();
+        using var factory = new LoggingFactory(sink);
+        var root = await factory.RootAsync();
+        var token = await factory.LoginAsync();
+        using var client = factory.CreateClient(token);
+
+        await client.PutStoreAsync(root.OrgId, root.SandboxId, "logged");
+        await client.PutStringAsync(root.OrgId, root.SandboxId, "logged", "p", "k", "v");
+        await client.GetValueAsync(root.OrgId, root.SandboxId, "logged", "p", "k");
+        using var http = factory.CreateClient();
+        using var wrong = await http.PostAsync("/accounts/login", new StringContent("{\"username\":\"admin\",\"password\":\"not-the-password-9876\"}", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.NotEmpty(sink.Lines);
+        Assert.DoesNotContain(sink.Lines, line => line.Contains(token, StringComparison.Ordinal));
+        Assert.DoesNotContain(sink.Lines, line => line.Contains(StowageFactory.AdminPassword, StringComparison.Ordinal));
+        Assert.DoesNotContain(sink.Lines, line => line.Contains("not-the-password-9876", StringComparison.Ordinal));
+    }
+
+    private sealed class LoggingFactory(ILoggerProvider sink) : StowageFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureServices(services => services.AddLogging(logging =>
+            {
+                logging.SetMinimumLevel(LogLevel.Trace);
+                logging.AddFilter(_ => true);
+                logging.AddProvider(sink);
+            }));
+        }
+    }
+
+    private sealed class CapturingLoggerProvider : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _lines = new();
+
+        public IReadOnlyCollection<string> Lines => _lines;
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state)
+                where TState : notnull
+            {
+                lines.Enqueue($"{category} scope {state}");
+                return null;
+            }
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {state} {exception}");
+        }
+    }
+}
