@@ -11,17 +11,10 @@ namespace Stowage.Client;
 /// </summary>
 public sealed class ClientCredentialsTokenSource : ITokenSource, IDisposable
 {
-    private static readonly TimeSpan MaxRenewalMargin = TimeSpan.FromSeconds(60);
-
-    // Caps an absurd expires_in so the date arithmetic cannot overflow.
-    private const long MaxLifetimeSeconds = 365L * 24 * 60 * 60;
-
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
     private readonly string _clientSecret;
-    private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private CachedToken? _cached;
+    private readonly TokenCache _cache;
 
     /// <summary>Creates a source that requests tokens through <paramref name="httpClient"/>.</summary>
     /// <param name="httpClient">A client whose <see cref="HttpClient.BaseAddress"/> is the server's base URL; not disposed by this source.</param>
@@ -87,7 +80,7 @@ public sealed class ClientCredentialsTokenSource : ITokenSource, IDisposable
         _clientSecret = clientSecret;
         Scope = scope;
         AuthenticationMethod = authenticationMethod;
-        _timeProvider = timeProvider ?? TimeProvider.System;
+        _cache = new TokenCache(timeProvider ?? TimeProvider.System);
     }
 
     /// <summary>The connected app's client id.</summary>
@@ -100,44 +93,23 @@ public sealed class ClientCredentialsTokenSource : ITokenSource, IDisposable
     public ClientAuthenticationMethod AuthenticationMethod { get; }
 
     /// <inheritdoc />
-    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default)
-    {
-        var cached = Volatile.Read(ref _cached);
-        if (cached is not null && _timeProvider.GetUtcNow() <= cached.RenewAt)
-        {
-            return cached.Token;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Another caller may have fetched a token while this one waited.
-            cached = Volatile.Read(ref _cached);
-            var now = _timeProvider.GetUtcNow();
-            if (cached is not null && now <= cached.RenewAt)
+    public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default) =>
+        _cache.GetAsync(
+            async ct =>
             {
-                return cached.Token;
-            }
-
-            // The lifetime counts from before the request, so network time only shortens it.
-            var answer = await StowageClient.RequestClientCredentialsTokenAsync(
-                _httpClient, ClientId, _clientSecret, Scope, AuthenticationMethod, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _cached, answer.ExpiresIn > 0 ? new CachedToken(answer.AccessToken, RenewAt(now, answer.ExpiresIn)) : null);
-            return answer.AccessToken;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+                var answer = await StowageClient.RequestClientCredentialsTokenAsync(
+                    _httpClient, ClientId, _clientSecret, Scope, AuthenticationMethod, ct).ConfigureAwait(false);
+                return (answer.AccessToken, answer.ExpiresIn);
+            },
+            cancellationToken);
 
     /// <inheritdoc />
-    public void Invalidate() => Volatile.Write(ref _cached, null);
+    public void Invalidate() => _cache.Invalidate();
 
     /// <summary>Releases the lock and, when this source created it, the HTTP client.</summary>
     public void Dispose()
     {
-        _gate.Dispose();
+        _cache.Dispose();
         if (_ownsHttpClient)
         {
             _httpClient.Dispose();
@@ -147,17 +119,4 @@ public sealed class ClientCredentialsTokenSource : ITokenSource, IDisposable
     /// <summary>Names the source by its client id; the secret is never shown.</summary>
     /// <returns>For example <c>ClientCredentialsTokenSource(client_id=0123…)</c>.</returns>
     public override string ToString() => $"{nameof(ClientCredentialsTokenSource)}(client_id={ClientId})";
-
-    /// <summary>
-    /// The last instant the token is still used: a token is renewed once less than
-    /// min(60 s, lifetime / 4) of it remains. A token without a lifetime is not cached.
-    /// </summary>
-    private static DateTimeOffset RenewAt(DateTimeOffset obtained, long expiresInSeconds)
-    {
-        var lifetime = TimeSpan.FromSeconds(Math.Min(expiresInSeconds, MaxLifetimeSeconds));
-        var margin = lifetime / 4 < MaxRenewalMargin ? lifetime / 4 : MaxRenewalMargin;
-        return obtained + lifetime - margin;
-    }
-
-    private sealed record CachedToken(string Token, DateTimeOffset RenewAt);
 }

@@ -6,17 +6,11 @@ namespace Stowage.Client;
 /// </summary>
 public sealed class UserLoginTokenSource : ITokenSource, IDisposable
 {
-    // Renew this long before the server's expiry (at most a quarter of the lifetime), so a
-    // token never expires between GetTokenAsync and the server checking it.
-    private static readonly TimeSpan MaxRenewalMargin = TimeSpan.FromSeconds(60);
-
     private readonly HttpClient _httpClient;
     private readonly bool _ownsHttpClient;
     private readonly string _username;
     private readonly string _password;
-    private readonly TimeProvider _timeProvider;
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private CachedToken? _cached;
+    private readonly TokenCache _cache;
 
     /// <summary>Creates a source that logs in through <paramref name="httpClient"/>.</summary>
     /// <param name="httpClient">A client whose <see cref="HttpClient.BaseAddress"/> is the server's base URL; not disposed by this source.</param>
@@ -52,54 +46,29 @@ public sealed class UserLoginTokenSource : ITokenSource, IDisposable
         _ownsHttpClient = ownsHttpClient;
         _username = username;
         _password = password;
-        _timeProvider = timeProvider ?? TimeProvider.System;
+        _cache = new TokenCache(timeProvider ?? TimeProvider.System);
     }
 
     /// <inheritdoc />
-    public async ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default)
-    {
-        var cached = Volatile.Read(ref _cached);
-        if (cached is not null && _timeProvider.GetUtcNow() < cached.RenewAt)
-        {
-            return cached.Token;
-        }
-
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            // Another caller may have logged in while this one waited.
-            cached = Volatile.Read(ref _cached);
-            var now = _timeProvider.GetUtcNow();
-            if (cached is not null && now < cached.RenewAt)
+    public ValueTask<string> GetTokenAsync(CancellationToken cancellationToken = default) =>
+        _cache.GetAsync(
+            async ct =>
             {
-                return cached.Token;
-            }
-
-            var login = await StowageClient.LoginAsync(_httpClient, _username, _password, cancellationToken)
-                .ConfigureAwait(false);
-            var lifetime = TimeSpan.FromSeconds(Math.Max(0, login.ExpiresIn));
-            var margin = lifetime / 4 < MaxRenewalMargin ? lifetime / 4 : MaxRenewalMargin;
-            Volatile.Write(ref _cached, new CachedToken(login.AccessToken, now + lifetime - margin));
-            return login.AccessToken;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+                var login = await StowageClient.LoginAsync(_httpClient, _username, _password, ct).ConfigureAwait(false);
+                return (login.AccessToken, login.ExpiresIn);
+            },
+            cancellationToken);
 
     /// <inheritdoc />
-    public void Invalidate() => Volatile.Write(ref _cached, null);
+    public void Invalidate() => _cache.Invalidate();
 
     /// <summary>Releases the lock and, when this source created it, the HTTP client.</summary>
     public void Dispose()
     {
-        _gate.Dispose();
+        _cache.Dispose();
         if (_ownsHttpClient)
         {
             _httpClient.Dispose();
         }
     }
-
-    private sealed record CachedToken(string Token, DateTimeOffset RenewAt);
 }

@@ -47,9 +47,9 @@ public sealed class UserLoginTokenSourceTests
         using var source = CreateSource(handler, time);
         await source.GetTokenAsync();
 
-        time.Now = Start.AddSeconds(3600 - 61);
-        var beforeMargin = await source.GetTokenAsync();
         time.Now = Start.AddSeconds(3600 - 60);
+        var beforeMargin = await source.GetTokenAsync();
+        time.Now = Start.AddSeconds(3600 - 59);
         var inMargin = await source.GetTokenAsync();
 
         Assert.Equal("login-1", beforeMargin);
