@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Stowage.Access.Apps;
 using Stowage.Access.Tokens;
 using Stowage.Server.Hosting;
 using Stowage.Server.OAuth.Handlers;
@@ -28,12 +29,16 @@ public sealed class AppTokenValidator
     private readonly TokenValidationParameters _parameters;
     private readonly ConcurrentDictionary<string, TokenFacts> _checked = new(StringComparer.Ordinal);
     private readonly AppTokenGate _gate;
+    private readonly IAccessChangeFeed _feed;
+    private readonly RevokedTokenSet _revoked;
     private readonly TimeProvider _time;
     private readonly string? _configuredIssuer;
 
-    public AppTokenValidator(OAuthKeys keys, AppTokenGate gate, TimeProvider time, StowageOptions options)
+    public AppTokenValidator(OAuthKeys keys, AppTokenGate gate, IAccessChangeFeed feed, RevokedTokenSet revoked, TimeProvider time, StowageOptions options)
     {
         _gate = gate;
+        _feed = feed;
+        _revoked = revoked;
         _time = time;
         _configuredIssuer = options.PublicBaseUrl is { } url ? OAuthIssuer.From(url).AbsoluteUri : null;
         _parameters = new TokenValidationParameters
@@ -80,6 +85,19 @@ public sealed class AppTokenValidator
 
         var check = await _gate.CheckAsync(facts.ClientId, facts.TokenId, facts.SecretVersion, cancellationToken);
         return check.IsActive ? check.State : null;
+    }
+
+    /// <summary>
+    /// Ends an app token on every node (POST /accounts/api/logout with an app token): the
+    /// same revocation as the RFC 7009 endpoint. The token was validated by the caller.
+    /// </summary>
+    public async Task RevokeAsync(string token, CancellationToken cancellationToken)
+    {
+        if ((_checked.TryGetValue(token, out var facts) ? facts : await ReadAsync(token)) is { } known)
+        {
+            await _feed.RevokeTokenAsync(known.TokenId, known.ExpiresAt, cancellationToken);
+            _revoked.Add(known.TokenId, known.ExpiresAt);
+        }
     }
 
     /// <summary>The issuer OpenIddict uses for this request when none is configured: its origin and path base.</summary>

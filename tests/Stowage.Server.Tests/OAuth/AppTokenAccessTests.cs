@@ -78,6 +78,20 @@ public sealed class AppTokenAccessTests(OAuthFixture fixture, ITestOutputHelper 
     }
 
     [Fact]
+    public async Task Logout_WithAppToken_TokenFailsWithinOneSecond()
+    {
+        var (_, token, probe) = await LiveTokenAsync();
+        using var http = _factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/accounts/api/logout");
+        request.Headers.Authorization = new("Bearer", token);
+
+        using var response = await http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        await AssertFailsWithinBoundAsync("logout", probe, HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task Disabling_TokenFailsWithinOneSecond()
     {
         var (app, _, probe) = await LiveTokenAsync();

@@ -4,6 +4,7 @@ using Stowage.Contracts;
 using Stowage.Core.Errors;
 using Stowage.Server.Auth;
 using Stowage.Server.Infrastructure;
+using Stowage.Server.OAuth;
 
 namespace Stowage.Server.Features.Accounts;
 
@@ -50,9 +51,18 @@ public static class AccountEndpoints
             ServerJson.Context.LoginResponse);
     }
 
-    private static async Task<IResult> LogoutAsync(HttpContext context, SessionService sessions)
+    /// <summary>Ends the caller's session: a user session, or an app token (revoked on every node).</summary>
+    private static async Task<IResult> LogoutAsync(HttpContext context, SessionService sessions, AppTokenValidator appTokens)
     {
-        await sessions.LogoutAsync(context.GetBearerToken(), context.RequestAborted);
+        if (context.GetCaller().Kind == CallerKind.ConnectedApp)
+        {
+            await appTokens.RevokeAsync(context.GetBearerToken(), context.RequestAborted);
+        }
+        else
+        {
+            await sessions.LogoutAsync(context.GetBearerToken(), context.RequestAborted);
+        }
+
         return TypedResults.NoContent();
     }
 
