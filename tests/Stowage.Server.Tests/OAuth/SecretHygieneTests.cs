@@ -56,7 +56,8 @@ public sealed class SecretHygieneTests
         (await PostFormAsync(http, RevokePath, app, new Dictionary<string, string> { ["token"] = tokens[0] })).Dispose();
         Assert.Equal(HttpStatusCode.Unauthorized, await ListStoresAsync(http, tokens[0], root.OrgId, root.SandboxId));
 
-        var secrets = tokens.Append(app.Secret).Append(wrongSecret).ToArray();
+        var userToken = await factory.LoginAsync();
+        var secrets = tokens.Append(app.Secret).Append(wrongSecret).Append(userToken).Append(StowageFactory.AdminPassword).ToArray();
         Assert.NotEmpty(sink.Lines);
         foreach (var secret in secrets)
         {
@@ -82,7 +83,7 @@ public sealed class SecretHygieneTests
             var bytes = await ReadSharedAsync(file);
             foreach (var secret in secrets)
             {
-                Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(secret)), $"{Path.GetFileName(file)} holds a secret or token in plaintext");
+                Assert.False(Contains(bytes, Encoding.UTF8.GetBytes(secret)), $"{Path.GetFileName(file)} holds a secret, token or password in plaintext");
             }
         }
     }
