@@ -112,9 +112,10 @@ public sealed partial class StowageClient : IDisposable
         await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendAsync(
+        HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken, (string Name, string Value)? header = null)
     {
-        var response = await SendOnceAsync(method, pathAndQuery, body, cancellationToken).ConfigureAwait(false);
+        var response = await SendOnceAsync(method, pathAndQuery, body, header, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             return response;
@@ -123,15 +124,21 @@ public sealed partial class StowageClient : IDisposable
         // The token may have been revoked or expired early: renew it and try exactly once more.
         response.Dispose();
         _tokenSource.Invalidate();
-        return await SendOnceAsync(method, pathAndQuery, body, cancellationToken).ConfigureAwait(false);
+        return await SendOnceAsync(method, pathAndQuery, body, header, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HttpResponseMessage> SendOnceAsync(HttpMethod method, string pathAndQuery, byte[]? body, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendOnceAsync(
+        HttpMethod method, string pathAndQuery, byte[]? body, (string Name, string Value)? header, CancellationToken cancellationToken)
     {
         var token = await _tokenSource.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         using var request = new HttpRequestMessage(method, CreateUri(_origin, pathAndQuery));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(JsonMediaType));
+        if (header is { } extra)
+        {
+            request.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
+        }
+
         if (body is not null)
         {
             request.Content = JsonContent(body);

@@ -19,6 +19,7 @@ namespace Stowage.Contracts;
 [JsonSerializable(typeof(PageDto<KeyIdDto>))]
 [JsonSerializable(typeof(PageDto<ValueDto>))]
 [JsonSerializable(typeof(ValueDto))]
+[JsonSerializable(typeof(ConfirmationRequest))]
 [JsonSerializable(typeof(RegionDto))]
 [JsonSerializable(typeof(IReadOnlyList<RegionDto>))]
 [JsonSerializable(typeof(ProblemDto))]

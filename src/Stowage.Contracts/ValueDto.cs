@@ -57,4 +57,23 @@ public sealed class ValueDto
     /// <summary>The version of the value, equal to its <c>ETag</c>, on read only (ext).</summary>
     [JsonPropertyName("version")]
     public string? Version { get; init; }
+
+    /// <summary>
+    /// On the 202 answer to a <c>confirmable=true</c> write only (ext): the id to send to
+    /// <c>…/confirm</c> or <c>…/reject</c>.
+    /// </summary>
+    [JsonPropertyName("confirmationId")]
+    public string? ConfirmationId { get; init; }
+
+    /// <summary>On the 202 answer to a confirmable write only (ext): when the pending write is discarded unless confirmed.</summary>
+    [JsonPropertyName("confirmationExpiresAt")]
+    public DateTimeOffset? ConfirmationExpiresAt { get; init; }
+}
+
+/// <summary>The body of <c>POST …/keys/{key}/confirm</c> and <c>…/reject</c> (ext).</summary>
+public sealed class ConfirmationRequest
+{
+    /// <summary>The <c>confirmationId</c> of the pending write.</summary>
+    [JsonPropertyName("confirmationId")]
+    public string? ConfirmationId { get; init; }
 }

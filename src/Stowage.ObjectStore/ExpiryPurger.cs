@@ -12,7 +12,7 @@ public sealed partial class ExpiryPurger(IObjectStoreRepository repository, Time
     public const int BatchSize = 500;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    /// <summary>One purge pass: batches until fewer than a full batch remain.</summary>
+    /// <summary>One purge pass (expired entries and expired pending writes): batches until fewer than a full batch remain.</summary>
     public async Task<int> PurgeOnceAsync(CancellationToken cancellationToken)
     {
         var total = 0;
@@ -22,7 +22,7 @@ public sealed partial class ExpiryPurger(IObjectStoreRepository repository, Time
             purged = await repository.PurgeExpiredAsync(time.GetUtcNow(), BatchSize, cancellationToken);
             total += purged;
         }
-        while (purged == BatchSize && !cancellationToken.IsCancellationRequested);
+        while (purged >= BatchSize && !cancellationToken.IsCancellationRequested);
 
         return total;
     }

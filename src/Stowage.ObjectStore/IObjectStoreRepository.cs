@@ -43,15 +43,44 @@ public interface IObjectStoreRepository
 
     Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Writes a value. The expiry is computed from the store's settings inside the same transaction.</summary>
-    Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Writes a value. The expiry is computed from the store's settings, and
+    /// <paramref name="condition"/> checked against the live key, inside the same transaction;
+    /// a failed condition changes nothing (not even the partition).
+    /// </summary>
+    Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Moves a rolling entry's expiry forward, unless it changed since it was read.</summary>
     Task ExtendExpiryAsync(KeyAddress key, long version, DateTimeOffset expiresAt, CancellationToken cancellationToken);
 
-    Task<LookupFailure> DeleteEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes a key. With <paramref name="ifVersion"/>, only when the live key has that
+    /// version: otherwise <see cref="LookupFailure.VersionMismatch"/> (also when the key is gone).
+    /// </summary>
+    Task<LookupFailure> DeleteEntryAsync(KeyAddress key, long? ifVersion, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Deletes up to <paramref name="batchSize"/> expired entries; returns how many.</summary>
+    /// <summary>
+    /// Stores a confirmable write as pending: invisible to readers and counters until
+    /// confirmed. <see cref="WriteOutcome.Created"/> means pending; <paramref name="condition"/>
+    /// is checked now and again on confirm. Another live pending write on the key is
+    /// <see cref="WriteOutcome.ConfirmationPending"/>.
+    /// </summary>
+    Task<PendingWriteResult> WritePendingAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Applies a live pending write (expiry computed now, the version promised when it was
+    /// stored). Created/Updated, StoreNotFound, ConfirmationNotFound, or the write's
+    /// precondition failing now (KeyExists, VersionMismatch: the pending write is discarded).
+    /// </summary>
+    Task<WriteOutcome> ConfirmPendingAsync(KeyAddress key, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>Discards a live pending write: None, StoreNotFound or ConfirmationNotFound.</summary>
+    Task<LookupFailure> RejectPendingAsync(KeyAddress key, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes up to <paramref name="batchSize"/> expired entries and up to as many expired
+    /// pending writes; returns how many of both.
+    /// </summary>
     Task<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken);
 
     /// <summary>Cheap reachability probe for readiness checks.</summary>
@@ -65,4 +94,10 @@ public enum LookupFailure
     StoreNotFound,
     PartitionNotFound,
     KeyNotFound,
+
+    /// <summary>Not a missing part: a conditional delete found another version, or no live key.</summary>
+    VersionMismatch,
+
+    /// <summary>No live pending write with that confirmation id on the key.</summary>
+    ConfirmationNotFound,
 }

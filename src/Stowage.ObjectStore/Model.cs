@@ -52,6 +52,44 @@ public enum WriteOutcome
     Created,
     Updated,
     StoreNotFound,
+
+    /// <summary>The write asked for create-only and a live key exists.</summary>
+    KeyExists,
+
+    /// <summary>The write or delete asked for a version and the live key has another one, or none.</summary>
+    VersionMismatch,
+
+    /// <summary>A confirmable write found another pending write on the key.</summary>
+    ConfirmationPending,
+
+    /// <summary>A confirm found no live pending write with that confirmation id on the key.</summary>
+    ConfirmationNotFound,
+}
+
+/// <summary>
+/// A precondition on a write or delete, checked inside the transaction that applies it:
+/// <see cref="IfAbsent"/> (create only) or <see cref="IfVersion"/> (compare-and-set on the
+/// live key's version; 0 never matches, as versions are positive).
+/// </summary>
+public sealed record WriteCondition(bool IfAbsent, long? IfVersion)
+{
+    public static WriteCondition None { get; } = new(false, null);
+
+    public static WriteCondition Absent { get; } = new(true, null);
+
+    public static WriteCondition Version(long version) => new(false, version);
+
+    /// <summary>Whether a live key with <paramref name="liveVersion"/> (null: no live key) satisfies the condition.</summary>
+    public WriteOutcome? Check(long? liveVersion) =>
+        IfAbsent && liveVersion is not null ? WriteOutcome.KeyExists
+        : IfVersion is { } expected && liveVersion != expected ? WriteOutcome.VersionMismatch
+        : null;
 }
 
 public sealed record WriteResult(WriteOutcome Outcome, Entry? Entry);
+
+/// <summary>
+/// A confirmable write's answer: on <see cref="WriteOutcome.Created"/> (pending) the value as
+/// it will be once confirmed (version included), its confirmation id, and when it is discarded.
+/// </summary>
+public sealed record PendingWriteResult(WriteOutcome Outcome, Entry? Entry, string? ConfirmationId, DateTimeOffset? DiscardAt);

@@ -80,27 +80,81 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
     }
 
     /// <summary>HEAD: whether a live key exists. Never extends a rolling TTL.</summary>
-    public async Task<Error?> ContainsAsync(KeyAddress key, CancellationToken cancellationToken)
+    public async Task<Error?> ContainsAsync(KeyAddress key, CancellationToken cancellationToken) =>
+        (await PeekAsync(key, cancellationToken)).Error;
+
+    /// <summary>The live entry without counting as a read: never extends a rolling TTL (HEAD answers its ETag).</summary>
+    public async Task<Result<Entry>> PeekAsync(KeyAddress key, CancellationToken cancellationToken)
     {
         var (entry, failure) = await repository.GetEntryAsync(key, time.GetUtcNow(), cancellationToken);
-        return entry is null ? Missing(key, failure) : null;
+        return entry is null ? Missing(key, failure) : entry;
     }
 
-    public async Task<Result<(Entry Entry, bool Created)>> PutAsync(KeyAddress key, StoredValue value, long? ttlSeconds, CancellationToken cancellationToken)
+    public async Task<Result<(Entry Entry, bool Created)>> PutAsync(KeyAddress key, StoredValue value, long? ttlSeconds, CancellationToken cancellationToken) =>
+        await PutAsync(key, value, ttlSeconds, WriteCondition.None, cancellationToken);
+
+    /// <summary>A write with a precondition (<c>If-None-Match: *</c> or <c>If-Match</c>).</summary>
+    public async Task<Result<(Entry Entry, bool Created)>> PutAsync(
+        KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, CancellationToken cancellationToken)
     {
-        var result = await repository.WriteEntryAsync(key, value, ttlSeconds, time.GetUtcNow(), cancellationToken);
-        return result.Outcome switch
+        var result = await repository.WriteEntryAsync(key, value, ttlSeconds, condition, time.GetUtcNow(), cancellationToken);
+        return result.Outcome is WriteOutcome.Created or WriteOutcome.Updated
+            ? (result.Entry!, result.Outcome == WriteOutcome.Created)
+            : WriteFailure(key, result.Outcome);
+    }
+
+    private static Error WriteFailure(KeyAddress key, WriteOutcome outcome) => outcome switch
+    {
+        WriteOutcome.StoreNotFound => StoreMissing(key.Store),
+        WriteOutcome.KeyExists => new Error(ErrorCodes.KeyAlreadyExists, $"Key '{key.Key}' already exists in partition '{key.Partition.Partition}'."),
+        WriteOutcome.VersionMismatch => VersionMismatch(key),
+        WriteOutcome.ConfirmationPending => new Error(
+            ErrorCodes.ConfirmationPending, $"Key '{key.Key}' in partition '{key.Partition.Partition}' already has a pending confirmable write; confirm or reject it first."),
+        WriteOutcome.ConfirmationNotFound => ConfirmationMissing(key),
+        _ => throw new InvalidOperationException($"{outcome} is not a failure."),
+    };
+
+    private static Error ConfirmationMissing(KeyAddress key) =>
+        new(ErrorCodes.ConfirmationNotFound, $"Key '{key.Key}' has no pending write with this confirmation id (unknown, already confirmed or rejected, or expired).");
+
+    /// <summary>A confirmable write: stored as pending, visible only once confirmed.</summary>
+    public async Task<Result<PendingWriteResult>> PutPendingAsync(
+        KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, CancellationToken cancellationToken)
+    {
+        var result = await repository.WritePendingAsync(key, value, ttlSeconds, condition, time.GetUtcNow(), cancellationToken);
+        return result.Outcome == WriteOutcome.Created ? result : WriteFailure(key, result.Outcome);
+    }
+
+    public async Task<Error?> ConfirmAsync(KeyAddress key, string confirmationId, CancellationToken cancellationToken)
+    {
+        var outcome = await repository.ConfirmPendingAsync(key, confirmationId, time.GetUtcNow(), cancellationToken);
+        return outcome is WriteOutcome.Created or WriteOutcome.Updated ? null : WriteFailure(key, outcome);
+    }
+
+    public async Task<Error?> RejectAsync(KeyAddress key, string confirmationId, CancellationToken cancellationToken)
+    {
+        var failure = await repository.RejectPendingAsync(key, confirmationId, time.GetUtcNow(), cancellationToken);
+        return failure switch
         {
-            WriteOutcome.StoreNotFound => StoreMissing(key.Store),
-            _ => (result.Entry!, result.Outcome == WriteOutcome.Created),
+            LookupFailure.None => null,
+            LookupFailure.StoreNotFound => StoreMissing(key.Store),
+            _ => ConfirmationMissing(key),
         };
     }
 
-    public async Task<Error?> DeleteAsync(KeyAddress key, CancellationToken cancellationToken)
+    /// <summary>Deletes a key; with <paramref name="ifVersion"/>, only when that is the live version.</summary>
+    public async Task<Error?> DeleteAsync(KeyAddress key, long? ifVersion, CancellationToken cancellationToken)
     {
-        var failure = await repository.DeleteEntryAsync(key, time.GetUtcNow(), cancellationToken);
-        return failure == LookupFailure.None ? null : Missing(key, failure);
+        var failure = await repository.DeleteEntryAsync(key, ifVersion, time.GetUtcNow(), cancellationToken);
+        return failure switch
+        {
+            LookupFailure.None => null,
+            LookupFailure.VersionMismatch => VersionMismatch(key),
+            _ => Missing(key, failure),
+        };
     }
+
+    public Task<Error?> DeleteAsync(KeyAddress key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
 
     private async Task<Entry> ExtendOnReadAsync(KeyAddress key, Entry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -112,6 +166,9 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
         await repository.ExtendExpiryAsync(key, entry.Version, extended, cancellationToken);
         return entry with { Expiry = entry.Expiry with { ExpiresAt = extended } };
     }
+
+    private static Error VersionMismatch(KeyAddress key) =>
+        new(ErrorCodes.VersionMismatch, $"Key '{key.Key}' in partition '{key.Partition.Partition}' changed or is gone: its version is not the one in If-Match.");
 
     private static Error StoreMissing(StoreAddress store) =>
         new(ErrorCodes.StoreNotFound, $"Store '{store.StoreId}' does not exist.");

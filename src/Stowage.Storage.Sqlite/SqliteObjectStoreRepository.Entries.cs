@@ -51,8 +51,10 @@ public sealed partial class SqliteObjectStoreRepository
             return ((Entry?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
         }, cancellationToken);
 
-    public Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(condition);
+
         // Encrypted here, on the caller's thread, so the single writer never spends its time
         // on it. Whether the store encrypts is only guessed here; the transaction decides.
         var protectedEarly = _encryption.Guess(key.Store) ? protector.Protect(key, value.Kind, value.Data) : null;
@@ -63,40 +65,85 @@ public sealed partial class SqliteObjectStoreRepository
                 return new WriteResult(WriteOutcome.StoreNotFound, null);
             }
 
-            var partitionName = Sql.Utf8(key.Partition.Partition);
-            var existingPartition = FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition);
-            var partitionId = existingPartition
-                ?? w.Command("INSERT INTO partitions (store_id, name) VALUES ($storeId, $partition) RETURNING id;")
-                    .With("$storeId", store.Id).With("$partition", partitionName).Scalar<long>();
-
-            var expiry = TtlPolicy.ForWrite(store.Record.Settings, ttlSeconds, now);
-            var version = Random.Shared.NextInt64(1, long.MaxValue);
-            long? previousExpiry;
-            long previousSize = 0;
-            var keyBytes = Sql.Utf8(key.Key);
-            using (var reader = w.Command("SELECT expires_at, " + StoredSizeSql + " FROM entries WHERE partition_id = $pid AND key = $key;")
-                .With("$pid", partitionId).With("$key", keyBytes).ExecuteReader())
-            {
-                previousExpiry = reader.Read() ? reader.GetInt64(0) : null;
-                previousSize = previousExpiry is null ? 0 : reader.GetInt64(1);
-            }
-
             var encrypt = store.Record.Settings.Encrypted;
             _encryption.Saw(key.Store, encrypt);
             var stored = encrypt ? protectedEarly ?? protector.Protect(key, value.Kind, value.Data) : value.Data;
-            var sql = previousExpiry is null
-                ? "INSERT INTO entries (partition_id, key, kind, value, value_encrypted, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $encrypted, $exp, $ttl, $fixed, $version, $now);"
-                : "UPDATE entries SET kind = $kind, value = $value, value_encrypted = $encrypted, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
-            w.Command(sql).With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).With("$kind", (int)value.Kind)
-                .With("$value", stored).With("$encrypted", encrypt).With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
-                .With("$fixed", expiry.IsFixed).With("$version", version).With("$now", Sql.Millis(now))
-                .ExecuteNonQuery();
-            AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, keyBytes.Length + stored.Length - previousSize);
-
-            // Overwriting an expired entry is a create for the caller: the key was gone.
-            var created = previousExpiry is null || previousExpiry <= Sql.Millis(now);
-            return new WriteResult(created ? WriteOutcome.Created : WriteOutcome.Updated, new Entry(key.Key, value, expiry, version));
+            var (outcome, expiry, version) = ApplyWrite(w, store, key, value.Kind, stored, encrypt, ttlSeconds, condition, null, now);
+            return outcome is WriteOutcome.Created or WriteOutcome.Updated
+                ? new WriteResult(outcome, new Entry(key.Key, value, expiry!, version))
+                : new WriteResult(outcome, null);
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a row as stored (ciphertext when <paramref name="encrypted"/>) inside the
+    /// writer's transaction: checks <paramref name="condition"/> against the live key first,
+    /// so two writers with the same expected version cannot both pass (the writer runs them
+    /// one at a time), and a refused write changes nothing, not even the partition.
+    /// </summary>
+    private static (WriteOutcome Outcome, Expiry? Expiry, long Version) ApplyWrite(
+        WriteContext w, (long Id, StoreRecord Record) store, KeyAddress key, ValueKind kind, byte[] stored, bool encrypted,
+        long? ttlSeconds, WriteCondition condition, long? version, DateTimeOffset now)
+    {
+        var existingPartition = FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition);
+        var (previousExpiry, previousSize, previousVersion) = ReadRow(w, existingPartition, key);
+        var live = previousExpiry > Sql.Millis(now);
+        if (condition.Check(live ? previousVersion : null) is { } refused)
+        {
+            return (refused, null, 0);
+        }
+
+        var partitionId = existingPartition
+            ?? w.Command("INSERT INTO partitions (store_id, name) VALUES ($storeId, $partition) RETURNING id;")
+                .With("$storeId", store.Id).With("$partition", Sql.Utf8(key.Partition.Partition)).Scalar<long>();
+
+        var expiry = TtlPolicy.ForWrite(store.Record.Settings, ttlSeconds, now);
+        var newVersion = version is { } chosen && chosen != previousVersion ? chosen : NewVersion(previousVersion);
+        var keyBytes = Sql.Utf8(key.Key);
+        var sql = previousExpiry is null
+            ? "INSERT INTO entries (partition_id, key, kind, value, value_encrypted, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $encrypted, $exp, $ttl, $fixed, $version, $now);"
+            : "UPDATE entries SET kind = $kind, value = $value, value_encrypted = $encrypted, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
+        w.Command(sql).With("$pid", partitionId).With("$key", keyBytes).With("$kind", (int)kind)
+            .With("$value", stored).With("$encrypted", encrypted).With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
+            .With("$fixed", expiry.IsFixed).With("$version", newVersion).With("$now", Sql.Millis(now))
+            .ExecuteNonQuery();
+        AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, keyBytes.Length + stored.Length - previousSize);
+
+        // Overwriting an expired entry is a create for the caller: the key was gone.
+        return (live ? WriteOutcome.Updated : WriteOutcome.Created, expiry, newVersion);
+    }
+
+    /// <summary>The row of a key (expired or not): its expiry, counted size and version; a null expiry when there is none.</summary>
+    private static (long? Expiry, long Size, long Version) ReadRow(WriteContext w, long? partitionId, KeyAddress key)
+    {
+        if (partitionId is null)
+        {
+            return (null, 0, 0);
+        }
+
+        using var reader = w.Command("SELECT expires_at, " + StoredSizeSql + ", version FROM entries WHERE partition_id = $pid AND key = $key;")
+            .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : (null, 0, 0);
+    }
+
+    /// <summary>The version of the live key, or null when it is absent or expired.</summary>
+    private static long? LiveVersion(WriteContext w, long? partitionId, KeyAddress key, DateTimeOffset now)
+    {
+        var (expiry, _, version) = ReadRow(w, partitionId, key);
+        return expiry > Sql.Millis(now) ? version : null;
+    }
+
+    /// <summary>A random positive version, never the one it replaces, so an ETag always changes with a write.</summary>
+    private static long NewVersion(long previous)
+    {
+        long version;
+        do
+        {
+            version = Random.Shared.NextInt64(1, long.MaxValue);
+        }
+        while (version == previous);
+
+        return version;
     }
 
     public Task ExtendExpiryAsync(KeyAddress key, long version, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
@@ -104,13 +151,25 @@ public sealed partial class SqliteObjectStoreRepository
                 "UPDATE entries SET expires_at = $exp WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $key AND version = $version AND expires_at < $exp;"), key)
             .With("$exp", Sql.Millis(expiresAt)).With("$version", version).ExecuteNonQuery(), cancellationToken);
 
-    public Task<LookupFailure> DeleteEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<LookupFailure> DeleteEntryAsync(KeyAddress key, long? ifVersion, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(w =>
         {
             var (id, failure) = ResolvePartition(w, key.Partition);
             if (id is not { } partitionId)
             {
-                return failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound;
+                return failure == LookupFailure.StoreNotFound ? failure
+                    : ifVersion is null ? LookupFailure.KeyNotFound
+                    : LookupFailure.VersionMismatch;
+            }
+
+            var nowMillis = Sql.Millis(now);
+            if (ifVersion is { } expected)
+            {
+                // Checked in the deleting transaction: a racing write either precedes it (mismatch) or follows it.
+                if (LiveVersion(w, partitionId, key, now) != expected)
+                {
+                    return LookupFailure.VersionMismatch;
+                }
             }
 
             long? expiresAt = null;
@@ -129,7 +188,7 @@ public sealed partial class SqliteObjectStoreRepository
                 AdjustStoreOfPartition(w, partitionId, -1, 0, -size);
             }
 
-            return expiresAt > Sql.Millis(now) ? LookupFailure.None : LookupFailure.KeyNotFound;
+            return expiresAt > nowMillis ? LookupFailure.None : LookupFailure.KeyNotFound;
         }, cancellationToken);
 
     public Task<int> PurgeExpiredAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
@@ -155,7 +214,7 @@ public sealed partial class SqliteObjectStoreRepository
                 AdjustStoreOfPartition(w, partitionId, -keys, 0, -bytes);
             }
 
-            return purged;
+            return purged + PurgeExpiredPending(w, now, batchSize);
         }, cancellationToken);
 
     private Task<(Page<T>? Page, LookupFailure Failure)> ListAsync<T>(

@@ -89,6 +89,8 @@ public sealed partial class SqliteObjectStoreRepository
                 AND (org_id, env_id, name) = (SELECT org_id, env_id, name FROM stores WHERE id = $id);
             """).With("$id", storeId).With("$now", Sql.Millis(now)).ExecuteNonQuery();
         DeleteAllPartitionRows(w, storeId);
+        // Store row ids can be reused after a delete: a pending write must not outlive its store.
+        w.Command("DELETE FROM pending_writes WHERE store_id = $id;").With("$id", storeId).ExecuteNonQuery();
         w.Command("DELETE FROM stores WHERE id = $id;").With("$id", storeId).ExecuteNonQuery();
     }
 }

@@ -13,8 +13,8 @@ public abstract partial class ObjectStoreRepositoryContract
         await WriteAsync(Key("k"));
         await WriteAsync(Key("other"));
 
-        Assert.Equal(LookupFailure.None, await Repository.DeleteEntryAsync(Key("k"), T0, CancellationToken.None));
-        Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(Key("k"), T0, CancellationToken.None));
+        Assert.Equal(LookupFailure.None, await Repository.DeleteEntryAsync(Key("k"), null, T0, CancellationToken.None));
+        Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(Key("k"), null, T0, CancellationToken.None));
         Assert.Null(await GetAsync(Key("k")));
         Assert.Equal(["other"], (await ListKeysAsync(All())).Items);
     }
@@ -30,9 +30,9 @@ public abstract partial class ObjectStoreRepositoryContract
         Assert.Equal(LookupFailure.StoreNotFound, (await Repository.GetEntryAsync(missingStore, T0, CancellationToken.None)).Failure);
         Assert.Equal(LookupFailure.KeyNotFound, (await Repository.GetEntryAsync(missingPartition, T0, CancellationToken.None)).Failure);
         Assert.Equal(LookupFailure.KeyNotFound, (await Repository.GetEntryAsync(Key("k"), T0, CancellationToken.None)).Failure);
-        Assert.Equal(LookupFailure.StoreNotFound, await Repository.DeleteEntryAsync(missingStore, T0, CancellationToken.None));
-        Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(missingPartition, T0, CancellationToken.None));
-        Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(Key("k"), T0, CancellationToken.None));
+        Assert.Equal(LookupFailure.StoreNotFound, await Repository.DeleteEntryAsync(missingStore, null, T0, CancellationToken.None));
+        Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(missingPartition, null, T0, CancellationToken.None));
+        Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(Key("k"), null, T0, CancellationToken.None));
     }
 
     [Fact]

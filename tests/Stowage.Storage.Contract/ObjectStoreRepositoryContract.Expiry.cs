@@ -57,7 +57,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         await WriteAsync(Key("k"), ttlSeconds: 1);
 
-        var failure = await Repository.DeleteEntryAsync(Key("k"), T0.AddSeconds(1), CancellationToken.None);
+        var failure = await Repository.DeleteEntryAsync(Key("k"), null, T0.AddSeconds(1), CancellationToken.None);
 
         Assert.Equal(LookupFailure.KeyNotFound, failure);
         Assert.Null(await GetAsync(Key("k"), T0.AddSeconds(1)));
@@ -106,7 +106,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await WriteAsync(Key("k"), ttlSeconds: 1);
         await Repository.PurgeExpiredAsync(T0.AddSeconds(2), 10, CancellationToken.None);
 
-        var result = await Repository.WriteEntryAsync(Key("k"), Text("again"), null, T0.AddSeconds(2), CancellationToken.None);
+        var result = await Repository.WriteEntryAsync(Key("k"), Text("again"), null, WriteCondition.None, T0.AddSeconds(2), CancellationToken.None);
 
         Assert.Equal(WriteOutcome.Created, result.Outcome);
     }
@@ -154,7 +154,7 @@ public abstract partial class ObjectStoreRepositoryContract
     {
         await CreateStoreAsync();
         var entry = await WriteAsync(Key("k"));
-        await Repository.DeleteEntryAsync(Key("k"), T0, CancellationToken.None);
+        await Repository.DeleteEntryAsync(Key("k"), null, T0, CancellationToken.None);
 
         await Repository.ExtendExpiryAsync(Key("k"), entry.Version, T0.AddSeconds(100), CancellationToken.None);
 

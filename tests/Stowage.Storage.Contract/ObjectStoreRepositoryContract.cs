@@ -46,7 +46,7 @@ public abstract partial class ObjectStoreRepositoryContract : IAsyncLifetime
 
     protected async Task<Entry> WriteAsync(KeyAddress key, string text = "v", long? ttlSeconds = null, DateTimeOffset? now = null)
     {
-        var result = await Repository.WriteEntryAsync(key, Text(text), ttlSeconds, now ?? T0, CancellationToken.None);
+        var result = await Repository.WriteEntryAsync(key, Text(text), ttlSeconds, WriteCondition.None, now ?? T0, CancellationToken.None);
         Assert.NotNull(result.Entry);
         return result.Entry;
     }

@@ -203,7 +203,7 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
 
     private async Task Write(StoreAddress store, string key, StoredValue value, string partition = "p")
     {
-        var result = await Repository.WriteEntryAsync(new KeyAddress(new PartitionAddress(store, partition), key), value, null, T0, CancellationToken.None);
+        var result = await Repository.WriteEntryAsync(new KeyAddress(new PartitionAddress(store, partition), key), value, null, WriteCondition.None, T0, CancellationToken.None);
         Assert.NotNull(result.Entry);
     }
 

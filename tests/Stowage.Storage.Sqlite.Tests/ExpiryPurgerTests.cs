@@ -17,7 +17,7 @@ public sealed class ExpiryPurgerTests
         var clock = new FakeTimeProvider(T0);
         await db.ObjectStore.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
         var writes = Enumerable.Range(0, 1203).Select(i => db.ObjectStore.WriteEntryAsync(
-            new KeyAddress(Partition, $"k{i:D4}"), new StoredValue(ValueKind.String, []), i < 1200 ? 1 : null, T0, CancellationToken.None));
+            new KeyAddress(Partition, $"k{i:D4}"), new StoredValue(ValueKind.String, []), i < 1200 ? 1 : null, WriteCondition.None, T0, CancellationToken.None));
         await Task.WhenAll(writes);
         clock.Advance(TimeSpan.FromSeconds(1));
         var purger = new ExpiryPurger(db.ObjectStore, clock, NullLogger<ExpiryPurger>.Instance);

@@ -99,7 +99,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
         await gate.EnteredAsync;
         var before = Write(_db.ObjectStore, "before");
         var cancelled = _db.ObjectStore.WriteEntryAsync(
-            new KeyAddress(Partition, "cancelled"), new StoredValue(ValueKind.String, "x"u8.ToArray()), null, T0, cancellation.Token);
+            new KeyAddress(Partition, "cancelled"), new StoredValue(ValueKind.String, "x"u8.ToArray()), null, WriteCondition.None, T0, cancellation.Token);
         var after = Write(_db.ObjectStore, "after");
 
         await cancellation.CancelAsync();
@@ -142,7 +142,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     private static Task<WriteResult> Write(SqliteObjectStoreRepository repository, string key) =>
-        repository.WriteEntryAsync(new KeyAddress(Partition, key), new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(key)), null, T0, CancellationToken.None);
+        repository.WriteEntryAsync(new KeyAddress(Partition, key), new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(key)), null, WriteCondition.None, T0, CancellationToken.None);
 
     private static int Insert(WriteContext w, string tokenHash) =>
         w.Command("INSERT INTO sessions (token_hash, user_id, expires_at, revoked) VALUES ($h, 'u', 0, 0);").With("$h", tokenHash).ExecuteNonQuery();

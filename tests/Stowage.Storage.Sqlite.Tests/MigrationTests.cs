@@ -17,7 +17,7 @@ public sealed class MigrationTests
         {
             var repository = new SqliteObjectStoreRepository(first, TestDataKey.Protector);
             await repository.UpsertStoreAsync(Key.Store, StoreSettings.Defaults, T0, CancellationToken.None);
-            await repository.WriteEntryAsync(Key, new StoredValue(ValueKind.Binary, [0, 1, 2, 255]), null, T0, CancellationToken.None);
+            await repository.WriteEntryAsync(Key, new StoredValue(ValueKind.Binary, [0, 1, 2, 255]), null, WriteCondition.None, T0, CancellationToken.None);
         }
 
         await using var second = file.Open();

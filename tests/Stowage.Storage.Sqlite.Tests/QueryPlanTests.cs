@@ -109,7 +109,7 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
         {
             var repository = Database.ObjectStore;
             await repository.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
-            var first = await repository.WriteEntryAsync(new KeyAddress(Partition, KeyOf(1)), new StoredValue(ValueKind.String, "v"u8.ToArray()), null, T0, CancellationToken.None);
+            var first = await repository.WriteEntryAsync(new KeyAddress(Partition, KeyOf(1)), new StoredValue(ValueKind.String, "v"u8.ToArray()), null, WriteCondition.None, T0, CancellationToken.None);
             var expiry = first.Entry!.Expiry;
 
             using var connection = Database.File.Connect();

@@ -40,6 +40,7 @@ public static class ErrorCodes
     public static readonly ErrorCode EnvironmentNotFound = new("ENVIRONMENT_NOT_FOUND", 404, "Environment not found");
     public static readonly ErrorCode UserNotFound = new("USER_NOT_FOUND", 404, "User not found");
     public static readonly ErrorCode ConnectedAppNotFound = new("CONNECTED_APP_NOT_FOUND", 404, "Connected app not found");
+    public static readonly ErrorCode ConfirmationNotFound = new("CONFIRMATION_NOT_FOUND", 404, "Confirmation not found");
 
     // 409: the request conflicts with the current state or a limit.
     public static readonly ErrorCode NameTaken = new("NAME_TAKEN", 409, "Name already in use");
@@ -48,6 +49,7 @@ public static class ErrorCodes
     public static readonly ErrorCode RootOrganizationProtected = new("ROOT_ORGANIZATION_PROTECTED", 409, "Root organization cannot be deleted");
     public static readonly ErrorCode LastEnvironment = new("LAST_ENVIRONMENT", 409, "Last environment");
     public static readonly ErrorCode CannotDeleteSelf = new("CANNOT_DELETE_SELF", 409, "Cannot delete own user");
+    public static readonly ErrorCode ConfirmationPending = new("CONFIRMATION_PENDING", 409, "Confirmation pending");
 
     // Protocol-level rejections.
     public static readonly ErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, "Method not allowed");
@@ -60,6 +62,11 @@ public static class ErrorCodes
     public static readonly ErrorCode HeadersTooLarge = new("HEADERS_TOO_LARGE", 431, "Request headers too large");
     public static readonly ErrorCode RateLimited = new("RATE_LIMITED", 429, "Too many requests");
     public static readonly ErrorCode BadRequest = new("BAD_REQUEST", 400, "Bad request");
+    public static readonly ErrorCode InvalidPrecondition = new("INVALID_PRECONDITION", 400, "Invalid precondition header");
+
+    // 412: a conditional write's precondition does not hold.
+    public static readonly ErrorCode KeyAlreadyExists = new("KEY_ALREADY_EXISTS", 412, "Key already exists");
+    public static readonly ErrorCode VersionMismatch = new("VERSION_MISMATCH", 412, "Version mismatch");
 
     // Server side.
     public static readonly ErrorCode StorageUnavailable = new("STORAGE_UNAVAILABLE", 503, "Storage unavailable");

@@ -18,10 +18,12 @@ public class StowageFactory : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "test-admin-password-1234";
 
-    public StowageFactory(FakeTimeProvider? clock = null)
+    /// <param name="clock">The server's clock; the system clock when null.</param>
+    /// <param name="dataDirectory">An existing data directory to open (a "restart"); a new one when null.</param>
+    public StowageFactory(FakeTimeProvider? clock = null, string? dataDirectory = null)
     {
         Clock = clock;
-        DataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
+        DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
 
         // Real HTTP on loopback: the in-memory test server rewrites request targets, and the
         // data plane depends on receiving them exactly as clients send them.
@@ -92,9 +94,17 @@ public class StowageFactory : WebApplicationFactory<Program>
         return (new TenantIds(group.Id, ids["Production"], ids["Sandbox"], ids["Design"]), await LoginAsync(username, password));
     }
 
+    /// <summary>Leaves the data directory behind on dispose, for a second factory to open.</summary>
+    public bool KeepDataDirectory { get; init; }
+
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (KeepDataDirectory)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

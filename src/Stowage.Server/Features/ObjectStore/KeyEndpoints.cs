@@ -3,6 +3,7 @@ using Stowage.Contracts;
 using Stowage.Core.Errors;
 using Stowage.ObjectStore;
 using Stowage.Server.Auth;
+using Stowage.Server.Features.Accounts;
 using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Features.ObjectStore;
@@ -25,8 +26,15 @@ public static class KeyEndpoints
         stores.MapGet(Key, GetAsync).WithName("GetValue").RequireStoreRight(StoreRight.ManageData).Produces<ValueDto>();
         stores.MapMethods(Key, [HttpMethods.Head], ContainsAsync).WithName("ContainsKey").RequireStoreRight(StoreRight.ManageData);
         stores.MapMethods(Key, [HttpMethods.Put, HttpMethods.Post], WriteAsync).WithName("PutValue").RequireStoreRight(StoreRight.ManageData)
-            .Accepts<ValueDto>("application/json").Produces<ValueDto>(StatusCodes.Status201Created).Produces<ValueDto>();
-        stores.MapDelete(Key, DeleteAsync).WithName("DeleteKey").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent);
+            .Accepts<ValueDto>("application/json").Produces<ValueDto>(StatusCodes.Status201Created).Produces<ValueDto>()
+            .Produces<ValueDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        stores.MapPost(Key + "/confirm", ConfirmAsync).WithName("ConfirmWrite").RequireStoreRight(StoreRight.ManageData)
+            .Accepts<ConfirmationRequest>("application/json").Produces(StatusCodes.Status204NoContent);
+        stores.MapPost(Key + "/reject", RejectAsync).WithName("RejectWrite").RequireStoreRight(StoreRight.ManageData)
+            .Accepts<ConfirmationRequest>("application/json").Produces(StatusCodes.Status204NoContent);
+        stores.MapDelete(Key, DeleteAsync).WithName("DeleteKey").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return stores;
     }
 
@@ -109,9 +117,14 @@ public static class KeyEndpoints
             return Problems.Result(address.Error!);
         }
 
-        return await service.ContainsAsync(address.Value, context.RequestAborted) is { } error
-            ? Problems.Result(error)
-            : TypedResults.Ok();
+        var entry = await service.PeekAsync(address.Value, context.RequestAborted);
+        if (!entry.IsSuccess)
+        {
+            return Problems.Result(entry.Error!);
+        }
+
+        context.Response.Headers.ETag = ValueJson.ETag(entry.Value);
+        return TypedResults.Ok();
     }
 
     private static async Task<IResult> WriteAsync(HttpContext context, ObjectStoreService service)
@@ -120,6 +133,18 @@ public static class KeyEndpoints
         if (!address.IsSuccess)
         {
             return Problems.Result(address.Error!);
+        }
+
+        var condition = Preconditions.ForWrite(context.Request);
+        if (!condition.IsSuccess)
+        {
+            return Problems.Result(condition.Error!);
+        }
+
+        var confirmable = Confirmable(context.Request);
+        if (!confirmable.IsSuccess)
+        {
+            return Problems.Result(confirmable.Error!);
         }
 
         var body = await JsonBody.ReadAsync(context, ValueJson.MaxBodyBytes, ErrorCodes.ValueTooLarge, context.RequestAborted);
@@ -135,7 +160,13 @@ public static class KeyEndpoints
             return Problems.Result(write.Error!);
         }
 
-        var result = await service.PutAsync(address.Value, write.Value.Value, write.Value.TtlSeconds, context.RequestAborted);
+        if (confirmable.Value)
+        {
+            var pending = await service.PutPendingAsync(address.Value, write.Value.Value, write.Value.TtlSeconds, condition.Value, context.RequestAborted);
+            return pending.IsSuccess ? ValueResult.Pending(pending.Value) : Problems.Result(pending.Error!);
+        }
+
+        var result = await service.PutAsync(address.Value, write.Value.Value, write.Value.TtlSeconds, condition.Value, context.RequestAborted);
         return result.IsSuccess
             ? ValueResult.One(result.Value.Entry, result.Value.Created ? StatusCodes.Status201Created : StatusCodes.Status200OK)
             : Problems.Result(result.Error!);
@@ -149,8 +180,61 @@ public static class KeyEndpoints
             return Problems.Result(address.Error!);
         }
 
-        return await service.DeleteAsync(address.Value, context.RequestAborted) is { } error
+        var ifVersion = Preconditions.ForDelete(context.Request);
+        if (!ifVersion.IsSuccess)
+        {
+            return Problems.Result(ifVersion.Error!);
+        }
+
+        return await service.DeleteAsync(address.Value, ifVersion.Value, context.RequestAborted) is { } error
             ? Problems.Result(error)
             : TypedResults.NoContent();
+    }
+
+    private static Task<IResult> ConfirmAsync(HttpContext context, ObjectStoreService service) =>
+        ResolveAsync(context, (key, id) => service.ConfirmAsync(key, id, context.RequestAborted));
+
+    private static Task<IResult> RejectAsync(HttpContext context, ObjectStoreService service) =>
+        ResolveAsync(context, (key, id) => service.RejectAsync(key, id, context.RequestAborted));
+
+    /// <summary>Confirm and reject: the key from the path, <c>{"confirmationId": "…"}</c> from the body.</summary>
+    private static async Task<IResult> ResolveAsync(HttpContext context, Func<KeyAddress, string, Task<Error?>> resolve)
+    {
+        var address = DataPlaneRequest.Key(context);
+        if (!address.IsSuccess)
+        {
+            return Problems.Result(address.Error!);
+        }
+
+        var body = await AccessJson.ReadObjectAsync(context, AccessJson.SmallBodyBytes);
+        if (!body.IsSuccess)
+        {
+            return Problems.Result(body.Error!);
+        }
+
+        using var document = body.Value;
+        var json = new AccessJson(document.RootElement);
+        var confirmationId = json.String("confirmationId", required: true);
+        if (json.Error is { } error)
+        {
+            return Problems.Result(error);
+        }
+
+        return await resolve(address.Value, confirmationId!) is { } failed
+            ? Problems.Result(failed)
+            : TypedResults.NoContent();
+    }
+
+    /// <summary><c>?confirmable=true</c> (or <c>false</c>, any case); anything else is refused rather than read as false.</summary>
+    private static Result<bool> Confirmable(HttpRequest request)
+    {
+        var values = request.Query["confirmable"];
+        return values.Count switch
+        {
+            0 => false,
+            1 when bool.TryParse(values[0], out var confirmable) => confirmable,
+            1 => Result<bool>.Fail(ErrorCodes.InvalidQuery, "Query parameter 'confirmable' must be true or false."),
+            _ => Result<bool>.Fail(ErrorCodes.InvalidQuery, "Query parameter 'confirmable' is given more than once."),
+        };
     }
 }

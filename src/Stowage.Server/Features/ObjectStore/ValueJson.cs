@@ -149,7 +149,7 @@ internal static class ValueJson
         return Result<long?>.Fail(ErrorCodes.InvalidValue, "ttlSeconds must be a whole number of seconds.");
     }
 
-    public static void WriteValue(Utf8JsonWriter writer, Entry entry)
+    public static void WriteValue(Utf8JsonWriter writer, Entry entry, PendingWriteResult? pending = null)
     {
         writer.WriteStartObject();
         writer.WriteString("keyId", entry.Key);
@@ -172,6 +172,12 @@ internal static class ValueJson
 
         writer.WriteString("expiresAt", entry.Expiry.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
         writer.WriteString("version", Version(entry));
+        if (pending is { ConfirmationId: { } confirmationId, DiscardAt: { } discardAt })
+        {
+            writer.WriteString("confirmationId", confirmationId);
+            writer.WriteString("confirmationExpiresAt", discardAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+        }
+
         writer.WriteEndObject();
     }
 

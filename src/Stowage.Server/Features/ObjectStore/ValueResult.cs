@@ -5,11 +5,17 @@ using Stowage.Server.Infrastructure;
 namespace Stowage.Server.Features.ObjectStore;
 
 /// <summary>Writes one Value (with its ETag) or a page of Values straight to the response stream.</summary>
-internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, string? nextPageToken, int status) : IResult
+internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, string? nextPageToken, int status, PendingWriteResult? pending = null) : IResult
 {
     public static ValueResult One(Entry entry, int status = StatusCodes.Status200OK) => new(entry, null, null, status);
 
     public static ValueResult Page(IReadOnlyList<Entry> entries, string? nextPageToken) => new(null, entries, nextPageToken, StatusCodes.Status200OK);
+
+    /// <summary>
+    /// 202 for a pending confirmable write: the Value as it will be, plus <c>confirmationId</c>.
+    /// No ETag header: the value is not the key's current representation until confirmed.
+    /// </summary>
+    public static ValueResult Pending(PendingWriteResult pending) => new(pending.Entry!, null, null, StatusCodes.Status202Accepted, pending);
 
     /// <summary>Bytes of the value(s) carried, as the client wrote them: what usage metering bills.</summary>
     public long PayloadBytes => entry is not null ? entry.Value.Data.Length : page!.Sum(e => (long)e.Value.Data.Length);
@@ -19,7 +25,7 @@ internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, stri
         var response = httpContext.Response;
         response.StatusCode = status;
         response.ContentType = "application/json; charset=utf-8";
-        if (entry is not null)
+        if (entry is not null && pending is null)
         {
             response.Headers.ETag = ValueJson.ETag(entry);
         }
@@ -27,7 +33,7 @@ internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, stri
         await using var writer = new Utf8JsonWriter(response.BodyWriter, ServerJson.WriterOptions);
         if (entry is not null)
         {
-            ValueJson.WriteValue(writer, entry);
+            ValueJson.WriteValue(writer, entry, pending);
         }
         else
         {
