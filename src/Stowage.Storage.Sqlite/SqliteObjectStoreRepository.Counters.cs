@@ -10,7 +10,9 @@ namespace Stowage.Storage.Sqlite;
 public sealed partial class SqliteObjectStoreRepository
 {
     /// <summary>The bytes a row counts for: its key and its value as stored (ciphertext for encrypted rows).</summary>
-    internal const string StoredSizeSql = "length(key) + length(value)";
+    // Logical size: key and value bytes as the client sent them, without the fixed
+    // AES-GCM overhead that encrypted stores add to every stored value.
+    internal static readonly string StoredSizeSql = "length(key) + length(value) - value_encrypted * " + Core.Security.AesGcmProtector.Overhead.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private DateTimeOffset Now() => (time ?? TimeProvider.System).GetUtcNow();
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Stowage.Core.Paging;
+using Stowage.Core.Security;
 using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
@@ -107,7 +108,7 @@ public sealed partial class SqliteObjectStoreRepository
             .With("$value", stored).With("$encrypted", encrypted).With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
             .With("$fixed", expiry.IsFixed).With("$version", newVersion).With("$now", Sql.Millis(now))
             .ExecuteNonQuery();
-        AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, keyBytes.Length + stored.Length - previousSize);
+        AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, keyBytes.Length + stored.Length - (encrypted ? AesGcmProtector.Overhead : 0) - previousSize);
 
         // Overwriting an expired entry is a create for the caller: the key was gone.
         return (live ? WriteOutcome.Updated : WriteOutcome.Created, expiry, newVersion);

@@ -25,10 +25,10 @@ public sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepos
     /// walks the expiry index over expired-not-yet-purged rows only (the purger keeps that
     /// backlog to about a second's worth), never the store's live rows.
     /// </summary>
-    internal const string ExpiredSql = """
-        SELECT COUNT(*), COALESCE(SUM(length(e.key) + length(e.value)), 0)
-        FROM entries e INDEXED BY entries_expiry
-        WHERE e.expires_at <= $now AND e.partition_id IN (SELECT id FROM partitions WHERE store_id = $id);
+    internal static readonly string ExpiredSql = "SELECT COUNT(*), COALESCE(SUM(" + SqliteObjectStoreRepository.StoredSizeSql + """
+        ), 0)
+        FROM entries INDEXED BY entries_expiry
+        WHERE expires_at <= $now AND partition_id IN (SELECT id FROM partitions WHERE store_id = $id);
         """;
 
     public Task AddAsync(IReadOnlyList<UsageDelta> deltas, CancellationToken cancellationToken) =>

@@ -33,7 +33,7 @@ INSERT INTO store_lifetimes (org_id, env_id, name, created_at) SELECT org_id, en
 
 -- A store's contents, maintained in the same transaction as every change to its rows.
 -- They count every row, expired-but-not-purged ones included; readers subtract those
--- (see SqliteUsageRepository). size_bytes is length(key) + length(value) as stored.
+-- (see SqliteUsageRepository). size_bytes is length(key) + length(value) less the fixed encryption overhead (30 bytes) of encrypted values.
 ALTER TABLE stores ADD COLUMN key_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stores ADD COLUMN partition_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE stores ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0;
@@ -42,4 +42,4 @@ ALTER TABLE stores ADD COLUMN size_bytes INTEGER NOT NULL DEFAULT 0;
 UPDATE stores SET
     partition_count = (SELECT COUNT(*) FROM partitions p WHERE p.store_id = stores.id),
     key_count = (SELECT COUNT(*) FROM entries e JOIN partitions p ON p.id = e.partition_id WHERE p.store_id = stores.id),
-    size_bytes = (SELECT COALESCE(SUM(length(e.key) + length(e.value)), 0) FROM entries e JOIN partitions p ON p.id = e.partition_id WHERE p.store_id = stores.id);
+    size_bytes = (SELECT COALESCE(SUM(length(e.key) + length(e.value) - e.value_encrypted * 30), 0) FROM entries e JOIN partitions p ON p.id = e.partition_id WHERE p.store_id = stores.id);
