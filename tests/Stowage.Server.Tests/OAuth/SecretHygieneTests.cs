@@ -1,10 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Stowage.Access.Audit;
 using Stowage.Server.Tests.Infrastructure;
 using static Stowage.Server.Tests.OAuth.OAuthTestKit;
@@ -22,7 +19,7 @@ public sealed class SecretHygieneTests
     {
         var sink = new CapturingLoggerProvider();
         var start = DateTimeOffset.UtcNow;
-        using var factory = new LoggingFactory(sink);
+        using var factory = new TraceLoggingFactory(sink);
         var root = await factory.RootAsync();
         var app = await CreateAppAsync(factory, root.OrgId, StoreScopes(root.OrgId, root.SandboxId));
         using var http = factory.CreateClient();
@@ -97,48 +94,4 @@ public sealed class SecretHygieneTests
     }
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
-
-    private sealed class LoggingFactory(ILoggerProvider sink) : StowageFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Logging:LogLevel:Default", "Trace");
-            builder.UseSetting("Logging:LogLevel:OpenIddict", "Trace");
-            builder.UseSetting("Logging:LogLevel:Microsoft", "Trace");
-            builder.ConfigureServices(services => services.AddLogging(logging =>
-            {
-                logging.SetMinimumLevel(LogLevel.Trace);
-                logging.AddProvider(sink);
-            }));
-        }
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> Lines => _lines;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {state} {exception}");
-        }
-    }
 }

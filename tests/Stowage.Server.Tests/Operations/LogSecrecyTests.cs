@@ -1,7 +1,4 @@
-using System.Collections.Concurrent;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Stowage.Server.Tests.Infrastructure;
 
 namespace Stowage.Server.Tests.Operations;
@@ -13,7 +10,7 @@ public sealed class LogSecrecyTests
     public async Task FullFlow_AtTraceLevel_LogsNoPasswordOrToken()
     {
         var sink = new CapturingLoggerProvider();
-        using var factory = new LoggingFactory(sink);
+        using var factory = new TraceLoggingFactory(sink);
         var root = await factory.RootAsync();
         var token = await factory.LoginAsync();
         using var client = factory.CreateClient(token);
@@ -28,47 +25,5 @@ public sealed class LogSecrecyTests
         Assert.DoesNotContain(sink.Lines, line => line.Contains(token, StringComparison.Ordinal));
         Assert.DoesNotContain(sink.Lines, line => line.Contains(StowageFactory.AdminPassword, StringComparison.Ordinal));
         Assert.DoesNotContain(sink.Lines, line => line.Contains("not-the-password-9876", StringComparison.Ordinal));
-    }
-
-    private sealed class LoggingFactory(ILoggerProvider sink) : StowageFactory
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureServices(services => services.AddLogging(logging =>
-            {
-                logging.SetMinimumLevel(LogLevel.Trace);
-                logging.AddFilter(_ => true);
-                logging.AddProvider(sink);
-            }));
-        }
-    }
-
-    private sealed class CapturingLoggerProvider : ILoggerProvider
-    {
-        private readonly ConcurrentQueue<string> _lines = new();
-
-        public IReadOnlyCollection<string> Lines => _lines;
-
-        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
-
-        public void Dispose()
-        {
-        }
-
-        private sealed class Logger(string category, ConcurrentQueue<string> lines) : ILogger
-        {
-            public IDisposable? BeginScope<TState>(TState state)
-                where TState : notnull
-            {
-                lines.Enqueue($"{category} scope {state}");
-                return null;
-            }
-
-            public bool IsEnabled(LogLevel logLevel) => true;
-
-            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-                lines.Enqueue($"{category} {logLevel} {formatter(state, exception)} {state} {exception}");
-        }
     }
 }
