@@ -4,8 +4,19 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-# Nothing beyond the .NET SDK is needed yet; Debian packages (chromium, postgresql) are
-# installed here, with apt-get, once tests need them.
+# Debian packages the tests need: chromium for the console's browser tests (driven by
+# Playwright's bundled driver; no browser download).
+packages=()
+[ -x /usr/bin/chromium ] || packages+=(chromium)
+if [ "${#packages[@]}" -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  if ! { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}" >/dev/null; }; then
+    echo "could not install: ${packages[*]}" >&2
+    echo "0 passed, 1 failed"
+    exit 1
+  fi
+fi
 
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT

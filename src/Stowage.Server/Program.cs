@@ -1,4 +1,5 @@
 using Scalar.AspNetCore;
+using Stowage.Console;
 using Stowage.Server;
 using Stowage.Server.Features.Accounts;
 using Stowage.Server.Features.Health;
@@ -12,6 +13,11 @@ var builder = WebApplication.CreateBuilder(args);
 
 // Request-level framework chatter stays out of the log unless asked for in configuration.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+// The console's data-protection keys sit in data/keys/console/ as owner-only files beside
+// data/keys/data.key; encrypting them with a key from the same folder would add nothing, so
+// the "no XML encryptor" warning on each new key is noise (decisions.md).
+builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
 WebApplication app;
 try
@@ -43,6 +49,7 @@ app.MapAccessManagementEndpoints();
 app.MapObjectStoreEndpoints();
 app.MapStatsEndpoints();
 app.MapStowageOAuth();
+app.MapStowageConsole();
 
 try
 {

@@ -44,6 +44,7 @@ public static class ServiceRegistration
         services.AddHostedService<SessionPurger>();
         services.AddAccessManagement();
         services.AddStowageOAuth(options);
+        services.AddConsoleHosting(options);
 
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

@@ -36,7 +36,7 @@ public sealed partial class StartupTasks(
         lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            StowageHosting.PrintStartupBanner(options, addresses, generated, Console.Out);
+            StowageHosting.PrintStartupBanner(options, addresses, generated, System.Console.Out);
         });
     }
 

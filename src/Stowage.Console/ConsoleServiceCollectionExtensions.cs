@@ -1,0 +1,117 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
+using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.FileProviders;
+using Stowage.Console.Session;
+
+namespace Stowage.Console;
+
+/// <summary>The web console's one registration and one mapping call.</summary>
+public static class ConsoleServiceCollectionExtensions
+{
+    /// <summary>Where the console's styles and scripts are served from.</summary>
+    public const string AssetsPath = "/console/assets";
+
+    /// <summary>
+    /// Razor Pages for the console, every page behind <see cref="ConsoleAuthFilter"/> and every
+    /// form behind antiforgery validation (both on by default, never opted out of). The host
+    /// supplies <see cref="ISignInThrottle"/> and persists data-protection keys.
+    /// </summary>
+    public static IServiceCollection AddStowageConsole(this IServiceCollection services)
+    {
+        var assembly = typeof(ConsolePageModel).Assembly;
+        services.AddRazorPages(options =>
+            {
+                options.Conventions.ConfigureFilter(new ServiceFilterAttribute(typeof(ConsoleAuthFilter)));
+                options.Conventions.ConfigureFilter(new AntiforgeryFailurePage());
+            })
+            .ConfigureApplicationPartManager(parts =>
+            {
+                if (!parts.ApplicationParts.OfType<AssemblyPart>().Any(p => p.Assembly == assembly))
+                {
+                    parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(assembly));
+                }
+            })
+            .AddCookieTempDataProvider(options =>
+            {
+                options.Cookie.Name = ConsoleCookies.TempData;
+                options.Cookie.HttpOnly = true;
+                options.Cookie.SameSite = SameSiteMode.Strict;
+                options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                options.Cookie.IsEssential = true;
+            });
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.Name = ConsoleCookies.Antiforgery;
+            options.Cookie.HttpOnly = true;
+            options.Cookie.SameSite = SameSiteMode.Strict;
+            options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            options.HeaderName = "X-CSRF-Token";
+        });
+        services.AddScoped<ConsoleAuthFilter>();
+        return services;
+    }
+
+    /// <summary>Serves the console's assets and maps its pages (at <c>/</c>, beside the API).</summary>
+    public static IEndpointRouteBuilder MapStowageConsole(this WebApplication app)
+    {
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            RequestPath = AssetsPath,
+            FileProvider = new EmbeddedFileProvider(Assembly.GetExecutingAssembly(), "Stowage.Console.Assets"),
+            OnPrepareResponse = static context => context.Context.Response.Headers.CacheControl = "no-cache",
+        });
+        app.Use(static (context, next) =>
+        {
+            context.Response.OnStarting(static state =>
+            {
+                var response = ((HttpContext)state).Response;
+                var path = ((HttpContext)state).Request.Path;
+                if (response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true && !path.StartsWithSegments("/docs", StringComparison.Ordinal))
+                {
+                    // Pages run only the console's own scripts and styles, and are never framed
+                    // (the API reference page under /docs brings its own policy-free assets).
+                    response.Headers.ContentSecurityPolicy =
+                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+                    response.Headers.XFrameOptions = "DENY";
+                    response.Headers["Referrer-Policy"] = "same-origin";
+                }
+
+                response.Headers.XContentTypeOptions = "nosniff";
+                return Task.CompletedTask;
+            }, context);
+            return next(context);
+        });
+        app.MapRazorPages();
+        return app;
+    }
+
+    /// <summary>A refused form (missing or stale antiforgery token) gets a readable 400 page instead of an empty answer.</summary>
+    private sealed class AntiforgeryFailurePage : IAlwaysRunResultFilter
+    {
+        public void OnResultExecuting(ResultExecutingContext context)
+        {
+            if (context.Result is IAntiforgeryValidationFailedResult)
+            {
+                context.Result = new ContentResult
+                {
+                    StatusCode = StatusCodes.Status400BadRequest,
+                    ContentType = "text/html; charset=utf-8",
+                    Content = ConsoleErrorPage.Render(
+                        "Form refused",
+                        "The form was missing its security token or it expired. Go back, reload the page and try again."),
+                };
+            }
+        }
+
+        public void OnResultExecuted(ResultExecutedContext context)
+        {
+        }
+    }
+}
