@@ -40,7 +40,7 @@ public sealed class UserPageTests(BrowserFixture browser, ConsoleServer server) 
         await other.GotoAsync("/access/business-groups");
         await AssertAccessibleAsync(other);
         Assert.Equal(["Operations"], await other.Locator("table.group-tree .group-name").AllTextContentsAsync());
-        await Expect(other.GetByText(rootName, new() { Exact = true })).ToHaveCountAsync(0);
+        await Expect(other.GetByRole(AriaRole.Main).GetByText(rootName, new() { Exact = true })).ToHaveCountAsync(0);
     }
 
     [Fact]
