@@ -30,6 +30,13 @@ public sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepos
 
             AddIn(where, "object_type", "$ot", query.ObjectTypes, count, select);
             AddIn(where, "action", "$ac", query.Actions, count, select);
+            if (query.Actor is { } actor)
+            {
+                where.Append(" AND (actor_id = $actor OR actor_name = $actor COLLATE NOCASE)");
+                count.With("$actor", actor);
+                select.With("$actor", actor);
+            }
+
             count.CommandText = "SELECT COUNT(*) FROM audit_log" + where + ";";
             select.CommandText = "SELECT id, at, org_id, actor_type, actor_id, actor_name, client_ip, action, object_type, object_id, detail FROM audit_log"
                 + where + " ORDER BY at DESC, id DESC LIMIT $limit OFFSET $offset;";

@@ -24,7 +24,11 @@ public sealed record AuditQuery(
     IReadOnlyList<string>? ObjectTypes,
     IReadOnlyList<string>? Actions,
     int Offset,
-    int Limit);
+    int Limit)
+{
+    /// <summary>Only entries whose actor has this id, or this name ignoring case (a username, an app's name); null for all.</summary>
+    public string? Actor { get; init; }
+}
 
 public interface IAuditRepository
 {

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Stowage.Access;
 using Stowage.Access.Directory;
 using Stowage.Contracts;
-using Stowage.Core.Errors;
 using Stowage.Server.Features.Audit;
 using Stowage.Server.Infrastructure;
 
@@ -60,7 +59,7 @@ public static class UserEndpoints
             return Problems.Result(error);
         }
 
-        var request = Check(username, password, firstName, lastName, email, adminOf);
+        var request = NewUserRules.Check(username, password, firstName, lastName, email, adminOf);
         if (!request.IsSuccess)
         {
             return Problems.Result(request.Error!);
@@ -88,41 +87,4 @@ public static class UserEndpoints
         await users.DeleteAsync(context.GetCallContext(), org, userId, context.RequestAborted) is { } error
             ? Problems.Result(error)
             : TypedResults.NoContent();
-
-    private static Result<NewUser> Check(string? username, string? password, string? firstName, string? lastName, string? email, IReadOnlyList<string>? adminOf)
-    {
-        var validUsername = NameRules.Username(username);
-        if (!validUsername.IsSuccess)
-        {
-            return validUsername.Error!;
-        }
-
-        if (password is not null && UserService.CheckPassword(password) is { } weak)
-        {
-            return weak;
-        }
-
-        var first = NameRules.Text(firstName, "firstName");
-        var last = NameRules.Text(lastName, "lastName");
-        var mail = NameRules.Text(email, "email");
-        foreach (var text in new[] { first, last, mail })
-        {
-            if (!text.IsSuccess)
-            {
-                return text.Error!;
-            }
-        }
-
-        if (mail.Value.Length > 0 && (!mail.Value.Contains('@', StringComparison.Ordinal) || mail.Value.Any(char.IsWhiteSpace)))
-        {
-            return new Error(ErrorCodes.InvalidRequest, "email must be an e-mail address.");
-        }
-
-        if (adminOf is { Count: 0 })
-        {
-            return new Error(ErrorCodes.InvalidRequest, "adminOf must name at least one organization (or be left out).");
-        }
-
-        return new NewUser(validUsername.Value, password, first.Value, last.Value, mail.Value, adminOf);
-    }
 }
