@@ -19,6 +19,7 @@ try
     var options = builder.AddStowageHosting();
     builder.Services.AddStowage(options);
     app = builder.Build();
+    app.Services.OpenStorage();
 }
 catch (StartupConfigurationException ex)
 {
