@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Stowage.Core.Errors;
 
 namespace Stowage.Metering;
 
@@ -43,7 +44,7 @@ public sealed partial class UsageFlusher(
         }
         catch (Exception ex)
         {
-            LogFlushFailed(ex);
+            LogFlushFailed(ex is StorageUnavailableException ? null : ex, ex.Message);
         }
     }
 
@@ -65,7 +66,8 @@ public sealed partial class UsageFlusher(
                 catch (Exception ex)
                 {
                     // Counts were put back; storage trouble must not stop metering.
-                    LogFlushFailed(ex);
+                    // A storage outage fails every tick: one line each, a stack trace only for other failures.
+                    LogFlushFailed(ex is StorageUnavailableException ? null : ex, ex.Message);
                 }
             }
         }
@@ -75,6 +77,6 @@ public sealed partial class UsageFlusher(
         }
     }
 
-    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Flushing usage counts failed; they are kept for the next flush")]
-    private partial void LogFlushFailed(Exception exception);
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Flushing usage counts failed; they are kept for the next flush: {Reason}")]
+    private partial void LogFlushFailed(Exception? exception, string reason);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Stowage.Core.Errors;
 
 namespace Stowage.ObjectStore;
 
@@ -47,7 +48,8 @@ public sealed partial class ExpiryPurger(IObjectStoreRepository repository, Time
             catch (Exception ex)
             {
                 // Purging is housekeeping: a failure (e.g. disk full) must not stop the server.
-                LogPurgeFailed(ex);
+                // A storage outage fails every tick: one line each, a stack trace only for other failures.
+                LogPurgeFailed(ex is StorageUnavailableException ? null : ex, ex.Message);
             }
         }
     }
@@ -67,6 +69,6 @@ public sealed partial class ExpiryPurger(IObjectStoreRepository repository, Time
     [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Purged {Count} expired entries")]
     private partial void LogPurged(int count);
 
-    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Purging expired entries failed; will retry")]
-    private partial void LogPurgeFailed(Exception exception);
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Purging expired entries failed; will retry: {Reason}")]
+    private partial void LogPurgeFailed(Exception? exception, string reason);
 }

@@ -25,6 +25,7 @@ try
     var options = builder.AddStowageHosting();
     builder.Services.AddStowage(options);
     app = builder.Build();
+    app.Services.OpenStorage();
 }
 catch (StartupConfigurationException ex)
 {

@@ -1,4 +1,5 @@
 using Stowage.Access;
+using Stowage.Core.Errors;
 using Stowage.ObjectStore;
 using Stowage.Server.Features.Accounts;
 using Stowage.Server.Features.Stats;
@@ -54,5 +55,23 @@ public static class ServiceRegistration
         }));
         services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return services;
+    }
+
+    /// <summary>
+    /// Opens the database (and applies migrations) before the host starts, so that an unusable
+    /// data directory (read-only, full, a file that is not a database) stops the start with one
+    /// line naming the setting rather than the host's stack trace from a lazily built service.
+    /// </summary>
+    /// <exception cref="StartupConfigurationException">The database cannot be opened for writing.</exception>
+    public static void OpenStorage(this IServiceProvider services)
+    {
+        try
+        {
+            _ = services.GetRequiredService<SqliteDatabase>();
+        }
+        catch (StorageUnavailableException ex)
+        {
+            throw new StartupConfigurationException($"{StowageOptions.SectionName}:DataDirectory", ex.Message, ex);
+        }
     }
 }

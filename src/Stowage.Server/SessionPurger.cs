@@ -1,4 +1,5 @@
 using Stowage.Access;
+using Stowage.Core.Errors;
 
 namespace Stowage.Server;
 
@@ -20,7 +21,8 @@ public sealed partial class SessionPurger(ISessionRepository sessions, TimeProvi
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    LogPurgeFailed(ex);
+                    // A storage outage fails every tick: one line each, a stack trace only for other failures.
+                    LogPurgeFailed(ex is StorageUnavailableException ? null : ex, ex.Message);
                 }
             }
         }
@@ -30,6 +32,6 @@ public sealed partial class SessionPurger(ISessionRepository sessions, TimeProvi
         }
     }
 
-    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Purging ended sessions failed; will retry")]
-    private partial void LogPurgeFailed(Exception exception);
+    [LoggerMessage(EventId = 110, Level = LogLevel.Warning, Message = "Purging ended sessions failed; will retry: {Reason}")]
+    private partial void LogPurgeFailed(Exception? exception, string reason);
 }

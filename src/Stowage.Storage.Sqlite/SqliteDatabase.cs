@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Stowage.Core.Errors;
 
 namespace Stowage.Storage.Sqlite;
 
@@ -20,15 +21,51 @@ public sealed class SqliteDatabase : IAsyncDisposable
         };
         _readConnectionString = builder.ToString();
 
+        // Not pooled: after a failure the writer must get a new handle, not the same one back.
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
-        var writeConnection = new SqliteConnection(builder.ToString());
+        builder.Pooling = false;
+        var writeConnectionString = builder.ToString();
+        var synchronous = options.FlushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
+        SqliteConnection OpenWriteConnection()
+        {
+            var connection = new SqliteConnection(writeConnectionString);
+            try
+            {
+                connection.Open();
+                Exec(connection, "PRAGMA journal_mode=WAL;");
+                Exec(connection, synchronous);
+                Exec(connection, "PRAGMA busy_timeout=30000;");
+                return connection;
+            }
+            catch
+            {
+                connection.Dispose();
+                throw;
+            }
+        }
+
+        SqliteConnection writeConnection;
         try
         {
-            writeConnection.Open();
-            Exec(writeConnection, "PRAGMA journal_mode=WAL;");
-            Exec(writeConnection, options.FlushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
-            Exec(writeConnection, "PRAGMA busy_timeout=30000;");
+            writeConnection = OpenWriteConnection();
+        }
+        catch (SqliteException ex)
+        {
+            // At start there is no request to answer: say which file and why, in one line.
+            throw new StorageUnavailableException(
+                $"cannot open the database '{options.DatabasePath}' for writing: {SqliteErrors.Describe(ex)} (SQLite error {ex.SqliteErrorCode}); "
+                + "check that the data directory is writable and its disk has free space", ex);
+        }
+
+        try
+        {
             Migrator.Apply(writeConnection);
+        }
+        catch (SqliteException ex) when (SqliteErrors.IsEnvironmental(ex))
+        {
+            writeConnection.Dispose();
+            throw new StorageUnavailableException(
+                $"cannot update the database '{options.DatabasePath}': {SqliteErrors.Describe(ex)} (SQLite error {ex.SqliteErrorCode})", ex);
         }
         catch
         {
@@ -36,7 +73,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
             throw;
         }
 
-        Writer = new SqliteWriter(writeConnection, options.MaxBatch);
+        Writer = new SqliteWriter(writeConnection, OpenWriteConnection, options.MaxBatch);
     }
 
     public SqliteWriter Writer { get; }

@@ -10,25 +10,38 @@ namespace Stowage.Storage.Sqlite;
 /// commits once (one fsync), and only then completes the callers' tasks. An operation that
 /// fails rolls back to its savepoint and leaves the others in the batch untouched; a commit
 /// that fails (disk full, read-only) fails the whole batch, and none of it is visible.
+/// After such an environmental failure the connection is replaced before the next batch, so
+/// nothing it may have kept from the failure (a half-open transaction, a statement left
+/// mid-step, a file handle on a volume that was remounted) outlives it: once the disk has
+/// space again or the directory is writable, the next write simply works.
 /// </summary>
 public sealed class SqliteWriter : IAsyncDisposable
 {
-    private readonly SqliteConnection _connection;
+    private readonly Func<SqliteConnection> _open;
     private readonly int _maxBatch;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Task _loop;
+    private SqliteConnection? _connection;
     private long _operationsQueued;
+    private long _reopens;
 
-    internal SqliteWriter(SqliteConnection connection, int maxBatch)
+    /// <param name="connection">The open connection to start with.</param>
+    /// <param name="open">Opens a replacement after an environmental failure; may throw while the cause lasts.</param>
+    /// <param name="maxBatch">Most operations in one transaction.</param>
+    internal SqliteWriter(SqliteConnection connection, Func<SqliteConnection> open, int maxBatch)
     {
         _connection = connection;
+        _open = open;
         _maxBatch = maxBatch;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>How many changes were queued since start: a diagnostic, and how tests show a path adds no write.</summary>
     public long OperationsQueued => Interlocked.Read(ref _operationsQueued);
+
+    /// <summary>How many times the connection was replaced after a failure: a diagnostic for tests.</summary>
+    public long Reopens => Interlocked.Read(ref _reopens);
 
     /// <summary>Runs <paramref name="work"/> in the next group commit; completes after the commit is durable.</summary>
     public Task<T> ExecuteAsync<T>(Func<WriteContext, T> work, CancellationToken cancellationToken)
@@ -48,18 +61,13 @@ public sealed class SqliteWriter : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _loop;
-        foreach (var command in _commands.Values)
-        {
-            await command.DisposeAsync();
-        }
-
-        await _connection.DisposeAsync();
+        CloseConnection();
     }
 
     private async Task RunAsync()
     {
         var batch = new List<WriteOperation>(_maxBatch);
-        var context = new WriteContext(_connection, _commands);
+        WriteContext? context = _connection is null ? null : new WriteContext(_connection, _commands);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -71,23 +79,69 @@ public sealed class SqliteWriter : IAsyncDisposable
                 }
             }
 
-            if (batch.Count > 0)
+            if (batch.Count == 0)
             {
-                try
+                continue;
+            }
+
+            context ??= Reopen(batch);
+            if (context is not { } current)
+            {
+                continue;
+            }
+
+            try
+            {
+                if (!Commit(batch, current))
                 {
-                    Commit(batch, context);
+                    CloseConnection();
+                    context = null;
                 }
-                catch (Exception ex)
-                {
-                    // Never let the loop die: later writes would wait forever.
-                    TryRollback(context);
-                    FailAll(batch, ex);
-                }
+            }
+            catch (Exception ex)
+            {
+                // Never let the loop die: later writes would wait forever.
+                TryRollback(current);
+                FailAll(batch, ex);
             }
         }
     }
 
-    private void Commit(List<WriteOperation> batch, WriteContext context)
+    /// <summary>A fresh connection, or null with the batch failed while storage stays unusable.</summary>
+    private WriteContext? Reopen(List<WriteOperation> batch)
+    {
+        try
+        {
+            _connection = _open();
+            Interlocked.Increment(ref _reopens);
+            return new WriteContext(_connection, _commands);
+        }
+        catch (SqliteException ex)
+        {
+            FailAll(batch, SqliteErrors.Translate(ex));
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            FailAll(batch, new StorageUnavailableException($"The database cannot be opened for writing: {ex.Message}", ex));
+            return null;
+        }
+    }
+
+    private void CloseConnection()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+
+        _commands.Clear();
+        _connection?.Dispose();
+        _connection = null;
+    }
+
+    /// <summary>Runs one batch; false when it failed for an environmental reason and the connection must be replaced.</summary>
+    private static bool Commit(List<WriteOperation> batch, WriteContext context)
     {
         try
         {
@@ -96,7 +150,7 @@ public sealed class SqliteWriter : IAsyncDisposable
         catch (SqliteException ex)
         {
             FailAll(batch, SqliteErrors.Translate(ex));
-            return;
+            return !SqliteErrors.IsEnvironmental(ex);
         }
 
         try
@@ -127,13 +181,15 @@ public sealed class SqliteWriter : IAsyncDisposable
         {
             TryRollback(context);
             FailAll(batch, SqliteErrors.Translate(ex));
-            return;
+            return !SqliteErrors.IsEnvironmental(ex);
         }
 
         foreach (var operation in batch)
         {
             operation.Complete();
         }
+
+        return true;
     }
 
     private static void TryRollback(WriteContext context)

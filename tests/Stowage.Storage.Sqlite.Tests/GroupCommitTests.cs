@@ -154,7 +154,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
     }
 
     /// <summary>An operation that holds the writer until released, so what is queued meanwhile forms the next batch.</summary>
-    private sealed class Gate : IDisposable
+    internal sealed class Gate : IDisposable
     {
         private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly ManualResetEventSlim _release = new();

@@ -70,6 +70,8 @@ public static class ErrorCodes
 
     // Server side.
     public static readonly ErrorCode StorageUnavailable = new("STORAGE_UNAVAILABLE", 503, "Storage unavailable");
+    public static readonly ErrorCode StorageFull = new("STORAGE_FULL", 503, "Storage full");
+    public static readonly ErrorCode StorageReadOnly = new("STORAGE_READ_ONLY", 503, "Storage read-only");
     public static readonly ErrorCode InternalError = new("INTERNAL_ERROR", 500, "Internal error");
 
     /// <summary>Every code above, for the documentation check and lookups.</summary>

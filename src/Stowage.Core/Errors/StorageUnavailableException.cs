@@ -2,12 +2,19 @@ namespace Stowage.Core.Errors;
 
 /// <summary>
 /// The storage backend cannot take the operation right now (disk full, read-only, database
-/// down). Mapped to 503 STORAGE_UNAVAILABLE; nothing of the operation was applied.
+/// down). Mapped to 503 with <see cref="Code"/> (STORAGE_UNAVAILABLE unless the backend can
+/// tell the cause); nothing of the operation was applied.
 /// </summary>
 public sealed class StorageUnavailableException : Exception
 {
-    public StorageUnavailableException(string message, Exception? inner = null)
+    public StorageUnavailableException(ErrorCode code, string message, Exception? inner = null)
         : base(message, inner)
+    {
+        Code = code;
+    }
+
+    public StorageUnavailableException(string message, Exception? inner = null)
+        : this(ErrorCodes.StorageUnavailable, message, inner)
     {
     }
 
@@ -19,4 +26,7 @@ public sealed class StorageUnavailableException : Exception
         : base(message)
     {
     }
+
+    /// <summary>A 503 code of the catalog: STORAGE_UNAVAILABLE, STORAGE_FULL or STORAGE_READ_ONLY.</summary>
+    public ErrorCode Code { get; } = ErrorCodes.StorageUnavailable;
 }

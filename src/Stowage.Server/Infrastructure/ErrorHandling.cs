@@ -25,7 +25,13 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
         catch (Exception ex) when (!context.Response.HasStarted)
         {
             var (code, message) = Classify(ex);
-            if (code.Status >= 500)
+            if (ex is StorageUnavailableException storage)
+            {
+                // Expected while the disk is full or read-only: one line per request, not a
+                // stack trace each (the log may well live on the very disk that is full).
+                LogStorageFailure(context.Request.Method, context.Request.Path.Value ?? string.Empty, code.Code, storage.InnerException?.Message ?? storage.Message);
+            }
+            else if (code.Status >= 500)
             {
                 LogFailure(context.Request.Method, context.Request.Path.Value ?? string.Empty, code.Code, ex);
             }
@@ -58,7 +64,7 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
 
     private static (ErrorCode Code, string Message) Classify(Exception ex) => ex switch
     {
-        StorageUnavailableException s => (ErrorCodes.StorageUnavailable, s.Message),
+        StorageUnavailableException s => (s.Code, s.Message),
         BadHttpRequestException { StatusCode: 413 } => (ErrorCodes.BodyTooLarge, "The request body is too large."),
         BadHttpRequestException { StatusCode: 408 } => (ErrorCodes.RequestTimeout, "The request body did not arrive in time."),
         BadHttpRequestException b => (ErrorCodes.BadRequest, "The request could not be read: " + b.Message),
@@ -68,4 +74,7 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "{Method} {Path} failed with {Code}")]
     private partial void LogFailure(string method, string path, string code, Exception exception);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "{Method} {Path} failed with {Code}: {Cause}")]
+    private partial void LogStorageFailure(string method, string path, string code, string cause);
 }

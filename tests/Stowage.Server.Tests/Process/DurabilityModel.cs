@@ -10,6 +10,7 @@ internal enum WriteKind
     PutBinary,
     Delete,
     PutHot,
+    DeleteHot,
 }
 
 /// <summary>One request a writer sent. AckSeq is 0 until a 2xx arrived; the outcome is unknown otherwise.</summary>
@@ -32,7 +33,7 @@ internal sealed class WriteOp(WriteKind kind, string key, long version, long sen
 
     public override string ToString() => Kind switch
     {
-        WriteKind.Delete => $"DELETE '{Key}' (sent #{SendSeq}, {Outcome})",
+        WriteKind.Delete or WriteKind.DeleteHot => $"DELETE '{Key}' (sent #{SendSeq}, {Outcome})",
         _ => $"{Kind} '{Key}' v{Version} (sent #{SendSeq}, {Outcome})",
     };
 
@@ -61,7 +62,7 @@ internal sealed class OwnedKey(string key, int writer)
     public WriteOp? LastAcknowledged { get; set; }
 }
 
-/// <summary>A STRING key every writer overwrites concurrently with increasing counters.</summary>
+/// <summary>A STRING key every writer overwrites and every deleter deletes, concurrently; writes carry increasing counters.</summary>
 internal sealed class HotKey(string key)
 {
     public string Key { get; } = key;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using Stowage.Client;
 using Stowage.Contracts;
@@ -125,9 +126,10 @@ internal sealed partial class DurabilityWorkload
     }
 
     /// <summary>
-    /// Linearizability for concurrent overwrites: the value read may come from an unacknowledged
-    /// write, or from an acknowledged one that no other acknowledged write started after; the
-    /// value settled before this cycle survives only if nothing this cycle was acknowledged.
+    /// Linearizability for concurrent overwrites and deletes: what is read (a value, or absence)
+    /// may come from an unacknowledged request, or from an acknowledged one that no other
+    /// acknowledged request started after; the state settled before this cycle survives only if
+    /// nothing this cycle was acknowledged. Absence needs a delete (any one) that qualifies.
     /// </summary>
     private static void CheckHot(HotKey hot, long? observed, List<string> problems)
     {
@@ -138,17 +140,23 @@ internal sealed partial class DurabilityWorkload
             return;
         }
 
+        bool Superseded(WriteOp source) => source.Acknowledged && acked.Any(o => o.SendSeq > source.AckSeq);
+
         if (observed is null)
         {
-            if (acked.Count > 0 || hot.Current is not null)
+            var deletes = hot.CycleOps.Where(o => o.Kind == WriteKind.DeleteHot).ToList();
+            var settledAbsent = hot.Current is null && acked.Count == 0;
+            if (!settledAbsent && !deletes.Any(d => !Superseded(d)))
             {
-                problems.Add($"hot key '{hot.Key}' is absent, but it held {hot.Current?.ToString() ?? "nothing"} and {acked.Count} writes were acknowledged since, the last sent being {lastSent}");
+                problems.Add(
+                    $"hot key '{hot.Key}' is absent, but it held {hot.Current?.ToString(CultureInfo.InvariantCulture) ?? "nothing"} and no delete can explain it: "
+                    + $"{acked.Count} requests were acknowledged since, the last sent being {lastSent}");
             }
 
             return;
         }
 
-        var source = hot.CycleOps.FirstOrDefault(o => o.Version == observed);
+        var source = hot.CycleOps.FirstOrDefault(o => o.Kind == WriteKind.PutHot && o.Version == observed);
         if (source is null)
         {
             if (observed != hot.Current || acked.Count > 0)

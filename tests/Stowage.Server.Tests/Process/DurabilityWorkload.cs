@@ -4,7 +4,7 @@ using Stowage.Client;
 namespace Stowage.Server.Tests.Process;
 
 /// <summary>
-/// Concurrent writers against one server process, recording every acknowledged request and
+/// Concurrent writers and deleters against one server process, recording every acknowledged request and
 /// every request whose outcome the disruption (kill -9, SIGTERM) left unknown. The model
 /// carries over restarts: <see cref="VerifyAsync"/> checks a restarted server against it and
 /// then settles it to what the server actually holds.
@@ -15,7 +15,7 @@ internal sealed partial class DurabilityWorkload
     public const string Partition = "p";
 
     private const int KeysPerWriter = 16;
-    private const int HotKeyCount = 4;
+    private const int HotKeyCount = 6;
 
     // Hang guards only: a healthy run never comes near them.
     private static readonly TimeSpan RequestGuard = TimeSpan.FromSeconds(60);
@@ -27,6 +27,7 @@ internal sealed partial class DurabilityWorkload
 
     private readonly int _seed;
     private readonly int _writerCount;
+    private readonly int _deleterCount;
     private readonly OwnedKey[] _owned;
     private readonly HotKey[] _hot;
     private readonly ConcurrentQueue<string> _anomalies = new();
@@ -35,10 +36,14 @@ internal sealed partial class DurabilityWorkload
     private int _disrupted;
     private TaskCompletionSource _firstAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public DurabilityWorkload(int seed, int writerCount)
+    /// <param name="seed">Derives every value and every choice of key.</param>
+    /// <param name="writerCount">Writers: each owns keys it writes and deletes, and overwrites the shared keys.</param>
+    /// <param name="deleterCount">Deleters: they only delete shared keys, racing the writers.</param>
+    public DurabilityWorkload(int seed, int writerCount, int deleterCount = 0)
     {
         _seed = seed;
         _writerCount = writerCount;
+        _deleterCount = deleterCount;
         _owned = [.. Enumerable.Range(0, writerCount).SelectMany(w => Enumerable.Range(0, KeysPerWriter)
             .Select(n => new OwnedKey($"{KeyPrefixes[n % KeyPrefixes.Length]}-w{w}-{n:D2}", w)))];
         _hot = [.. Enumerable.Range(0, HotKeyCount).Select(i => new HotKey($"hot-{i}"))];
@@ -74,6 +79,8 @@ internal sealed partial class DurabilityWorkload
         var counts = new int[2];
         var writers = Enumerable.Range(0, _writerCount)
             .Select(w => Task.Run(() => WriterAsync(session, cycle, w, counts, stop.Token, abort.Token)))
+            .Concat(Enumerable.Range(0, _deleterCount)
+                .Select(d => Task.Run(() => DeleterAsync(session, cycle, d, counts, stop.Token, abort.Token))))
             .ToArray();
 
         if (await Task.WhenAny(_firstAck.Task, Task.Delay(FirstAckGuard)) != _firstAck.Task)
@@ -153,6 +160,57 @@ internal sealed partial class DurabilityWorkload
                 if (!Disrupted || e is StowageApiException { Status: >= 400 and < 500 })
                 {
                     _anomalies.Enqueue($"writer {writer}: {op} failed {(Disrupted ? "after" : "before")} the disruption: {Describe(e)}");
+                }
+                else
+                {
+                    _disruptionErrors.Enqueue(Describe(e));
+                }
+
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes shared keys, present or not: a 404 is an answer too (the key was absent at that
+    /// moment), so it is recorded as an acknowledged delete.
+    /// </summary>
+    private async Task DeleterAsync(
+        AdminSession session, int cycle, int deleter, int[] counts, CancellationToken stop, CancellationToken abort)
+    {
+        using var http = new HttpClient { BaseAddress = session.BaseAddress, Timeout = RequestGuard };
+        using var client = new StowageClient(http, new StaticTokenSource(session.Token));
+        var rng = new Random(DurabilityValues.DeriveSeed($"{_seed}|deleter|{cycle}|{deleter}"));
+        while (!stop.IsCancellationRequested)
+        {
+            var hot = _hot[rng.Next(_hot.Length)];
+            var op = new WriteOp(WriteKind.DeleteHot, hot.Key, 0, NextSeq());
+            lock (hot.Gate)
+            {
+                hot.CycleOps.Add(op);
+            }
+
+            try
+            {
+                try
+                {
+                    await client.DeleteKeyAsync(session.OrganizationId, session.EnvironmentId, StoreId, Partition, op.Key, abort);
+                }
+                catch (StowageApiException e) when (e.Code == "KEY_NOT_FOUND")
+                {
+                    // Absent when the delete ran: as good as a delete for the model.
+                }
+
+                op.AckSeq = NextSeq();
+                Interlocked.Increment(ref counts[0]);
+                _firstAck.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                Interlocked.Increment(ref counts[1]);
+                if (!Disrupted || e is StowageApiException { Status: >= 400 and < 500 })
+                {
+                    _anomalies.Enqueue($"deleter {deleter}: {op} failed {(Disrupted ? "after" : "before")} the disruption: {Describe(e)}");
                 }
                 else
                 {

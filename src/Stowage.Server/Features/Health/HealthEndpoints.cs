@@ -20,7 +20,7 @@ public static class HealthEndpoints
             }
             catch (StorageUnavailableException ex)
             {
-                return Problems.Result(ErrorCodes.StorageUnavailable, ex.Message);
+                return Problems.Result(ex.Code, ex.Message);
             }
         }).WithName("Ready").WithTags("Operations");
         return app;

@@ -1,38 +1,40 @@
-using System.Globalization;
+using Stowage.Server.Tests.Process;
 using Xunit.Abstractions;
 
-namespace Stowage.Server.Tests.Process;
+namespace Stowage.Reliability.Tests;
 
 /// <summary>
-/// Acceptance: concurrent writers, kill -9 at a random moment, restart: every acknowledged
-/// write is there and nothing half-written is visible; 20 short cycles on one data directory.
-/// Set STOWAGE_CRASH_SEED to replay a seed (the interleaving still differs run to run) and
-/// STOWAGE_CRASH_DURABILITY=process to run it against the other durability mode.
+/// Crash loop: writers and deleters run concurrently against a real server process, which is
+/// killed with SIGKILL at a random moment, restarted on the same data directory, and checked
+/// against the log of acknowledged requests: every acknowledged write and delete holds, every
+/// value is byte-exact one that was sent, and nothing unacknowledged is half applied.
+/// Short form 12 cycles, long form 200 (STOWAGE_CRASH_CYCLES overrides). STOWAGE_CRASH_SEED
+/// replays a seed (the interleaving still differs run to run); STOWAGE_CRASH_DURABILITY=process
+/// runs it against the other durability mode.
 /// </summary>
 [Collection(ServerProcessCollection.Name)]
-public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
+public sealed class CrashLoopTests(ITestOutputHelper output) : IDisposable
 {
-    private const int Cycles = 20;
     private const int Writers = 8;
+    private const int Deleters = 3;
 
     private readonly TempDirectory _directory = new();
 
     public void Dispose() => _directory.Dispose();
 
     [Fact]
-    public async Task KillDashNine_DuringConcurrentWrites_AcknowledgedWritesSurviveRestart()
+    public async Task KillDashNine_DuringConcurrentWritesAndDeletes_AcknowledgedOperationsSurviveRestart()
     {
-        var seed = Environment.GetEnvironmentVariable("STOWAGE_CRASH_SEED") is { Length: > 0 } fixedSeed
-            ? int.Parse(fixedSeed, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
+        var cycles = ReliabilityForm.Pick(12, 200, "STOWAGE_CRASH_CYCLES");
+        var seed = ReliabilityForm.Seed("STOWAGE_CRASH_SEED");
         var durability = Environment.GetEnvironmentVariable("STOWAGE_CRASH_DURABILITY") is { Length: > 0 } mode ? mode : "fsync";
-        output.WriteLine($"seed {seed}, durability {durability} (data directory {_directory.DataDirectory})");
-        var workload = new DurabilityWorkload(seed, Writers);
+        output.WriteLine($"{ReliabilityForm.Name} form: {cycles} cycles, seed {seed}, durability {durability} (data directory {_directory.DataDirectory})");
+        var workload = new DurabilityWorkload(seed, Writers, Deleters);
         var delays = new Random(seed);
         var info = new ServerStartInfo(_directory.DataDirectory) { ExtraArguments = [$"--Stowage:Durability={durability}"] };
         var killedOutput = string.Empty;
 
-        for (var cycle = 0; cycle <= Cycles; cycle++)
+        for (var cycle = 0; cycle <= cycles; cycle++)
         {
             using var server = await ServerProcess.StartAsync(info);
             var session = await ProcessTestSupport.SignInAsync(server.BaseAddress);
@@ -46,7 +48,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
                 Report(seed, cycle - 1, killedOutput + server.Output, await workload.VerifyAsync(session));
             }
 
-            if (cycle == Cycles)
+            if (cycle == cycles)
             {
                 break;
             }
@@ -63,7 +65,7 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
             Report(seed, cycle, killedOutput, workload.TakeAnomalies());
         }
 
-        output.WriteLine($"total: {workload.Acknowledged} acknowledged, {workload.Unknown} in flight at a kill");
+        output.WriteLine($"total: {cycles} kills, {workload.Acknowledged} acknowledged, {workload.Unknown} in flight at a kill");
     }
 
     private static void Report(int seed, int cycle, string serverOutput, List<string> problems)
