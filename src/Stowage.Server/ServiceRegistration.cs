@@ -32,7 +32,7 @@ public static class ServiceRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ObjectStoreService>();
         services.AddHostedService<ExpiryPurger>();
-        services.AddStowageMetering();
+        services.AddStowageMetering(TimeSpan.FromSeconds(options.MeteringFlushIntervalSeconds));
         services.AddSingleton<OrganizationDirectory>();
         services.AddSingleton(sp => new SessionService(
             sp.GetRequiredService<ISessionRepository>(),

@@ -43,6 +43,11 @@ public sealed class StowageOptions
 
     public StowageTokenOptions Tokens { get; init; } = new();
 
+    public StowageThrottleOptions Throttle { get; init; } = new();
+
+    /// <summary>How often metered usage is written to storage (Stowage:Metering:FlushIntervalSeconds).</summary>
+    public int MeteringFlushIntervalSeconds { get; init; } = 2;
+
     public string TlsDirectory => Path.Combine(DataDirectory, "tls");
 
     public string AdminPasswordPath => Path.Combine(DataDirectory, AdminPasswordFile.FileName);
@@ -100,6 +105,18 @@ public sealed class StowageTokenOptions
     public TimeSpan Lifetime => TimeSpan.FromSeconds(LifetimeSeconds);
 }
 
+/// <summary>Failed-authentication limits (see Infrastructure/ThrottleOptions for their meaning).</summary>
+public sealed class StowageThrottleOptions
+{
+    public int WindowSeconds { get; init; } = 60;
+
+    public int ClientIdLimit { get; init; } = 20;
+
+    public int UsernameLimit { get; init; } = 20;
+
+    public int AddressLimit { get; init; } = 100;
+}
+
 /// <summary>A bad setting found at start; the message is the one line to show the operator.</summary>
 public sealed class StartupConfigurationException : Exception
 {
@@ -127,14 +144,15 @@ internal static class StowageOptionsReader
     [
         "DataDirectory", "Storage:Provider", "Storage:ConnectionString", "Admin:Username",
         "Admin:Password", "RootOrganization:Name", "Region:Id", "Region:Name", "PublicBaseUrl",
-        "Https:Enabled", "Durability", "Tokens:LifetimeSeconds",
+        "Https:Enabled", "Durability", "Tokens:LifetimeSeconds", "Throttle:WindowSeconds",
+        "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
     ];
 
     private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens",
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering",
     };
 
     public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
@@ -173,6 +191,14 @@ internal static class StowageOptionsReader
                     configuration, "Tokens:LifetimeSeconds", 3600,
                     StowageTokenOptions.MinLifetimeSeconds, StowageTokenOptions.MaxLifetimeSeconds),
             },
+            Throttle = new StowageThrottleOptions
+            {
+                WindowSeconds = Integer(configuration, "Throttle:WindowSeconds", 60, 1, 86400),
+                ClientIdLimit = Integer(configuration, "Throttle:ClientIdLimit", 20, 1, 1_000_000),
+                UsernameLimit = Integer(configuration, "Throttle:UsernameLimit", 20, 1, 1_000_000),
+                AddressLimit = Integer(configuration, "Throttle:AddressLimit", 100, 1, 1_000_000),
+            },
+            MeteringFlushIntervalSeconds = Integer(configuration, "Metering:FlushIntervalSeconds", 2, 1, 5),
         };
     }
 

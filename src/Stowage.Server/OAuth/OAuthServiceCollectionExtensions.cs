@@ -36,7 +36,13 @@ public static class OAuthServiceCollectionExtensions
             }
         });
 
-        services.TryAddSingleton(new ThrottleOptions());
+        services.TryAddSingleton(new ThrottleOptions
+        {
+            Window = TimeSpan.FromSeconds(options.Throttle.WindowSeconds),
+            ClientIdLimit = options.Throttle.ClientIdLimit,
+            UsernameLimit = options.Throttle.UsernameLimit,
+            AddressLimit = options.Throttle.AddressLimit,
+        });
         services.TryAddSingleton<Throttle>();
         services.TryAddSingleton<AuditLog>();
         services.AddSingleton<OAuthAudit>();

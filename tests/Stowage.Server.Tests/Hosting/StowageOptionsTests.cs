@@ -27,6 +27,11 @@ public sealed class StowageOptionsTests
         Assert.True(options.Https.Enabled);
         Assert.Equal(DurabilityMode.Fsync, options.Durability);
         Assert.Equal(3600, options.Tokens.LifetimeSeconds);
+        Assert.Equal(60, options.Throttle.WindowSeconds);
+        Assert.Equal(20, options.Throttle.ClientIdLimit);
+        Assert.Equal(20, options.Throttle.UsernameLimit);
+        Assert.Equal(100, options.Throttle.AddressLimit);
+        Assert.Equal(2, options.MeteringFlushIntervalSeconds);
     }
 
     [Theory]
@@ -54,7 +59,12 @@ public sealed class StowageOptionsTests
             ("Stowage:PublicBaseUrl", "https://store.example.com/base"),
             ("Stowage:Https:Enabled", "False"),
             ("Stowage:Durability", "PROCESS"),
-            ("Stowage:Tokens:LifetimeSeconds", " 86400 "));
+            ("Stowage:Tokens:LifetimeSeconds", " 86400 "),
+            ("Stowage:Throttle:WindowSeconds", "300"),
+            ("Stowage:Throttle:ClientIdLimit", "5"),
+            ("Stowage:Throttle:UsernameLimit", "6"),
+            ("Stowage:Throttle:AddressLimit", "1000"),
+            ("Stowage:Metering:FlushIntervalSeconds", "5"));
 
         Assert.Equal(StorageProvider.Postgres, options.Storage.Provider);
         Assert.Equal("Host=db;Username=stowage", options.Storage.ConnectionString);
@@ -67,6 +77,11 @@ public sealed class StowageOptionsTests
         Assert.False(options.Https.Enabled);
         Assert.Equal(DurabilityMode.Process, options.Durability);
         Assert.Equal(86400, options.Tokens.LifetimeSeconds);
+        Assert.Equal(300, options.Throttle.WindowSeconds);
+        Assert.Equal(5, options.Throttle.ClientIdLimit);
+        Assert.Equal(6, options.Throttle.UsernameLimit);
+        Assert.Equal(1000, options.Throttle.AddressLimit);
+        Assert.Equal(5, options.MeteringFlushIntervalSeconds);
     }
 
     [Fact]
@@ -97,6 +112,10 @@ public sealed class StowageOptionsTests
     [InlineData("Stowage:Durability", "1", "Stowage:Durability: '1' is not one of fsync, process")]
     [InlineData("Stowage:Storage:Provider", "mysql", "Stowage:Storage:Provider: 'mysql' is not one of sqlite, postgres")]
     [InlineData("Stowage:Tokens:LifetimeSeconds", "abc", "Stowage:Tokens:LifetimeSeconds: 'abc' is not a whole number")]
+    [InlineData("Stowage:Throttle:UsernameLimit", "0", "Stowage:Throttle:UsernameLimit: 0 is outside the allowed range 1..1000000")]
+    [InlineData("Stowage:Throttle:WindowSeconds", "1m", "Stowage:Throttle:WindowSeconds: '1m' is not a whole number")]
+    [InlineData("Stowage:Metering:FlushIntervalSeconds", "6", "Stowage:Metering:FlushIntervalSeconds: 6 is outside the allowed range 1..5")]
+    [InlineData("Stowage:Throttle", "20", "Stowage:Throttle: is a group of settings, not a value (e.g. Stowage:Throttle:WindowSeconds)")]
     [InlineData("Stowage:Tokens:LifetimeSeconds", "90.5", "Stowage:Tokens:LifetimeSeconds: '90.5' is not a whole number")]
     [InlineData("Stowage:Tokens:LifetimeSeconds", "59", "Stowage:Tokens:LifetimeSeconds: 59 is outside the allowed range 60..86400")]
     [InlineData("Stowage:Tokens:LifetimeSeconds", "86401", "Stowage:Tokens:LifetimeSeconds: 86401 is outside the allowed range 60..86400")]

@@ -32,6 +32,9 @@ public class StowageFactory : WebApplicationFactory<Program>
 
     public FakeTimeProvider? Clock { get; }
 
+    /// <summary>More settings (e.g. <c>Stowage:Throttle:UsernameLimit</c>), applied when the server starts.</summary>
+    public Dictionary<string, string> Settings { get; } = [];
+
     public string DataDirectory { get; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -41,6 +44,10 @@ public class StowageFactory : WebApplicationFactory<Program>
         builder.UseSetting("Stowage:Admin:Password", AdminPassword);
         builder.UseSetting("Stowage:Https:Enabled", "false");
         builder.UseSetting("Stowage:Durability", "process");
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
         if (Clock is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));

@@ -7,13 +7,13 @@ namespace Stowage.Server.Features.Stats;
 public static class StatsRegistration
 {
     /// <summary>
-    /// The meter, its flusher (every 2 s: the spec allows at most 5) and the stats queries.
-    /// A <see cref="MeteringOptions"/> registered after this one wins (tests lengthen the interval).
+    /// The meter, its flusher (every 2 s by default; the spec allows at most 5) and the stats
+    /// queries. A <see cref="MeteringOptions"/> registered after this one wins (tests lengthen the interval).
     /// </summary>
-    public static IServiceCollection AddStowageMetering(this IServiceCollection services)
+    public static IServiceCollection AddStowageMetering(this IServiceCollection services, TimeSpan flushInterval)
     {
         services.AddSqliteUsageStorage();
-        services.TryAddSingleton(new MeteringOptions());
+        services.TryAddSingleton(new MeteringOptions { FlushInterval = flushInterval });
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<UsageStats>();
         services.AddSingleton<UsageFlusher>();
