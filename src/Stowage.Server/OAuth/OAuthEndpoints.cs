@@ -10,19 +10,9 @@ public static class OAuthEndpoints
     public static WebApplication UseStowageOAuth(this WebApplication app)
     {
         app.UseMiddleware<OAuthRequestGate>();
-
-        // OpenIddict's handler asks on every request whether it is one of its endpoints, which
-        // cost about an eighth of a data-plane GET (docs/performance.md). Its endpoints all end
-        // in one of these paths, whatever the issuer's base path, so nothing else needs it;
-        // nothing else reads the authentication result either (bearer tokens are CallerAccess's).
-        app.UseWhen(context => MayBeOAuthEndpoint(context.Request.Path), branch => branch.UseAuthentication());
+        app.UseAuthentication();
         return app;
     }
-
-    internal static bool MayBeOAuthEndpoint(PathString path) =>
-        path.Value is { } value
-        && (value.Contains("/" + OAuthPaths.Base, StringComparison.OrdinalIgnoreCase)
-            || value.Contains("/" + OAuthPaths.RootConfiguration, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// The endpoints OpenIddict does not answer: the authorization endpoint is declared in
