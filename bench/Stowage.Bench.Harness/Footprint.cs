@@ -1,0 +1,26 @@
+namespace Stowage.Bench.Harness;
+
+/// <summary>Stowage's memory and disk after the run, with the big partition in place.</summary>
+internal sealed record Footprint(
+    long Keys, double PopulateSeconds, long PeakRssBytes, long PeakRssAfterPopulateBytes, long RssBytes,
+    long DataDirectoryBytes, long DatabaseBytes, long WalBytes)
+{
+    public static Footprint Measure(int pid, string dataDirectory, long peakAfterPopulate, TimeSpan populate, long keys)
+    {
+        var files = Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f)).ToList();
+        long Size(string name) => files.Where(f => f.Name == name).Sum(f => f.Length);
+        return new Footprint(
+            keys, Math.Round(populate.TotalSeconds, 1), PeakRss(pid), peakAfterPopulate, Status(pid, "VmRSS:"),
+            files.Sum(f => f.Length), Size("stowage.db"), Size("stowage.db-wal"));
+    }
+
+    /// <summary>VmHWM: the most resident memory the process ever had, not just now.</summary>
+    public static long PeakRss(int pid) => Status(pid, "VmHWM:");
+
+    private static long Status(int pid, string field)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith(field, StringComparison.Ordinal));
+        var kilobytes = line[field.Length..].Trim().Split(' ')[0];
+        return long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace Stowage.Bench.Harness;
+
+/// <summary>Command-line settings; the defaults are what docs/performance.md reports.</summary>
+internal sealed record Options
+{
+    public string Repository { get; init; } = FindRepository();
+    public int Keys { get; init; } = 1_000_000;
+    public int Rounds { get; init; } = 3;
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Fixed for every scenario, so that throughput and latency compare like for like.</summary>
+    public int Connections { get; init; } = 32;
+
+    /// <summary>One load-generating thread: on two cores, more would take CPU from the servers.</summary>
+    public int Threads { get; init; } = 1;
+
+    public int ValueBytes { get; init; } = 1024;
+
+    /// <summary>Values of the big partition are small: its figures are about keys, not bulk bytes.</summary>
+    public int BigValueBytes { get; init; } = 64;
+
+    public bool Keep { get; init; }
+
+    public string ResultsDirectory => Path.Combine(Repository, "bench", "results");
+
+    public static Options Parse(string[] args)
+    {
+        var options = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+            int Int() => int.Parse(Next(), NumberStyles.None, CultureInfo.InvariantCulture);
+            options = args[i] switch
+            {
+                "--repo" => options with { Repository = Path.GetFullPath(Next()) },
+                "--keys" => options with { Keys = Int() },
+                "--rounds" => options with { Rounds = Int() },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Int()) },
+                "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(Int()) },
+                "--connections" => options with { Connections = Int() },
+                "--keep" => options with { Keep = true },
+                // A smoke test of the harness itself, not a measurement.
+                "--quick" => options with { Keys = 20_000, Rounds = 1, Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(1) },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (see docs/performance.md)."),
+            };
+        }
+
+        return options;
+    }
+
+    private static string FindRepository()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Stowage.slnx")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using System.Text;
+using Stowage.Bench.Harness;
+
+// bench/run builds Release and installs the peers, then runs this: start everything on
+// loopback, populate, measure with wrk (warm-up, interleaved rounds, medians), report.
+var options = Options.Parse(args);
+var work = Directory.CreateTempSubdirectory("stowage-bench-").FullName;
+var logs = Directory.CreateDirectory(Path.Combine(work, "logs")).FullName;
+using var cancel = new CancellationTokenSource();
+using var children = new Children(logs);
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cancel.Cancel();
+};
+AppDomain.CurrentDomain.ProcessExit += (_, _) => children.StopAll();
+
+var wrkDirectory = Path.Combine(options.Repository, "bench", "wrk");
+var clock = Stopwatch.StartNew();
+try
+{
+    var ct = cancel.Token;
+    var servers = new Servers(children, options.Repository, work);
+    Log("starting the ceiling, Stowage, etcd and oidc-provider on 127.0.0.1");
+    var ceiling = await servers.StartCeilingAsync(ct);
+    var (stowageUrl, stowage) = await servers.StartStowageAsync(ct);
+    var etcd = await servers.StartEtcdAsync(ct);
+    var oidc = await servers.StartOidcAsync(ct);
+    var target = await StowageSetup.PrepareAsync(stowageUrl, servers.StowageDataDirectory, options.ValueBytes, ct);
+    await EtcdPutAsync(etcd, "bench/hot", new string('v', options.ValueBytes), ct);
+
+    var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
+    var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
+
+    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc);
+    Log($"warming up {scenarios.Count} scenarios ({options.WarmUp.TotalSeconds:0} s each)");
+    foreach (var scenario in scenarios)
+    {
+        await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.WarmUp, ct);
+    }
+
+    // Rounds are interleaved (A B C … A B C …) so drift on a shared machine hits every
+    // scenario alike, and the ratios within the run stay fair.
+    var runs = scenarios.ToDictionary(s => s.Name, _ => new List<WrkRun>());
+    for (var round = 1; round <= options.Rounds; round++)
+    {
+        Log($"round {round} of {options.Rounds}");
+        foreach (var scenario in scenarios)
+        {
+            runs[scenario.Name].Add(await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.Duration, ct));
+        }
+    }
+
+    var footprint = Footprint.Measure(stowage.Id, servers.StowageDataDirectory, peakAfterPopulate, populate, options.Keys);
+    var report = new Report(options, scenarios.Select(s => new ScenarioResult(s, runs[s.Name])).ToList(), footprint, clock.Elapsed);
+    Console.WriteLine();
+    report.Print(Console.Out);
+    var file = report.Save();
+    Console.WriteLine($"Results written to {Path.GetRelativePath(options.Repository, file)}");
+    return report.Valid ? 0 : 1;
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    Console.Error.WriteLine("Interrupted; stopping everything.");
+    return 130;
+}
+catch (Exception e)
+{
+    Console.Error.WriteLine($"bench failed: {e.Message}\n(logs in {logs})");
+    options = options with { Keep = true };
+    return 1;
+}
+finally
+{
+    children.StopAll();
+    if (!options.Keep)
+    {
+        Directory.Delete(work, recursive: true);
+    }
+}
+
+// The big partition is seeded beside the running server (see Seeder for why not through
+// the API), then checked through the API: the store's exact key count.
+async Task<TimeSpan> PopulateAsync(StowageTarget target, string dataDirectory, CancellationToken ct)
+{
+    Log($"seeding {options.Keys:N0} keys into {StowageTarget.BigStore}/{StowageTarget.BigPartition}");
+    var started = Stopwatch.StartNew();
+    var partition = new Stowage.ObjectStore.PartitionAddress(
+        new Stowage.ObjectStore.StoreAddress(target.Org, target.Env, StowageTarget.BigStore), StowageTarget.BigPartition);
+    await Seeder.SeedAsync(dataDirectory, partition, options.Keys, options.BigValueBytes, ct);
+    var count = await target.KeyCountAsync(StowageTarget.BigStore, ct);
+    if (count != options.Keys)
+    {
+        throw new InvalidOperationException($"the big store holds {count} keys, not {options.Keys}");
+    }
+
+    Log($"seeded in {started.Elapsed.TotalSeconds:0} s");
+    return started.Elapsed;
+}
+
+static async Task EtcdPutAsync(Uri etcd, string key, string value, CancellationToken ct)
+{
+    using var http = new HttpClient();
+    static string B64(string s) => Convert.ToBase64String(Encoding.UTF8.GetBytes(s));
+    using var body = new StringContent($"{{\"key\":\"{B64(key)}\",\"value\":\"{B64(value)}\"}}", Encoding.UTF8, "application/json");
+    using var response = await http.PostAsync(new Uri(etcd, "v3/kv/put"), body, ct);
+    response.EnsureSuccessStatusCode();
+}
+
+void Log(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");

@@ -1,0 +1,119 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace Stowage.Bench.Harness;
+
+/// <summary>One scenario's rounds and their medians.</summary>
+internal sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<WrkRun> Rounds)
+{
+    public double RequestsPerSecond => Median(Rounds.Select(r => r.RequestsPerSecond));
+    public double P50Ms => Median(Rounds.Select(r => r.P50Ms));
+    public double P99Ms => Median(Rounds.Select(r => r.P99Ms));
+    public long Errors => Rounds.Sum(r => r.Errors);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
+
+/// <summary>A ratio measured in this run and the goal from the issue.</summary>
+internal sealed record TargetResult(string Name, string Formula, double Value, string Comparison, double Goal, string Unit)
+{
+    public bool Met => Comparison == ">=" ? Value >= Goal : Value <= Goal;
+}
+
+internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> results, Footprint footprint, TimeSpan elapsed)
+{
+    private const double Megabyte = 1024 * 1024;
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private readonly DateTimeOffset _finished = DateTimeOffset.UtcNow;
+
+    /// <summary>False when a scenario saw errors: its figures would not mean what they say.</summary>
+    public bool Valid => results.All(r => r.Errors == 0);
+
+    public IReadOnlyList<TargetResult> Targets =>
+    [
+        Ratio("GET vs ceiling", Scenarios.Get, Scenarios.Ceiling, ">=", 0.5),
+        Ratio("GET vs etcd range", Scenarios.Get, Scenarios.EtcdRange, ">=", 3),
+        Ratio("PUT vs etcd put", Scenarios.Post, Scenarios.EtcdPut, ">=", 2),
+        Ratio("token vs oidc-provider", Scenarios.Token, Scenarios.OidcToken, ">=", 2),
+        // At a fixed number of connections, the throughput ratio is the ratio of mean latencies.
+        Ratio("deep page cost vs first page", Scenarios.FirstPage, Scenarios.DeepPage, "<=", 1.5),
+        new("peak RSS with 1M keys", "VmHWM of the server, whole run", footprint.PeakRssBytes / Megabyte, "<=", 300, "MB"),
+    ];
+
+    public void Print(TextWriter w)
+    {
+        w.WriteLine($"{"scenario",-20} {"what",-52} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",6}");
+        foreach (var r in results)
+        {
+            w.WriteLine(Invariant($"{r.Scenario.Name,-20} {r.Scenario.What,-52} {r.RequestsPerSecond,9:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.Errors,6}"));
+        }
+
+        w.WriteLine();
+        w.WriteLine($"{"target",-30} {"measured",10} {"goal",10}  result   ({"how",-40})");
+        foreach (var t in Targets)
+        {
+            w.WriteLine(Invariant($"{t.Name,-30} {t.Value,9:F2}{t.Unit,-1} {t.Comparison + " " + t.Goal.ToString(CultureInfo.InvariantCulture) + t.Unit,10}  {(t.Met ? "met" : "MISSED"),-7}  ({t.Formula})"));
+        }
+
+        w.WriteLine();
+        var f = footprint;
+        w.WriteLine(Invariant($"Stowage with {f.Keys:N0} keys: peak RSS {f.PeakRssBytes / Megabyte:F0} MB (after populating {f.PeakRssAfterPopulateBytes / Megabyte:F0} MB, now {f.RssBytes / Megabyte:F0} MB)"));
+        w.WriteLine(Invariant($"  data directory {f.DataDirectoryBytes / Megabyte:F0} MB (stowage.db {f.DatabaseBytes / Megabyte:F0} MB, WAL {f.WalBytes / Megabyte:F0} MB); seeded through the storage layer in {f.PopulateSeconds:F0} s"));
+        w.WriteLine(Invariant($"  {options.Connections} connections, {options.Threads} wrk thread, {options.Rounds} rounds x {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up; medians; run took {elapsed.TotalMinutes:F1} min"));
+        if (!Valid)
+        {
+            w.WriteLine("Some scenario saw errors (see the errors column): its figures are not valid.");
+        }
+    }
+
+    public string Save()
+    {
+        Directory.CreateDirectory(options.ResultsDirectory);
+        var path = Path.Combine(options.ResultsDirectory, $"{_finished:yyyyMMdd-HHmmss}.json");
+        var document = new
+        {
+            finishedUtc = _finished,
+            machine = new
+            {
+                processors = Environment.ProcessorCount,
+                os = RuntimeInformation.OSDescription,
+                runtime = RuntimeInformation.FrameworkDescription,
+                loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : null,
+            },
+            settings = new
+            {
+                options.Keys, options.Rounds, durationSeconds = options.Duration.TotalSeconds, warmUpSeconds = options.WarmUp.TotalSeconds,
+                options.Connections, wrkThreads = options.Threads, options.ValueBytes, options.BigValueBytes,
+            },
+            scenarios = results.Select(r => new
+            {
+                name = r.Scenario.Name,
+                what = r.Scenario.What,
+                requestsPerSecond = Math.Round(r.RequestsPerSecond),
+                p50Ms = Math.Round(r.P50Ms, 3),
+                p99Ms = Math.Round(r.P99Ms, 3),
+                errors = r.Errors,
+                rounds = r.Rounds,
+            }),
+            targets = Targets.Select(t => new { t.Name, t.Formula, value = Math.Round(t.Value, 3), t.Comparison, t.Goal, t.Unit, t.Met }),
+            footprint,
+            elapsedMinutes = Math.Round(elapsed.TotalMinutes, 1),
+        };
+        File.WriteAllText(path, JsonSerializer.Serialize(document, JsonOptions) + "\n");
+        return path;
+    }
+
+    private TargetResult Ratio(string name, string numerator, string denominator, string comparison, double goal)
+    {
+        var n = results.First(r => r.Scenario.Name == numerator).RequestsPerSecond;
+        var d = results.First(r => r.Scenario.Name == denominator).RequestsPerSecond;
+        return new TargetResult(name, $"req/s {numerator} / {denominator}", d > 0 ? n / d : 0, comparison, goal, "x");
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

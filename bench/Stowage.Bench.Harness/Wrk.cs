@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Stowage.Bench.Harness;
+
+/// <summary>One wrk run, read from the line that bench/wrk/common.lua's done() prints.</summary>
+internal sealed record WrkRun(double RequestsPerSecond, double MeanMs, double P50Ms, double P90Ms, double P99Ms, long Requests, long Errors);
+
+/// <summary>What to load and how: the wrk script under bench/wrk, the URL and the script's arguments.</summary>
+internal sealed record Scenario(string Name, string What, string Script, string Url, IReadOnlyList<string> Arguments);
+
+internal static class Wrk
+{
+    private const string ResultPrefix = "BENCH_RESULT ";
+
+    public static async Task<WrkRun> RunAsync(
+        string scriptDirectory, Scenario scenario, int threads, int connections, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("wrk")
+        {
+            WorkingDirectory = scriptDirectory,
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])[
+            "-t" + threads, "-c" + connections, "-d" + Seconds(duration) + "s", "--timeout", "10s", "-s", scenario.Script, scenario.Url, "--"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in scenario.Arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var wrk = Process.Start(info) ?? throw new InvalidOperationException("wrk did not start.");
+        try
+        {
+            var stdout = wrk.StandardOutput.ReadToEndAsync(cancellationToken);
+            var stderr = wrk.StandardError.ReadToEndAsync(cancellationToken);
+            await wrk.WaitForExitAsync(cancellationToken);
+            return Parse(scenario.Name, await stdout, await stderr);
+        }
+        finally
+        {
+            if (!wrk.HasExited)
+            {
+                wrk.Kill();
+            }
+        }
+    }
+
+    public static WrkRun Parse(string name, string stdout, string stderr)
+    {
+        var line = stdout.Split('\n').FirstOrDefault(l => l.StartsWith(ResultPrefix, StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"wrk printed no result for {name}:\n{stdout}\n{stderr}");
+        using var json = JsonDocument.Parse(line[ResultPrefix.Length..]);
+        var r = json.RootElement;
+        long Get(string member) => r.GetProperty(member).GetInt64();
+        var requests = Get("requests");
+        var seconds = Get("durationUs") / 1e6;
+        var errors = Get("errConnect") + Get("errRead") + Get("errWrite") + Get("errStatus") + Get("errTimeout");
+        return new WrkRun(
+            requests / seconds,
+            r.GetProperty("meanUs").GetDouble() / 1000,
+            Get("p50Us") / 1000.0,
+            Get("p90Us") / 1000.0,
+            Get("p99Us") / 1000.0,
+            requests,
+            errors);
+    }
+
+    private static string Seconds(TimeSpan span) => Math.Max(1, (int)Math.Round(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,66 @@
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Stowage.Core.Security;
+using Stowage.ObjectStore;
+using Stowage.Storage.Sqlite;
+
+namespace Stowage.Benchmarks;
+
+/// <summary>
+/// Point reads and writes through the storage layer, 1 KB values in an encrypted store
+/// (the default). Writes use the process durability so the figure is the statements' cost,
+/// not the disk's fsync (the harness measures fsync writes end to end).
+/// </summary>
+[MemoryDiagnoser]
+public class SqliteStatementBenchmarks : IAsyncDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("stowage-bdn-").FullName;
+    private SqliteDatabase _database = null!;
+    private SqliteObjectStoreRepository _repository = null!;
+    private KeyAddress _hot = null!;
+    private PartitionAddress _partition = null!;
+    private StoredValue _value = null!;
+    private int _next;
+
+    [GlobalSetup]
+    public async Task SetupAsync()
+    {
+        _database = new SqliteDatabase(new SqliteStorageOptions { DatabasePath = Path.Combine(_directory, "bench.db"), FlushToDisk = false });
+        var protector = new AesGcmValueProtector(new AesGcmProtector(new byte[AesGcmProtector.KeySize], keyId: 1));
+        _repository = new SqliteObjectStoreRepository(_database, protector);
+        var store = new StoreAddress("org", "env", "bench");
+        await _repository.UpsertStoreAsync(store, StoreSettings.Defaults, DateTimeOffset.UtcNow, CancellationToken.None);
+        _partition = new PartitionAddress(store, "p");
+        _hot = new KeyAddress(_partition, "hot");
+        _value = new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(new string('v', 1024)));
+        await _repository.WriteEntryAsync(_hot, _value, null, WriteCondition.None, DateTimeOffset.UtcNow, CancellationToken.None);
+    }
+
+    [Benchmark(Baseline = true)]
+    public async Task<bool> PointGet() =>
+        (await _repository.GetEntryAsync(_hot, DateTimeOffset.UtcNow, CancellationToken.None)).Entry is not null;
+
+    /// <summary>One write per commit: the writer's fixed cost per batch included.</summary>
+    [Benchmark]
+    public async Task<WriteOutcome> PointPut() =>
+        (await _repository.WriteEntryAsync(new KeyAddress(_partition, "k" + (_next++ % 10_000)), _value, null, WriteCondition.None, DateTimeOffset.UtcNow, CancellationToken.None)).Outcome;
+
+    [GlobalCleanup]
+    public async Task CleanupAsync()
+    {
+        await DisposeAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+            _database = null!;
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+        GC.SuppressFinalize(this);
+    }
+}
