@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Mvc;
-using Stowage.Access;
 using Stowage.Core.Errors;
 using Stowage.Core.Paging;
 using Stowage.ObjectStore;
@@ -81,23 +80,7 @@ public sealed class KeysModel(ObjectStoreService stores) : ObjectStorePageModel
         return Done(Here, $"Key '{key}' deleted.");
     }
 
-    /// <summary>The partition in the chosen environment, when the user may manage its data (as the API's key endpoints require).</summary>
-    private Result<PartitionAddress> Address()
-    {
-        var environment = Environment(StoreRight.ManageData);
-        if (!environment.IsSuccess)
-        {
-            return environment.Error!;
-        }
-
-        var store = StoreIn(environment.Value, StoreId);
-        if (!store.IsSuccess)
-        {
-            return store.Error!;
-        }
-
-        return Names.CheckPartition(Partition ?? string.Empty) is { } invalid ? invalid : new PartitionAddress(store.Value, Partition!);
-    }
+    private Result<PartitionAddress> Address() => PartitionFor(StoreId, Partition);
 
     private async Task<Error?> LoadAsync(string? after)
     {

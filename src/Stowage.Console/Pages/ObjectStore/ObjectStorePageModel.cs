@@ -43,4 +43,22 @@ public abstract class ObjectStorePageModel : ConsolePageModel
         Names.CheckStoreId(storeId ?? string.Empty) is { } error
             ? error
             : new StoreAddress(environment.OrgId, environment.EnvId, storeId!);
+
+    /// <summary>A partition of a store in the chosen environment, when the user may manage its data (as the API's key endpoints require).</summary>
+    protected Result<PartitionAddress> PartitionFor(string? storeId, string? partition)
+    {
+        var environment = Environment(StoreRight.ManageData);
+        if (!environment.IsSuccess)
+        {
+            return environment.Error!;
+        }
+
+        var store = StoreIn(environment.Value, storeId);
+        if (!store.IsSuccess)
+        {
+            return store.Error!;
+        }
+
+        return Names.CheckPartition(partition ?? string.Empty) is { } invalid ? invalid : new PartitionAddress(store.Value, partition!);
+    }
 }

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Mvc;
-using Stowage.Access;
 using Stowage.Core.Errors;
 using Stowage.ObjectStore;
 
@@ -131,23 +130,13 @@ public sealed class ValueModel(ObjectStoreService stores) : ObjectStorePageModel
 
     private Result<KeyAddress> Address()
     {
-        var environment = Environment(StoreRight.ManageData);
-        if (!environment.IsSuccess)
+        var partition = PartitionFor(StoreId, Partition);
+        if (!partition.IsSuccess)
         {
-            return environment.Error!;
+            return partition.Error!;
         }
 
-        var store = StoreIn(environment.Value, StoreId);
-        if (!store.IsSuccess)
-        {
-            return store.Error!;
-        }
-
-        var partition = Partition ?? string.Empty;
-        var key = Key ?? string.Empty;
-        return (Names.CheckPartition(partition) ?? Names.CheckKey(key)) is { } invalid
-            ? invalid
-            : new KeyAddress(new PartitionAddress(store.Value, partition), key);
+        return Names.CheckKey(Key ?? string.Empty) is { } invalid ? invalid : new KeyAddress(partition.Value, Key!);
     }
 
     private async Task<Error?> LoadAsync()
