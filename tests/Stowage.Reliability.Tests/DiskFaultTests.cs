@@ -21,73 +21,12 @@ public sealed class DiskFaultTests(ITestOutputHelper output)
     private static readonly string[] ReadOnlyCodes = ["STORAGE_READ_ONLY", "STORAGE_UNAVAILABLE"];
 
     [Fact]
-    public async Task DiskFull_DuringWrites_WritesRefusedWith503ReadsWorkAndWritesRecoverWhenSpaceReturns()
-    {
-        using var fs = LoopFileSystem.TryCreate(48, out var reason);
-        if (fs is null)
-        {
-            output.WriteLine($"not run: {reason}");
-            return;
-        }
-
-        var info = new ServerStartInfo(fs.DataDirectory);
-        using (var server = await ServerProcess.StartAsync(info))
-        {
-            var workload = await PrepareAsync(server);
-            fs.Fill();
-            var refusals = await workload.WriteBurstAsync("full", 200, 64 * 1024);
-            output.WriteLine($"disk full: {workload.Acknowledged.Count - 20} of 200 writes got in before the last blocks went, {refusals.Count} refused: {Summary(refusals)}");
-            AssertRefusals(refusals, FullCodes, server);
-            Assert.Empty(await workload.VerifyAsync());
-
-            fs.Free();
-            Assert.Empty(await workload.WriteBurstAsync("after", 40, 64 * 1024));
-            Assert.Empty(await workload.VerifyAsync());
-            Assert.False(server.HasExited);
-            await server.StopAsync();
-        }
-
-        Assert.Equal("ok", FaultWorkload.IntegrityCheck(fs.DataDirectory));
-    }
+    public Task DiskFull_DuringWrites_WritesRefusedWith503ReadsWorkAndWritesRecoverWhenSpaceReturns() =>
+        FaultThenRecoverAsync("full", fs => fs.Fill(), fs => fs.Free(), 200, 64 * 1024, FullCodes, everyWriteRefused: false);
 
     [Fact]
-    public async Task ReadOnlyDataDirectory_DuringWrites_WritesRefusedWith503ReadsWorkAndWritesRecoverWhenWritable()
-    {
-        using var fs = LoopFileSystem.TryCreate(48, out var reason);
-        if (fs is null)
-        {
-            output.WriteLine($"not run: {reason}");
-            return;
-        }
-
-        var info = new ServerStartInfo(fs.DataDirectory);
-        using (var server = await ServerProcess.StartAsync(info))
-        {
-            var workload = await PrepareAsync(server);
-            fs.SetImmutable(true);
-            List<string> refusals;
-            try
-            {
-                refusals = await workload.WriteBurstAsync("readonly", 40, 1024);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new InvalidOperationException($"{e.Message}\n{server.Output}", e);
-            }
-
-            output.WriteLine($"read-only: {refusals.Count} of 40 writes refused: {Summary(refusals)}");
-            Assert.Equal(40, refusals.Count);
-            AssertRefusals(refusals, ReadOnlyCodes, server);
-            Assert.Empty(await workload.VerifyAsync());
-
-            fs.SetImmutable(false);
-            Assert.Empty(await workload.WriteBurstAsync("after", 40, 1024));
-            Assert.Empty(await workload.VerifyAsync());
-            await server.StopAsync();
-        }
-
-        Assert.Equal("ok", FaultWorkload.IntegrityCheck(fs.DataDirectory));
-    }
+    public Task ReadOnlyDataDirectory_DuringWrites_WritesRefusedWith503ReadsWorkAndWritesRecoverWhenWritable() =>
+        FaultThenRecoverAsync("readonly", fs => fs.SetImmutable(true), fs => fs.SetImmutable(false), 40, 1024, ReadOnlyCodes, everyWriteRefused: true);
 
     [Fact]
     public async Task Start_ReadOnlyDataDirectory_ExitsWithOneLineNamingTheDatabase()
@@ -117,6 +56,55 @@ public sealed class DiskFaultTests(ITestOutputHelper output)
         fs.SetImmutable(false);
         using var third = await ServerProcess.StartAsync(info);
         await ProcessTestSupport.SignInAsync(third.BaseAddress);
+    }
+
+    /// <summary>
+    /// Writes under a fault: refusals are 503s with a code and a message, the server lives,
+    /// everything acknowledged reads back; then the fault goes, writes succeed again without a
+    /// restart, and the database passes the integrity check. A full disk may let the first
+    /// writes of the burst in; a read-only directory refuses every one.
+    /// </summary>
+    private async Task FaultThenRecoverAsync(
+        string fault, Action<LoopFileSystem> inject, Action<LoopFileSystem> release, int writes, int valueBytes, string[] codes, bool everyWriteRefused)
+    {
+        using var fs = LoopFileSystem.TryCreate(48, out var reason);
+        if (fs is null)
+        {
+            output.WriteLine($"not run: {reason}");
+            return;
+        }
+
+        using (var server = await ServerProcess.StartAsync(new ServerStartInfo(fs.DataDirectory)))
+        {
+            var workload = await PrepareAsync(server);
+            inject(fs);
+            List<string> refusals;
+            try
+            {
+                refusals = await workload.WriteBurstAsync(fault, writes, valueBytes);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new InvalidOperationException($"{e.Message}\n{server.Output}", e);
+            }
+
+            output.WriteLine($"{fault}: {workload.Acknowledged.Count - 20} of {writes} writes got in, {refusals.Count} refused: {Summary(refusals)}");
+            if (everyWriteRefused)
+            {
+                Assert.Equal(writes, refusals.Count);
+            }
+
+            AssertRefusals(refusals, codes, server);
+            Assert.Empty(await workload.VerifyAsync());
+
+            release(fs);
+            Assert.Empty(await workload.WriteBurstAsync("after", 40, valueBytes));
+            Assert.Empty(await workload.VerifyAsync());
+            Assert.False(server.HasExited);
+            await server.StopAsync();
+        }
+
+        Assert.Equal("ok", FaultWorkload.IntegrityCheck(fs.DataDirectory));
     }
 
     /// <summary>Signs in, creates the store and writes 20 keys that every later check must still find.</summary>
