@@ -24,6 +24,12 @@ internal sealed record Options
 
     public bool Keep { get; init; }
 
+    /// <summary>Profile each Stowage scenario once more after the rounds (implies keeping the work directory).</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>When set, only these scenarios run (for looking into one figure; ratios need both of their scenarios).</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+
     public string ResultsDirectory => Path.Combine(Repository, "bench", "results");
 
     public static Options Parse(string[] args)
@@ -42,6 +48,8 @@ internal sealed record Options
                 "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(Int()) },
                 "--connections" => options with { Connections = Int() },
                 "--keep" => options with { Keep = true },
+                "--trace" => options with { Trace = true, Keep = true },
+                "--only" => options with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) },
                 // A smoke test of the harness itself, not a measurement.
                 "--quick" => options with { Keys = 20_000, Rounds = 1, Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(1) },
                 _ => throw new ArgumentException($"Unknown option {args[i]} (see docs/performance.md)."),

@@ -33,7 +33,12 @@ try
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
     var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
 
-    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc);
+    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
+    if (scenarios.Count == 0)
+    {
+        throw new ArgumentException("--only names no scenario (see docs/performance.md for their names)");
+    }
+
     Log($"warming up {scenarios.Count} scenarios ({options.WarmUp.TotalSeconds:0} s each)");
     foreach (var scenario in scenarios)
     {
@@ -53,11 +58,31 @@ try
     }
 
     var footprint = Footprint.Measure(stowage.Id, servers.StowageDataDirectory, peakAfterPopulate, populate, options.Keys);
+
+    // After the footprint is read: a trace session has buffers of its own.
+    if (options.Trace)
+    {
+        var traces = Directory.CreateDirectory(Path.Combine(work, "traces")).FullName;
+        foreach (var scenario in scenarios.Where(s => s.Name.StartsWith("stowage.", StringComparison.Ordinal)))
+        {
+            Log($"tracing {scenario.Name}");
+            var file = await Tracing.TraceAsync(traces, stowage.Id, wrkDirectory, scenario, options, ct);
+            Log($"  {file}");
+        }
+    }
+
     var report = new Report(options, scenarios.Select(s => new ScenarioResult(s, runs[s.Name])).ToList(), footprint, clock.Elapsed);
     Console.WriteLine();
     report.Print(Console.Out);
-    var file = report.Save();
-    Console.WriteLine($"Results written to {Path.GetRelativePath(options.Repository, file)}");
+    if (options.Only is null)
+    {
+        var file = report.Save();
+        Console.WriteLine($"Results written to {Path.GetRelativePath(options.Repository, file)}");
+    }
+    else
+    {
+        Console.WriteLine("Not written to bench/results: --only ran part of the scenarios.");
+    }
     return report.Valid ? 0 : 1;
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -34,7 +34,10 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
     /// <summary>False when a scenario saw errors: its figures would not mean what they say.</summary>
     public bool Valid => results.All(r => r.Errors == 0);
 
-    public IReadOnlyList<TargetResult> Targets =>
+    /// <summary>The targets whose scenarios ran (all of them, unless <c>--only</c> chose some).</summary>
+    public IReadOnlyList<TargetResult> Targets => AllTargets.OfType<TargetResult>().ToList();
+
+    private TargetResult?[] AllTargets =>
     [
         Ratio("GET vs ceiling", Scenarios.Get, Scenarios.Ceiling, ">=", 0.5),
         Ratio("GET vs etcd range", Scenarios.Get, Scenarios.EtcdRange, ">=", 3),
@@ -108,11 +111,13 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         return path;
     }
 
-    private TargetResult Ratio(string name, string numerator, string denominator, string comparison, double goal)
+    private TargetResult? Ratio(string name, string numerator, string denominator, string comparison, double goal)
     {
-        var n = results.First(r => r.Scenario.Name == numerator).RequestsPerSecond;
-        var d = results.First(r => r.Scenario.Name == denominator).RequestsPerSecond;
-        return new TargetResult(name, $"req/s {numerator} / {denominator}", d > 0 ? n / d : 0, comparison, goal, "x");
+        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.RequestsPerSecond;
+        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.RequestsPerSecond;
+        return n is null || d is null
+            ? null
+            : new TargetResult(name, $"req/s {numerator} / {denominator}", d > 0 ? n.Value / d.Value : 0, comparison, goal, "x");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -8,14 +8,14 @@ public sealed class SqliteAccessChangeFeed(SqliteDatabase database) : IAccessCha
     public Task<long> LatestSequenceAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
-            using var command = c.Command("SELECT COALESCE(MAX(seq), 0) FROM access_changes;");
+            var command = c.Command("SELECT COALESCE(MAX(seq), 0) FROM access_changes;");
             return command.Scalar<long>();
         }, cancellationToken);
 
     public Task<IReadOnlyList<AccessChange>> ReadAfterAsync(long sequence, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<AccessChange>>(c =>
         {
-            using var command = c.Command("SELECT seq, kind, subject FROM access_changes WHERE seq > $s ORDER BY seq LIMIT $n;")
+            var command = c.Command("SELECT seq, kind, subject FROM access_changes WHERE seq > $s ORDER BY seq LIMIT $n;")
                 .With("$s", sequence).With("$n", limit);
             using var reader = command.ExecuteReader();
             var changes = new List<AccessChange>();
@@ -43,7 +43,7 @@ public sealed class SqliteAccessChangeFeed(SqliteDatabase database) : IAccessCha
     public Task<IReadOnlyList<(string TokenId, DateTimeOffset ExpiresAt)>> RevokedTokensAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<(string, DateTimeOffset)>>(c =>
         {
-            using var command = c.Command("SELECT token_id, expires_at FROM revoked_tokens WHERE expires_at > $now;").With("$now", Sql.Millis(now));
+            var command = c.Command("SELECT token_id, expires_at FROM revoked_tokens WHERE expires_at > $now;").With("$now", Sql.Millis(now));
             using var reader = command.ExecuteReader();
             var tokens = new List<(string, DateTimeOffset)>();
             while (reader.Read())

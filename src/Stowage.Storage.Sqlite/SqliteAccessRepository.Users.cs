@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Stowage.Access;
 using Stowage.Access.Apps;
 
@@ -29,10 +28,10 @@ public sealed partial class SqliteAccessRepository
     public Task<IReadOnlyList<UserRecord>> ListAllAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<UserRecord>>(c =>
         {
-            using var admin = c.Command("SELECT user_id, org_id FROM user_admin_orgs ORDER BY user_id, org_id;");
+            var admin = c.Command("SELECT user_id, org_id FROM user_admin_orgs ORDER BY user_id, org_id;");
             var adminOf = ReadAll(admin, r => (User: r.GetString(0), Org: r.GetString(1)))
                 .ToLookup(a => a.User, a => a.Org, StringComparer.Ordinal);
-            using var command = c.Command("SELECT " + UserColumns + " FROM users ORDER BY username COLLATE NOCASE, id;");
+            var command = c.Command("SELECT " + UserColumns + " FROM users ORDER BY username COLLATE NOCASE, id;");
             return ReadAll(command, r => new UserRecord(
                 r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
                 Sql.Time(r.GetInt64(6)), r.GetString(7), adminOf[r.GetString(0)].ToArray()));
@@ -44,7 +43,7 @@ public sealed partial class SqliteAccessRepository
             var ids = new List<string>();
             foreach (var org in orgIds)
             {
-                using var command = c.Command("SELECT user_id FROM user_admin_orgs WHERE org_id = $o;").With("$o", org);
+                var command = c.Command("SELECT user_id FROM user_admin_orgs WHERE org_id = $o;").With("$o", org);
                 ids.AddRange(ReadAll(command, r => r.GetString(0)));
             }
 
@@ -77,7 +76,7 @@ public sealed partial class SqliteAccessRepository
     public Task<SessionRecord?> FindAsync(string tokenHash, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
-            using var command = c.Command("SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $h;").With("$h", tokenHash);
+            var command = c.Command("SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $h;").With("$h", tokenHash);
             using var reader = command.ExecuteReader();
             return reader.Read()
                 ? new SessionRecord(tokenHash, reader.GetString(0), Sql.Time(reader.GetInt64(1)), reader.GetInt64(2) != 0)
@@ -104,12 +103,11 @@ public sealed partial class SqliteAccessRepository
         }
     }
 
-    private static UserRecord? ReadUser(SqliteConnection c, string sql, string value)
+    private static UserRecord? ReadUser(SqliteContext c, string sql, string value)
     {
         string id, username, first, last, email, hash, org;
         DateTimeOffset created;
-        using (var command = c.Command(sql).With("$v", value))
-        using (var reader = command.ExecuteReader())
+        using (var reader = c.Command(sql).With("$v", value).ExecuteReader())
         {
             if (!reader.Read())
             {
@@ -120,7 +118,7 @@ public sealed partial class SqliteAccessRepository
                 reader.GetString(3), reader.GetString(4), reader.GetString(5), Sql.Time(reader.GetInt64(6)), reader.GetString(7));
         }
 
-        using var admin = c.Command("SELECT org_id FROM user_admin_orgs WHERE user_id = $u;").With("$u", id);
+        var admin = c.Command("SELECT org_id FROM user_admin_orgs WHERE user_id = $u;").With("$u", id);
         return new UserRecord(id, username, first, last, email, hash, created, org, ReadAll(admin, r => r.GetString(0)));
     }
 }

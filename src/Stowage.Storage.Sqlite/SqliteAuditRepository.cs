@@ -21,8 +21,9 @@ public sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepos
         database.ReadAsync<(IReadOnlyList<AuditEntry>, int)>(c =>
         {
             var where = new StringBuilder(" WHERE org_id = $org AND at >= $start AND at < $end");
-            using var count = c.CreateCommand();
-            using var select = c.CreateCommand();
+            // Built from the filters: made for this query, not kept prepared.
+            using var count = c.Connection.CreateCommand();
+            using var select = c.Connection.CreateCommand();
             foreach (var command in new[] { count, select })
             {
                 command.With("$org", query.OrganizationId).With("$start", Sql.Millis(query.Start)).With("$end", Sql.Millis(query.End));

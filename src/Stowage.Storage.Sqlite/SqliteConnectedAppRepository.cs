@@ -33,7 +33,7 @@ public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : ICon
     public Task<ConnectedApp?> GetAsync(string clientId, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
-            using var command = c.Command("SELECT " + Columns + " FROM connected_apps WHERE client_id = $id;").With("$id", clientId);
+            var command = c.Command("SELECT " + Columns + " FROM connected_apps WHERE client_id = $id;").With("$id", clientId);
             using var reader = command.ExecuteReader();
             return reader.Read() ? Read(reader) : null;
         }, cancellationToken);
@@ -45,9 +45,9 @@ public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : ICon
             const string filter = " WHERE ($org IS NULL OR owner_org_id IN (SELECT value FROM json_each($org))) AND ($s IS NULL OR instr(lower(client_name), $s) > 0 OR instr(client_id, $s) > 0)";
             var term = string.IsNullOrEmpty(search) ? null : search.ToLowerInvariant();
             var ownerOrgId = ownerOrgIds is null ? null : JsonSerializer.Serialize(ownerOrgIds);
-            using var count = c.Command("SELECT COUNT(*) FROM connected_apps" + filter + ";").With("$org", ownerOrgId).With("$s", term);
+            var count = c.Command("SELECT COUNT(*) FROM connected_apps" + filter + ";").With("$org", ownerOrgId).With("$s", term);
             var total = (int)count.Scalar<long>();
-            using var query = c.Command("SELECT " + Columns + " FROM connected_apps" + filter + " ORDER BY client_name COLLATE NOCASE, client_id LIMIT $limit OFFSET $offset;")
+            var query = c.Command("SELECT " + Columns + " FROM connected_apps" + filter + " ORDER BY client_name COLLATE NOCASE, client_id LIMIT $limit OFFSET $offset;")
                 .With("$org", ownerOrgId).With("$s", term).With("$limit", limit).With("$offset", offset);
             var apps = new List<ConnectedApp>();
             using var reader = query.ExecuteReader();
@@ -98,7 +98,7 @@ public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : ICon
     public Task<IReadOnlyList<ScopeGrant>> GetGrantsAsync(string clientId, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ScopeGrant>>(c =>
         {
-            using var command = c.Command("SELECT scope, org_id, env_id FROM app_grants WHERE client_id = $id ORDER BY scope, org_id, env_id;").With("$id", clientId);
+            var command = c.Command("SELECT scope, org_id, env_id FROM app_grants WHERE client_id = $id ORDER BY scope, org_id, env_id;").With("$id", clientId);
             using var reader = command.ExecuteReader();
             var grants = new List<ScopeGrant>();
             while (reader.Read())

@@ -1,29 +1,35 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Stowage.Core.Errors;
 
 namespace Stowage.Storage.Sqlite;
 
 /// <summary>
-/// The database file: applies migrations at start, hands out pooled read connections, and
-/// owns the single writer through which every change goes (see <see cref="SqliteWriter"/>).
+/// The database file: applies migrations at start, lends read connections from its own pool,
+/// and owns the single writer through which every change goes (see <see cref="SqliteWriter"/>).
+/// Read connections are pooled here rather than by Microsoft.Data.Sqlite so that each keeps its
+/// prepared statements between reads (<see cref="ReadContext"/>): a point read is then one
+/// execution of a compiled statement, not a compilation and an execution.
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
     private readonly string _readConnectionString;
+    private readonly ConcurrentStack<ReadContext> _idleReaders = new();
+    private readonly int _maxIdleReaders = Math.Max(8, Environment.ProcessorCount * 4);
+    private volatile bool _disposed;
 
     public SqliteDatabase(SqliteStorageOptions options)
     {
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = options.DatabasePath,
-            Pooling = true,
+            Pooling = false,
             DefaultTimeout = 30,
         };
         _readConnectionString = builder.ToString();
 
-        // Not pooled: after a failure the writer must get a new handle, not the same one back.
+        // Not pooled either: after a failure the writer must get a new handle, not the same one back.
         builder.Mode = SqliteOpenMode.ReadWriteCreate;
-        builder.Pooling = false;
         var writeConnectionString = builder.ToString();
         var synchronous = options.FlushToDisk ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
         SqliteConnection OpenWriteConnection()
@@ -78,37 +84,97 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public SqliteWriter Writer { get; }
 
-    /// <summary>A pooled connection for reads. WAL lets readers run beside the writer.</summary>
-    public async Task<SqliteConnection> OpenReadAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs a read on a pooled connection (WAL lets readers run beside the writer); environmental
+    /// SQLite failures become <see cref="StorageUnavailableException"/>. A connection whose read
+    /// failed is closed rather than lent again, so nothing a failure left behind outlives it.
+    /// </summary>
+    public Task<T> ReadAsync<T>(Func<ReadContext, T> read, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(read);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+
+        ReadContext context;
+        try
+        {
+            context = RentReader();
+        }
+        catch (SqliteException ex)
+        {
+            return Task.FromException<T>(SqliteErrors.Translate(ex));
+        }
+
+        try
+        {
+            var result = read(context);
+            ReturnReader(context);
+            return Task.FromResult(result);
+        }
+        catch (SqliteException ex)
+        {
+            context.Dispose();
+            return Task.FromException<T>(SqliteErrors.Translate(ex));
+        }
+        catch (Exception ex)
+        {
+            context.Dispose();
+            return Task.FromException<T>(ex);
+        }
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _disposed = true;
+        CloseIdleReaders();
+        return Writer.DisposeAsync();
+    }
+
+    private ReadContext RentReader()
+    {
+        if (_idleReaders.TryPop(out var idle))
+        {
+            return idle;
+        }
+
         var connection = new SqliteConnection(_readConnectionString);
         try
         {
-            await connection.OpenAsync(cancellationToken);
-            return connection;
+            connection.Open();
+            return ReadContext.Over(connection);
         }
-        catch (SqliteException ex)
+        catch
         {
-            await connection.DisposeAsync();
-            throw SqliteErrors.Translate(ex);
+            connection.Dispose();
+            throw;
         }
     }
 
-    /// <summary>Runs a read on a pooled connection; environmental SQLite failures become <see cref="Core.Errors.StorageUnavailableException"/>.</summary>
-    public async Task<T> ReadAsync<T>(Func<SqliteConnection, T> read, CancellationToken cancellationToken)
+    private void ReturnReader(ReadContext context)
     {
-        await using var connection = await OpenReadAsync(cancellationToken);
-        try
+        if (_disposed || _idleReaders.Count >= _maxIdleReaders)
         {
-            return read(connection);
+            context.Dispose();
+            return;
         }
-        catch (SqliteException ex)
+
+        _idleReaders.Push(context);
+        if (_disposed)
         {
-            throw SqliteErrors.Translate(ex);
+            // Disposed while this read ran: nobody will lend it again.
+            CloseIdleReaders();
         }
     }
 
-    public ValueTask DisposeAsync() => Writer.DisposeAsync();
+    private void CloseIdleReaders()
+    {
+        while (_idleReaders.TryPop(out var context))
+        {
+            context.Dispose();
+        }
+    }
 
     internal static void Exec(SqliteConnection connection, string sql)
     {

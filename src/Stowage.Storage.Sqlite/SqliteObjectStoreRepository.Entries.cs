@@ -36,7 +36,7 @@ public sealed partial class SqliteObjectStoreRepository
         database.ReadAsync(c =>
         {
             // One query on the hit path; the miss path asks again which part was missing.
-            using var command = c.Command(
+            var command = c.Command(
                 "SELECT " + EntryColumns + " FROM entries WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $key AND expires_at > $now;");
             BindKey(command, key).With("$now", Sql.Millis(now));
             using (var reader = command.ExecuteReader())
@@ -228,9 +228,7 @@ public sealed partial class SqliteObjectStoreRepository
                 return ((Page<T>?)null, failure);
             }
 
-            using var command = c.Command(sql);
-            command.With("$pid", partitionId).With("$now", Sql.Millis(now));
-            return (ReadPage(command, "key", page, read, idOf), LookupFailure.None);
+            return (ReadPage(c, sql, command => command.With("$pid", partitionId).With("$now", Sql.Millis(now)), "key", page, read, idOf), LookupFailure.None);
         }, cancellationToken);
 
     private static SqliteCommand BindKey(SqliteCommand command, KeyAddress key) =>

@@ -8,15 +8,14 @@ public sealed partial class SqliteObjectStoreRepository
     public Task<Page<string>?> ListPartitionsAsync(StoreAddress store, PageRequest page, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
-            using var storeCommand = c.Command(FindStoreSql);
-            if (FindStore(storeCommand, store) is not { } found)
+            if (FindStore(c.Command(FindStoreSql), store) is not { } found)
             {
                 return null;
             }
 
-            using var command = c.Command("SELECT name FROM partitions WHERE store_id = $storeId /*AND*/ ORDER BY name LIMIT $limit;");
-            command.With("$storeId", found.Id);
-            return ReadPage(command, "name", page with { Prefix = null }, r => Sql.Text(r, 0), n => n);
+            return ReadPage(
+                c, "SELECT name FROM partitions WHERE store_id = $storeId /*AND*/ ORDER BY name LIMIT $limit;", command => command.With("$storeId", found.Id),
+                "name", page with { Prefix = null }, r => Sql.Text(r, 0), n => n);
         }, cancellationToken);
 
     public Task<bool?> DeletePartitionAsync(PartitionAddress partition, CancellationToken cancellationToken) =>

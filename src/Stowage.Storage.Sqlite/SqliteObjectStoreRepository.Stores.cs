@@ -6,19 +6,15 @@ namespace Stowage.Storage.Sqlite;
 public sealed partial class SqliteObjectStoreRepository
 {
     public Task<StoreRecord?> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
-        database.ReadAsync(c =>
-        {
-            using var command = c.Command(FindStoreSql);
-            return FindStore(command, store)?.Record;
-        }, cancellationToken);
+        database.ReadAsync(c => FindStore(c.Command(FindStoreSql), store)?.Record, cancellationToken);
 
     public Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
-            using var command = c.Command(
-                "SELECT " + StoreColumns + " FROM stores WHERE org_id = $org AND env_id = $env /*AND*/ ORDER BY name LIMIT $limit;");
-            command.With("$org", environment.OrgId).With("$env", environment.EnvId);
-            return ReadPage(command, "name", page, ReadStore, s => s.StoreId);
+            return ReadPage(
+                c, "SELECT " + StoreColumns + " FROM stores WHERE org_id = $org AND env_id = $env /*AND*/ ORDER BY name LIMIT $limit;",
+                command => command.With("$org", environment.OrgId).With("$env", environment.EnvId),
+                "name", page, ReadStore, s => s.StoreId);
         }, cancellationToken);
 
     public Task<(StoreRecord Store, bool Created)> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -48,22 +48,8 @@ public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database,
     private static long? FindPartition(SqliteCommand command, long storeId, string partition) =>
         command.With("$storeId", storeId).With("$partition", Sql.Utf8(partition)).Scalar<long?>();
 
-    /// <summary>Resolves store and partition on a read connection, reporting which is missing.</summary>
-    private static (long? PartitionId, LookupFailure Failure) ResolvePartition(SqliteConnection connection, PartitionAddress partition)
-    {
-        using var storeCommand = connection.Command(FindStoreSql);
-        if (FindStore(storeCommand, partition.Store) is not { } store)
-        {
-            return (null, LookupFailure.StoreNotFound);
-        }
-
-        using var partitionCommand = connection.Command(FindPartitionSql);
-        return FindPartition(partitionCommand, store.Id, partition.Partition) is { } id
-            ? (id, LookupFailure.None)
-            : (null, LookupFailure.PartitionNotFound);
-    }
-
-    private static (long? PartitionId, LookupFailure Failure) ResolvePartition(WriteContext context, PartitionAddress partition)
+    /// <summary>Resolves store and partition, reporting which is missing.</summary>
+    private static (long? PartitionId, LookupFailure Failure) ResolvePartition(SqliteContext context, PartitionAddress partition)
     {
         if (FindStore(context.Command(FindStoreSql), partition.Store) is not { } store)
         {
@@ -75,31 +61,43 @@ public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database,
             : (null, LookupFailure.PartitionNotFound);
     }
 
-    /// <summary>Keyset page: ids strictly after the cursor, inside the prefix range, one extra row to know whether more follow.</summary>
-    private static Page<T> ReadPage<T>(SqliteCommand command, string idColumn, PageRequest page, Func<SqliteDataReader, T> read, Func<T, string> idOf)
+    /// <summary>
+    /// Keyset page: ids strictly after the cursor, inside the prefix range, one extra row to know
+    /// whether more follow. <paramref name="sql"/> has an <c>/*AND*/</c> marker where those
+    /// conditions go and a <c>$limit</c>; <paramref name="bind"/> binds its other parameters.
+    /// </summary>
+    private static Page<T> ReadPage<T>(
+        SqliteContext context, string sql, Action<SqliteCommand> bind, string idColumn, PageRequest page,
+        Func<SqliteDataReader, T> read, Func<T, string> idOf)
     {
-        var conditions = new List<string>();
+        var conditions = new List<string>(3);
+        var parameters = new List<(string Name, byte[] Value)>(3);
         if (page.After is not null)
         {
             conditions.Add($"{idColumn} > $after");
-            command.With("$after", Sql.Utf8(page.After));
+            parameters.Add(("$after", Sql.Utf8(page.After)));
         }
 
         if (!string.IsNullOrEmpty(page.Prefix))
         {
             var prefix = Sql.Utf8(page.Prefix);
             conditions.Add($"{idColumn} >= $prefix");
-            command.With("$prefix", prefix);
+            parameters.Add(("$prefix", prefix));
             if (Utf8Prefix.UpperBound(prefix) is { } upper)
             {
                 conditions.Add($"{idColumn} < $upper");
-                command.With("$upper", upper);
+                parameters.Add(("$upper", upper));
             }
         }
 
-        if (conditions.Count > 0)
+        // At most four shapes per query, each kept prepared by the context.
+        var command = context.Command(conditions.Count == 0
+            ? sql
+            : sql.Replace("/*AND*/", " AND " + string.Join(" AND ", conditions), StringComparison.Ordinal));
+        bind(command);
+        foreach (var (name, value) in parameters)
         {
-            command.CommandText = command.CommandText.Replace("/*AND*/", " AND " + string.Join(" AND ", conditions), StringComparison.Ordinal);
+            command.With(name, value);
         }
 
         command.With("$limit", page.Limit + 1);

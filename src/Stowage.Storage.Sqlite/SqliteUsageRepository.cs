@@ -49,7 +49,7 @@ public sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepos
     public Task<IReadOnlyList<HourlyUsage>> QueryHoursAsync(UsageQuery query, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<HourlyUsage>>(c =>
         {
-            using var command = c.CreateCommand();
+            using var command = c.Connection.CreateCommand();
             var sql = new StringBuilder("SELECT hour, SUM(requests), SUM(billing_units), SUM(rejected) FROM usage_hourly WHERE hour >= $start AND hour < $end AND (");
             for (var i = 0; i < query.Scopes.Count; i++)
             {
@@ -93,7 +93,7 @@ public sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepos
     public Task<IReadOnlyList<string>> ListStoresAsync(string orgId, string envId, string region, DateTimeOffset start, DateTimeOffset end, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<string>>(c =>
         {
-            using var command = c.Command("""
+            var command = c.Command("""
                 SELECT CAST(store AS BLOB) FROM usage_hourly
                 WHERE org_id = $org AND env_id = $env AND region = $region AND store <> '' AND hour >= $start AND hour < $end
                 UNION
@@ -117,8 +117,9 @@ public sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepos
         database.ReadAsync(c =>
         {
             // One read transaction: the counters and the expired rows come from one snapshot.
-            using var transaction = c.BeginTransaction(deferred: true);
-            using var store = c.Command("SELECT id, key_count, partition_count, size_bytes FROM stores WHERE org_id = $org AND env_id = $env AND name = $store;");
+            // Commands made here, not kept prepared: they are bound to this transaction.
+            using var transaction = c.Connection.BeginTransaction(deferred: true);
+            using var store = c.Connection.Command("SELECT id, key_count, partition_count, size_bytes FROM stores WHERE org_id = $org AND env_id = $env AND name = $store;");
             store.Transaction = transaction;
             store.With("$org", orgId).With("$env", envId).With("$store", Sql.Utf8(storeId));
             long id, keys, partitions, bytes;
@@ -132,7 +133,7 @@ public sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepos
                 (id, keys, partitions, bytes) = (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
             }
 
-            using var expired = c.Command(ExpiredSql);
+            using var expired = c.Connection.Command(ExpiredSql);
             expired.Transaction = transaction;
             expired.With("$now", Sql.Millis(now)).With("$id", id);
             using (var reader = expired.ExecuteReader())

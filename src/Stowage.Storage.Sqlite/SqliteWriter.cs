@@ -130,12 +130,7 @@ public sealed class SqliteWriter : IAsyncDisposable
 
     private void CloseConnection()
     {
-        foreach (var command in _commands.Values)
-        {
-            command.Dispose();
-        }
-
-        _commands.Clear();
+        SqliteContext.DisposeCommands(_commands);
         _connection?.Dispose();
         _connection = null;
     }

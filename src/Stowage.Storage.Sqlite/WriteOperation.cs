@@ -51,36 +51,6 @@ internal sealed class WriteOperation<T>(Func<WriteContext, T> work, Cancellation
     }
 }
 
-/// <summary>The writer's connection with a cache of prepared commands, keyed by SQL text.</summary>
-public sealed class WriteContext
-{
-    private readonly Dictionary<string, SqliteCommand> _commands;
-
-    internal WriteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
-    {
-        Connection = connection;
-        _commands = commands;
-    }
-
-    public SqliteConnection Connection { get; }
-
-    /// <summary>A prepared command for <paramref name="sql"/> with its parameters cleared.</summary>
-    public SqliteCommand Command(string sql)
-    {
-        if (!_commands.TryGetValue(sql, out var command))
-        {
-            command = Connection.CreateCommand();
-            command.CommandText = sql;
-            _commands[sql] = command;
-        }
-
-        command.Parameters.Clear();
-        return command;
-    }
-
-    internal void Execute(string sql) => Command(sql).ExecuteNonQuery();
-}
-
 internal static class SqliteConnectionExtensions
 {
     public static bool AutoCommitMode(this SqliteConnection connection) =>

@@ -55,7 +55,6 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
 
         // After a checkpoint everything is in the main file.
         await _db.Database.DisposeAsync();
-        SqliteConnection.ClearAllPools();
         var closed = Concat(FileBytes(_db.File.Path), FileBytes(_db.File.Path + "-wal"));
         Assert.True(Contains(closed, visible));
         Assert.False(Contains(closed, secret));

@@ -23,8 +23,6 @@ internal sealed class TempDatabaseFile : IDisposable
 
     public void Dispose()
     {
-        // The repository's read pool keeps idle connections to the file open.
-        SqliteConnection.ClearAllPools();
         foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
         {
             try

@@ -1,0 +1,86 @@
+using Microsoft.Data.Sqlite;
+
+namespace Stowage.Storage.Sqlite;
+
+/// <summary>
+/// A connection with its prepared commands, keyed by SQL text. Microsoft.Data.Sqlite prepares
+/// a new <see cref="SqliteCommand"/> again on its first execution and finalizes it on dispose,
+/// so a command made per call pays SQLite's statement compilation every time; a command kept
+/// here is compiled once for the life of the connection (SQLite re-prepares it by itself if
+/// the schema changes). Commands handed out are owned by the context: callers never dispose them.
+/// </summary>
+public abstract class SqliteContext
+{
+    // Bounds the cache when SQL text is built from input (filters, IN lists): past this, start over.
+    private const int MaxCommands = 256;
+
+    private readonly Dictionary<string, SqliteCommand> _commands;
+
+    private protected SqliteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
+    {
+        Connection = connection;
+        _commands = commands;
+    }
+
+    public SqliteConnection Connection { get; }
+
+    /// <summary>The prepared command for <paramref name="sql"/> with its parameters cleared.</summary>
+    public SqliteCommand Command(string sql)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            if (_commands.Count >= MaxCommands)
+            {
+                DisposeCommands(_commands);
+            }
+
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Parameters.Clear();
+        return command;
+    }
+
+    internal static void DisposeCommands(Dictionary<string, SqliteCommand> commands)
+    {
+        foreach (var command in commands.Values)
+        {
+            command.Dispose();
+        }
+
+        commands.Clear();
+    }
+}
+
+/// <summary>The writer's connection (see <see cref="SqliteWriter"/>); the writer owns the command cache across reconnections.</summary>
+public sealed class WriteContext : SqliteContext
+{
+    internal WriteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
+        : base(connection, commands)
+    {
+    }
+
+    internal void Execute(string sql) => Command(sql).ExecuteNonQuery();
+}
+
+/// <summary>A read connection of <see cref="SqliteDatabase"/>'s pool, lent for one read with its prepared commands.</summary>
+public sealed class ReadContext : SqliteContext, IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands;
+
+    private ReadContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
+        : base(connection, commands)
+    {
+        _commands = commands;
+    }
+
+    internal static ReadContext Over(SqliteConnection connection) => new(connection, new Dictionary<string, SqliteCommand>(StringComparer.Ordinal));
+
+    public void Dispose()
+    {
+        DisposeCommands(_commands);
+        Connection.Dispose();
+    }
+}
