@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Stowage.Core.Errors;
 
 namespace Stowage.Storage.Sqlite;
@@ -9,7 +11,8 @@ namespace Stowage.Storage.Sqlite;
 /// and owns the single writer through which every change goes (see <see cref="SqliteWriter"/>).
 /// Read connections are pooled here rather than by Microsoft.Data.Sqlite so that each keeps its
 /// prepared statements between reads (<see cref="ReadContext"/>): a point read is then one
-/// execution of a compiled statement, not a compilation and an execution.
+/// execution of a compiled statement, not a compilation and an execution. Checkpoints run
+/// beside the writer, not in its commits (see <see cref="SqliteCheckpointer"/>).
 /// </summary>
 public sealed class SqliteDatabase : IAsyncDisposable
 {
@@ -17,8 +20,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly ConcurrentStack<ReadContext> _idleReaders = new();
     private readonly int _maxIdleReaders = Math.Max(8, Environment.ProcessorCount * 4);
     private volatile bool _disposed;
+    private int _disposeStarted;
 
-    public SqliteDatabase(SqliteStorageOptions options)
+    private readonly SqliteCheckpointer _checkpointer;
+
+    public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null)
     {
         var builder = new SqliteConnectionStringBuilder
         {
@@ -41,6 +47,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
                 Exec(connection, "PRAGMA journal_mode=WAL;");
                 Exec(connection, synchronous);
                 Exec(connection, "PRAGMA busy_timeout=30000;");
+                Exec(connection, "PRAGMA wal_autocheckpoint=0;");
+                Exec(connection, $"PRAGMA journal_size_limit={SqliteCheckpointer.JournalSizeLimitBytes};");
                 return connection;
             }
             catch
@@ -80,9 +88,13 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
 
         Writer = new SqliteWriter(writeConnection, OpenWriteConnection, options.MaxBatch);
+        _checkpointer = new SqliteCheckpointer(_readConnectionString, logger ?? (ILogger)NullLogger.Instance);
     }
 
     public SqliteWriter Writer { get; }
+
+    /// <summary>Frames the checkpointer copied from the log into the database file since start (a diagnostic).</summary>
+    public long CheckpointedFrames => _checkpointer.CheckpointedFrames;
 
     /// <summary>
     /// Runs a read on a pooled connection (WAL lets readers run beside the writer); environmental
@@ -125,11 +137,19 @@ public sealed class SqliteDatabase : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        {
+            return;
+        }
+
         _disposed = true;
         CloseIdleReaders();
-        return Writer.DisposeAsync();
+        await _checkpointer.DisposeAsync();
+
+        // Last: the last connection to close copies the rest of the log and removes it.
+        await Writer.DisposeAsync();
     }
 
     private ReadContext RentReader()
