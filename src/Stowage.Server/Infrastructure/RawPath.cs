@@ -18,7 +18,15 @@ public static class RawPath
             return segments;
         }
 
-        segments = Split(RawTarget(context)).Select(s => TryDecode(s, out var d) ? d : s).ToArray();
+        segments = Split(RawTarget(context));
+        for (var i = 0; i < segments.Length; i++)
+        {
+            if (TryDecode(segments[i], out var decoded))
+            {
+                segments[i] = decoded;
+            }
+        }
+
         context.Items[ItemKey] = segments;
         return segments;
     }
@@ -58,7 +66,7 @@ public static class RawPath
     public static bool TryDecode(string raw, out string decoded)
     {
         decoded = raw;
-        if (!raw.Contains('%', StringComparison.Ordinal) && raw.All(char.IsAscii))
+        if (!raw.Contains('%', StringComparison.Ordinal) && System.Text.Ascii.IsValid(raw))
         {
             return true;
         }

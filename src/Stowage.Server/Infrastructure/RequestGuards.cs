@@ -57,7 +57,9 @@ public sealed class RequestGuards(RequestDelegate next)
     /// </summary>
     private static (ErrorCode Code, string Message)? EmptySegment(string rawPath)
     {
-        if (!rawPath.StartsWith("/api/", StringComparison.Ordinal))
+        // Only "//" or a trailing '/' leave a segment empty: most paths are done here, unsplit.
+        if (!rawPath.StartsWith("/api/", StringComparison.Ordinal)
+            || (!rawPath.EndsWith('/') && !rawPath.Contains("//", StringComparison.Ordinal)))
         {
             return null;
         }

@@ -21,6 +21,9 @@ public sealed class AppTokenValidator
     // Enough for every app's current token many times over; past it the memo starts over.
     private const int MaxRemembered = 10_000;
 
+    // Host names the server is reached by; the Host header is the client's, so this is bounded too.
+    private const int MaxIssuers = 64;
+
     // Only for "not before": a node whose clock runs behind the issuing node's still accepts a
     // fresh token. Expiry gets no slack.
     private static readonly TimeSpan NotBeforeSkew = TimeSpan.FromSeconds(30);
@@ -28,6 +31,7 @@ public sealed class AppTokenValidator
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters _parameters;
     private readonly ConcurrentDictionary<string, TokenFacts> _checked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Scheme, string Host, string PathBase), string> _issuers = new();
     private readonly AppTokenGate _gate;
     private readonly IAccessChangeFeed _feed;
     private readonly RevokedTokenSet _revoked;
@@ -78,7 +82,7 @@ public sealed class AppTokenValidator
 
         var now = _time.GetUtcNow();
         if (now >= facts.ExpiresAt || facts.NotBefore > now + NotBeforeSkew
-            || !string.Equals(facts.Issuer, _configuredIssuer ?? RequestIssuer(request), StringComparison.Ordinal))
+            || !string.Equals(facts.Issuer, _configuredIssuer ?? IssuerOf(request), StringComparison.Ordinal))
         {
             return null;
         }
@@ -103,6 +107,25 @@ public sealed class AppTokenValidator
     /// <summary>The issuer OpenIddict uses for this request when none is configured: its origin and path base.</summary>
     public static string RequestIssuer(HttpRequest request) =>
         OAuthIssuer.From(new Uri(UriHelper.BuildAbsolute(request.Scheme, request.Host.HasValue ? request.Host : new HostString("localhost"), request.PathBase))).AbsoluteUri;
+
+    /// <summary><see cref="RequestIssuer"/>, remembered per scheme, host and path base: building and parsing a URI per request is not free.</summary>
+    private string IssuerOf(HttpRequest request)
+    {
+        var key = (request.Scheme, request.Host.Value ?? string.Empty, request.PathBase.Value ?? string.Empty);
+        if (_issuers.TryGetValue(key, out var issuer))
+        {
+            return issuer;
+        }
+
+        issuer = RequestIssuer(request);
+        if (_issuers.Count >= MaxIssuers)
+        {
+            _issuers.Clear();
+        }
+
+        _issuers[key] = issuer;
+        return issuer;
+    }
 
     private async Task<TokenFacts?> ReadAsync(string token)
     {
