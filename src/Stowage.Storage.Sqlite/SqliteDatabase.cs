@@ -18,7 +18,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 {
     private readonly string _readConnectionString;
     private readonly ConcurrentStack<ReadContext> _idleReaders = new();
-    private readonly int _maxIdleReaders = Math.Max(8, Environment.ProcessorCount * 4);
+    // Enough for every thread pool thread reading at once on a small machine: a miss opens a connection and parses the schema.
+    private readonly int _maxIdleReaders = Math.Max(16, Environment.ProcessorCount * 4);
     private volatile bool _disposed;
     private int _disposeStarted;
 
