@@ -77,6 +77,8 @@ public static class OAuthServiceCollectionExtensions
             server.UseAspNetCore()
                 .DisableTransportSecurityRequirement();
 
+            server.RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor)
+                .AddEventHandler(InferEndpointTypeFromPath.Descriptor);
             server.AddEventHandler(AuthenticateClient.Descriptor)
                 .AddEventHandler(RequireClientCredentialsGrant.Descriptor)
                 .AddEventHandler(SignInClient.Descriptor)

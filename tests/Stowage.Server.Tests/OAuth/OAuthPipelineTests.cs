@@ -56,6 +56,22 @@ public sealed class OAuthPipelineTests : IDisposable
         Assert.Equal(1, _factory.Requests - before);
     }
 
+    [Theory]
+    [InlineData("/accounts/api/v2/oauth2/jwks//")]
+    [InlineData("/accounts/api/v2/oauth2/jwk")]
+    [InlineData("/accounts/api/v2/oauth2/jwks.json")]
+    [InlineData("/.well-known/openid-configuration/x")]
+    [InlineData("/.well-known/jwks")]
+    public async Task NearMisses_ReachOpenIddictButAreNotItsEndpoints(string path)
+    {
+        using var http = _factory.CreateClient();
+        var before = _factory.Requests;
+
+        Assert.Equal(HttpStatusCode.NotFound, await StatusAsync(http, path));
+
+        Assert.Equal(1, _factory.Requests - before);
+    }
+
     [Fact]
     public async Task ClientEndpoints_PassTheGateThenOpenIddict()
     {
