@@ -64,7 +64,7 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
     public const int MaxDetailLength = 2000;
 
     /// <summary>
-    /// Queued entries past which <see cref="RecordSoonAsync"/> waits for a flush: while storage
+    /// Queued entries from which <see cref="RecordSoonAsync"/> waits for a flush: while storage
     /// refuses writes the queue does not grow without bound, and the recorded action fails as a
     /// durable write would.
     /// </summary>
@@ -92,10 +92,10 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
     }
 
     /// <summary>
-    /// Queues an entry for the next flush; completes at once unless <see cref="MaxPending"/>
-    /// entries are waiting, in which case it flushes them first. Only for routine, high-volume
-    /// events whose loss in a crash is acceptable (an issued token), never a refusal or an
-    /// administrative change.
+    /// Queues an entry for the next flush and completes at once, unless <see cref="MaxPending"/>
+    /// entries are already waiting: then it stores them first, and fails without queuing this
+    /// one when that write fails. Only for routine, high-volume events whose loss in a crash is
+    /// acceptable (an issued token), never a refusal or an administrative change.
     /// </summary>
     public Task RecordSoonAsync(
         AuditActor actor,
@@ -106,8 +106,14 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
         string? detail,
         CancellationToken cancellationToken)
     {
-        _pending.Enqueue(Entry(actor, organizationId, action, objectType, objectId, detail));
-        return Interlocked.Increment(ref _pendingCount) >= MaxPending ? FlushAsync(cancellationToken) : Task.CompletedTask;
+        var entry = Entry(actor, organizationId, action, objectType, objectId, detail);
+        if (PendingCount >= MaxPending)
+        {
+            return FlushThenQueueAsync(entry, cancellationToken);
+        }
+
+        Queue(entry);
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -177,6 +183,18 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
         }
 
         return await repository.QueryAsync(query, cancellationToken);
+    }
+
+    private async Task FlushThenQueueAsync(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        await FlushAsync(cancellationToken);
+        Queue(entry);
+    }
+
+    private void Queue(AuditEntry entry)
+    {
+        _pending.Enqueue(entry);
+        Interlocked.Increment(ref _pendingCount);
     }
 
     private AuditEntry Entry(AuditActor actor, string? organizationId, string action, string objectType, string? objectId, string? detail)
