@@ -4,11 +4,14 @@ using Stowage.Access.Apps;
 namespace Stowage.Access.Tokens;
 
 /// <summary>
-/// What checking a connected app's token needs to know about the app, loaded once from the
-/// repository and kept until the access change feed says the app changed.
+/// What checking a connected app's token, or its client credentials, needs to know about the
+/// app, loaded once from the repository and kept until the app changes (see <see cref="AppStateCache"/>).
 /// </summary>
 public sealed class AppState
 {
+    /// <summary>Listed in every app token's scope, beside the assignments' scopes.</summary>
+    public const string ProfileScope = "profile";
+
     private static readonly IReadOnlySet<string> NoOrganizations = new HashSet<string>(StringComparer.Ordinal);
 
     private byte[]? _secretDigest;
@@ -25,9 +28,6 @@ public sealed class AppState
         TokenScopes = [.. grants.Select(g => g.Scope).Append(ProfileScope).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
         TokenScope = string.Join(' ', TokenScopes);
     }
-
-    /// <summary>Listed in every app token's scope, beside the assignments' scopes.</summary>
-    public const string ProfileScope = "profile";
 
     public string ClientId { get; }
 

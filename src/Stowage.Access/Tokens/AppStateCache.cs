@@ -6,7 +6,8 @@ namespace Stowage.Access.Tokens;
 /// <summary>
 /// Client id → <see cref="AppState"/>, loaded on first use and kept until evicted. Evictions
 /// come from the access change feed (<see cref="AccessChangeFollower"/>), so a steady stream
-/// of requests costs no database read while a change on any node is seen within a poll.
+/// of requests costs no database read while a change on any node is seen within a poll, and
+/// from <see cref="ConnectedAppService"/> on the node that made a change, at once.
 /// </summary>
 public sealed class AppStateCache(IConnectedAppRepository apps)
 {
