@@ -7,15 +7,25 @@ namespace Stowage.Storage.Sqlite;
 /// <summary>The audit log on SQLite: appended through the writer, queried by organization and time.</summary>
 public sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepository
 {
+    private const string Insert = """
+        INSERT INTO audit_log (at, org_id, actor_type, actor_id, actor_name, client_ip, action, object_type, object_id, detail)
+        VALUES ($at, $org, $type, $actor, $name, $ip, $action, $otype, $oid, $detail);
+        """;
+
     public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) =>
-        database.Writer.ExecuteAsync(w => w.Command("""
-                INSERT INTO audit_log (at, org_id, actor_type, actor_id, actor_name, client_ip, action, object_type, object_id, detail)
-                VALUES ($at, $org, $type, $actor, $name, $ip, $action, $otype, $oid, $detail);
-                """)
-            .With("$at", Sql.Millis(entry.Timestamp)).With("$org", entry.OrganizationId).With("$type", entry.ActorType)
-            .With("$actor", entry.ActorId).With("$name", entry.ActorName).With("$ip", entry.ClientIp).With("$action", entry.Action)
-            .With("$otype", entry.ObjectType).With("$oid", entry.ObjectId).With("$detail", entry.Detail)
-            .ExecuteNonQuery(), cancellationToken);
+        database.Writer.ExecuteAsync(w => Append(w, entry), cancellationToken);
+
+    public Task AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken) =>
+        // One writer operation (one savepoint): every entry or, when one fails, none.
+        database.Writer.ExecuteAsync(w =>
+        {
+            foreach (var entry in entries)
+            {
+                Append(w, entry);
+            }
+
+            return entries.Count;
+        }, cancellationToken);
 
     public Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken cancellationToken) =>
         database.ReadAsync<(IReadOnlyList<AuditEntry>, int)>(c =>
@@ -55,6 +65,13 @@ public sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepos
 
             return (entries, total);
         }, cancellationToken);
+
+    private static int Append(WriteContext w, AuditEntry entry) =>
+        w.Command(Insert)
+            .With("$at", Sql.Millis(entry.Timestamp)).With("$org", entry.OrganizationId).With("$type", entry.ActorType)
+            .With("$actor", entry.ActorId).With("$name", entry.ActorName).With("$ip", entry.ClientIp).With("$action", entry.Action)
+            .With("$otype", entry.ObjectType).With("$oid", entry.ObjectId).With("$detail", entry.Detail)
+            .ExecuteNonQuery();
 
     private static void AddIn(StringBuilder where, string column, string prefix, IReadOnlyList<string>? values, params SqliteCommand[] commands)
     {

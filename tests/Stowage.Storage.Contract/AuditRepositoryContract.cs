@@ -71,6 +71,31 @@ public abstract class AuditRepositoryContract : IAsyncLifetime
         Assert.Equal(["delete", "update"], entries.Select(e => e.Action));
     }
 
+    [Fact]
+    public async Task AppendBatch_EveryEntryStoredWithItsFields()
+    {
+        var batch = Enumerable.Range(0, 50)
+            .Select(i => new AuditEntry(0, T0.AddHours(2).AddMilliseconds(i), "batch", AuditActor.ConnectedAppType, "app-2", "Batcher", "10.0.0." + i,
+                "issue", "token", "jti-" + i, i % 2 == 0 ? "scope: profile" : null))
+            .ToArray();
+
+        await Audit.AppendAsync(batch, CancellationToken.None);
+        var (entries, total) = await Audit.QueryAsync(new AuditQuery("batch", T0, T0.AddHours(3), null, null, 0, 100), CancellationToken.None);
+
+        Assert.Equal(50, total);
+        Assert.Equal(batch.Reverse(), entries.Select(e => e with { Id = 0 }));
+        Assert.Equal(50, entries.Select(e => e.Id).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AppendBatch_Empty_StoresNothing()
+    {
+        await Audit.AppendAsync([], CancellationToken.None);
+
+        var (_, total) = await Audit.QueryAsync(Query(T0, T0.AddHours(1)), CancellationToken.None);
+        Assert.Equal(4, total);
+    }
+
     private static AuditQuery Query(DateTimeOffset start, DateTimeOffset end) => new("root", start, end, null, null, 0, 100);
 
     private Task AppendAsync(int minute, string org, string actorId, string actorName, string action, string objectType) =>

@@ -1,5 +1,6 @@
 using Stowage.Access.Audit;
 using Stowage.Access.Directory;
+using Stowage.Access.Tokens;
 using Stowage.Core.Errors;
 
 namespace Stowage.Access.Apps;
@@ -17,12 +18,16 @@ public enum ScopeChange
 /// <summary>
 /// Connected apps and their scope assignments. Only user administrators of an app's owner
 /// organization manage it (the endpoints' filters ensure that); connected apps never do. The
-/// secret is kept only as ciphertext from <see cref="ISecretProtector"/>.
+/// secret is kept only as ciphertext from <see cref="ISecretProtector"/>. After each change
+/// the app's cached state on this node is dropped at once, so a reset secret, a disabled or
+/// deleted app or new assignments are in force here before the answer goes out (other nodes
+/// follow through the access change log within a second).
 /// </summary>
 public sealed class ConnectedAppService(
     IConnectedAppRepository apps,
     ISecretProtector protector,
     OrganizationDirectory directory,
+    AppStateCache states,
     AuditLog audit,
     TimeProvider time)
 {
@@ -119,6 +124,7 @@ public sealed class ConnectedAppService(
         switch (await apps.UpdateAsync(updated, cancellationToken))
         {
             case AppWriteOutcome.Done:
+                states.Evict(app.ClientId);
                 await AuditUpdateAsync(call, app, updated, fields, newSecret is not null, cancellationToken);
                 return new AppView(updated, newSecret);
             case AppWriteOutcome.NameTaken:
@@ -135,6 +141,7 @@ public sealed class ConnectedAppService(
             return NotFound(app.ClientId).Error;
         }
 
+        states.Evict(app.ClientId);
         await audit.RecordAsync(call.Actor, app.OwnerOrgId, AuditActions.Delete, AuditObjectTypes.ConnectedApp, app.ClientId, $"client_name={app.ClientName}", cancellationToken);
         return null;
     }
@@ -163,6 +170,7 @@ public sealed class ConnectedAppService(
         switch (outcome)
         {
             case AppWriteOutcome.Done:
+                states.Evict(app.ClientId);
                 var action = change switch { ScopeChange.Replace => AuditActions.Replace, ScopeChange.Add => AuditActions.Add, _ => AuditActions.Remove };
                 await audit.RecordAsync(call.Actor, app.OwnerOrgId, action, AuditObjectTypes.ScopeAssignment, app.ClientId,
                     string.Join(' ', grants.Select(Describe)), cancellationToken);

@@ -34,5 +34,8 @@ public interface IAuditRepository
 {
     Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken);
 
+    /// <summary>Appends <paramref name="entries"/> in one storage write: all of them or, when it fails, none.</summary>
+    Task AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
+
     Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
 }

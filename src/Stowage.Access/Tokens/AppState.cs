@@ -1,14 +1,20 @@
+using System.Collections.Immutable;
 using Stowage.Access.Apps;
 
 namespace Stowage.Access.Tokens;
 
 /// <summary>
-/// What checking a connected app's token needs to know about the app, loaded once from the
-/// repository and kept until the access change feed says the app changed.
+/// What checking a connected app's token, or its client credentials, needs to know about the
+/// app, loaded once from the repository and kept until the app changes (see <see cref="AppStateCache"/>).
 /// </summary>
 public sealed class AppState
 {
+    /// <summary>Listed in every app token's scope, beside the assignments' scopes.</summary>
+    public const string ProfileScope = "profile";
+
     private static readonly IReadOnlySet<string> NoOrganizations = new HashSet<string>(StringComparer.Ordinal);
+
+    private byte[]? _secretDigest;
 
     private AppState(string clientId, ConnectedApp? app, IReadOnlyList<ScopeGrant> grants)
     {
@@ -18,6 +24,9 @@ public sealed class AppState
 
         // A connected app never administers: it holds exactly its assignments.
         Caller = new Caller(CallerKind.ConnectedApp, clientId, app?.ClientName ?? clientId, NoOrganizations, grants);
+
+        TokenScopes = [.. grants.Select(g => g.Scope).Append(ProfileScope).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
+        TokenScope = string.Join(' ', TokenScopes);
     }
 
     public string ClientId { get; }
@@ -29,6 +38,28 @@ public sealed class AppState
 
     /// <summary>The caller a live token of this app stands for (built once, shared by every request).</summary>
     public Caller Caller { get; }
+
+    /// <summary>
+    /// The scope names an access token of this app lists (informational: rights come from the
+    /// live assignments): the assignments' scopes and <see cref="ProfileScope"/>, each once, in
+    /// ordinal order. Built once per state, not per token.
+    /// </summary>
+    public ImmutableArray<string> TokenScopes { get; }
+
+    /// <summary><see cref="TokenScopes"/> joined by spaces, as the token's scope claim and the audit entry read.</summary>
+    public string TokenScope { get; }
+
+    /// <summary>
+    /// The SHA-256 of the app's secret, set by <see cref="ClientAuthenticator"/> on the first
+    /// client authentication with this state (empty when the stored secret cannot be decrypted
+    /// here). A state is replaced, never changed, when the app changes, so the digest of a
+    /// reset secret dies with the state it was computed for.
+    /// </summary>
+    internal byte[]? SecretDigest
+    {
+        get => Volatile.Read(ref _secretDigest);
+        set => Volatile.Write(ref _secretDigest, value);
+    }
 
     public static AppState Of(string clientId, ConnectedApp? app, IReadOnlyList<ScopeGrant> grants) =>
         new(clientId, app, app is null ? [] : grants);

@@ -6,7 +6,9 @@ namespace Stowage.Server.OAuth;
 
 /// <summary>
 /// Audit entries for tokens issued, refused and revoked. The object id is the token id (jti)
-/// or the client id, the detail a reason; never the secret, never the token.
+/// or the client id, the detail a reason; never the secret, never the token. Issued tokens
+/// are queued and stored about every second (<see cref="AuditLog.RecordSoonAsync"/>);
+/// refusals and revocations are durable before the answer goes out.
 /// </summary>
 internal sealed class OAuthAudit(AuditLog log, ILogger<OAuthAudit> logger)
 {
@@ -15,7 +17,7 @@ internal sealed class OAuthAudit(AuditLog log, ILogger<OAuthAudit> logger)
 
     public Task IssuedAsync(HttpContext http, ConnectedApp app, string? tokenId, string detail) =>
         // Not cancelled with the request: an issued token must be on record even if the client hung up.
-        log.RecordAsync(Actor(app, http), app.OwnerOrgId, AuditActions.Issue, AuditObjectTypes.Token, tokenId, detail, CancellationToken.None);
+        log.RecordSoonAsync(Actor(app, http), app.OwnerOrgId, AuditActions.Issue, AuditObjectTypes.Token, tokenId, detail, CancellationToken.None);
 
     public Task RevokedAsync(HttpContext http, ConnectedApp app, string tokenId) =>
         log.RecordAsync(Actor(app, http), app.OwnerOrgId, AuditActions.Revoke, AuditObjectTypes.Token, tokenId, "revoked by the client", CancellationToken.None);

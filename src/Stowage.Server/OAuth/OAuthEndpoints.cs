@@ -2,15 +2,29 @@ namespace Stowage.Server.OAuth;
 
 public static class OAuthEndpoints
 {
+    // The property UseAuthentication() sets, and WebApplication checks before adding
+    // authentication on its own (AuthAppBuilderExtensions.AuthenticationMiddlewareSetKey).
+    private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
+
     /// <summary>
     /// The OAuth middleware: the compat front of the client endpoints (JSON bodies, Basic and
     /// body credentials, throttling), then ASP.NET Core authentication, where OpenIddict
     /// answers its endpoints. Goes after the request guards and before the endpoints.
+    /// <para>
+    /// Authentication runs only for paths that can be OpenIddict endpoints
+    /// (<see cref="OAuthPaths.MayBeServerEndpoint"/>): OpenIddict's handler otherwise works
+    /// out, on every request, whether it is one of its endpoints, and nothing else in Stowage
+    /// uses ASP.NET Core authentication. The branch's UseAuthentication() does not mark the
+    /// application as having authentication, and WebApplication would then add it again at
+    /// the very start of the pipeline (in front of the request gate, for every request); the
+    /// mark is set here instead.
+    /// </para>
     /// </summary>
     public static WebApplication UseStowageOAuth(this WebApplication app)
     {
         app.UseMiddleware<OAuthRequestGate>();
-        app.UseAuthentication();
+        app.UseWhen(static context => OAuthPaths.MayBeServerEndpoint(context.Request.Path), static branch => branch.UseAuthentication());
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
         return app;
     }
 

@@ -13,6 +13,22 @@ public static class OAuthPaths
     public const string Configuration = Base + ".well-known/openid-configuration";
     public const string RootConfiguration = ".well-known/openid-configuration";
 
+    private const string WellKnown = "/.well-known/";
+
+    /// <summary>
+    /// Whether <paramref name="path"/> can be one of the endpoints OpenIddict answers (token,
+    /// revocation, introspection, userinfo, JWKS, both discovery documents). A superset on
+    /// purpose: everything under the OAuth base or <c>/.well-known/</c>, ignoring case, as
+    /// OpenIddict itself matches paths ignoring case and a trailing slash.
+    /// </summary>
+    public static bool MayBeServerEndpoint(PathString path)
+    {
+        var value = path.Value;
+        return value is not null
+            && ((value.Length > Base.Length && value[0] == '/' && value.AsSpan(1).StartsWith(Base, StringComparison.OrdinalIgnoreCase))
+                || value.StartsWith(WellKnown, StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>The endpoints where clients authenticate with their id and secret.</summary>
     internal static ClientEndpoint? ClientEndpointOf(PathString path)
     {

@@ -16,8 +16,9 @@ public static class OAuthServiceCollectionExtensions
 {
     /// <summary>
     /// The OAuth 2.0 server (OpenIddict in degraded mode over <see cref="IConnectedAppRepository"/>),
-    /// the client secret protector, local validation of app tokens with the caches that keep it
-    /// free of database reads, the change watcher that keeps those caches current, and throttling.
+    /// the client secret protector, client authentication and local validation of app tokens
+    /// with the caches that keep them free of database reads, the change watcher that keeps
+    /// those caches current, and throttling.
     /// </summary>
     public static IServiceCollection AddStowageOAuth(this IServiceCollection services, StowageOptions options)
     {
@@ -51,6 +52,7 @@ public static class OAuthServiceCollectionExtensions
         services.AddSingleton<RevokedTokenSet>();
         services.AddSingleton<AccessChangeFollower>();
         services.AddSingleton<AppTokenGate>();
+        services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<AppTokenValidator>();
         services.AddHostedService<AccessChangeWatcher>();
 
@@ -75,6 +77,8 @@ public static class OAuthServiceCollectionExtensions
             server.UseAspNetCore()
                 .DisableTransportSecurityRequirement();
 
+            server.RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor)
+                .AddEventHandler(InferEndpointTypeFromPath.Descriptor);
             server.AddEventHandler(AuthenticateClient.Descriptor)
                 .AddEventHandler(RequireClientCredentialsGrant.Descriptor)
                 .AddEventHandler(SignInClient.Descriptor)

@@ -61,6 +61,21 @@ public sealed class AppStateCacheTests
     }
 
     [Fact]
+    public async Task UnknownApp_NotKeptWhenAskedNotTo_KnownAppStillKept()
+    {
+        _fakes.Stored["a"] = TokenFakes.App("a");
+        var cache = new AppStateCache(_fakes.Apps);
+
+        Assert.Null((await cache.GetAsync("nobody", reload: false, keepIfMissing: false, CancellationToken.None)).App);
+        Assert.Null((await cache.GetAsync("nobody", reload: false, keepIfMissing: false, CancellationToken.None)).App);
+        var first = await cache.GetAsync("a", reload: false, keepIfMissing: false, CancellationToken.None);
+        var second = await cache.GetAsync("a", reload: false, keepIfMissing: false, CancellationToken.None);
+
+        Assert.Same(first, second);
+        Assert.Equal((1, 3), (cache.Count, _fakes.AppReads));
+    }
+
+    [Fact]
     public async Task EvictionDuringRead_TheReadStateIsNotKept()
     {
         _fakes.Stored["a"] = TokenFakes.App("a");

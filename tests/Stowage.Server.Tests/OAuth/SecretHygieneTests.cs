@@ -65,7 +65,7 @@ public sealed class SecretHygieneTests
             Assert.DoesNotContain(sink.Lines, line => line.Contains(signature, StringComparison.Ordinal));
         }
 
-        var (entries, _) = await factory.Services.GetRequiredService<IAuditRepository>().QueryAsync(
+        var (entries, _) = await factory.Services.GetRequiredService<AuditLog>().QueryAsync(
             new AuditQuery(root.OrgId, start.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1), [AuditObjectTypes.Token], null, 0, 500),
             CancellationToken.None);
         Assert.Equal(3, entries.Count(e => e.Action == AuditActions.Issue && e.ActorId == app.ClientId));

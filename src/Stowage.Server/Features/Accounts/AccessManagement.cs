@@ -12,6 +12,9 @@ public static class AccessManagement
     public static IServiceCollection AddAccessManagement(this IServiceCollection services)
     {
         services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton(new AuditFlushOptions());
+        services.AddSingleton<AuditFlusher>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditFlusher>());
         services.TryAddSingleton<BusinessGroupService>();
         services.TryAddSingleton<EnvironmentService>();
         services.TryAddSingleton<UserService>();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using OpenIddict.Server;
 using Microsoft.AspNetCore;
 using Stowage.Access.Apps;
@@ -11,14 +10,14 @@ namespace Stowage.Server.OAuth.Handlers;
 
 /// <summary>
 /// Client authentication for the token, revocation and introspection endpoints in degraded
-/// mode: the connected app repository is the client store. The stored secret is decrypted
-/// with the data key and compared in constant time; no slow hash is needed because secrets are
-/// 128 random bits (or caller-chosen, at least 32 characters). A failure counts against the
-/// client id and the address (<see cref="Throttle"/>). A disabled app does not authenticate.
+/// mode: the connected apps are the client store, checked from memory by
+/// <see cref="ClientAuthenticator"/> (the app's cached state and a SHA-256 of its secret,
+/// compared in constant time; no slow hash is needed because secrets are 128 random bits or
+/// caller-chosen, at least 32 characters). A failure counts against the client id and the
+/// address (<see cref="Throttle"/>). A disabled app does not authenticate.
 /// </summary>
 internal sealed class AuthenticateClient(
-    IConnectedAppRepository apps,
-    ISecretProtector secrets,
+    ClientAuthenticator authenticator,
     Throttle throttle,
     OAuthAudit audit,
     ILogger<AuthenticateClient> logger) : IOpenIddictServerHandler<ProcessAuthenticationContext>
@@ -45,16 +44,27 @@ internal sealed class AuthenticateClient(
         }
 
         var http = context.Transaction.GetHttpRequest()!.HttpContext;
-        var app = await apps.GetAsync(context.ClientId, context.CancellationToken);
+        var result = await authenticator.AuthenticateAsync(context.ClientId, context.ClientSecret, context.CancellationToken);
+        var app = result.App;
         if (app is not null)
         {
             context.Transaction.SetNamedApp(app);
         }
 
-        if (app is null || string.IsNullOrEmpty(context.ClientSecret) || !SecretMatches(app, context.ClientSecret))
+        if (!result.Succeeded || app is null)
         {
+            if (result.Status == ClientAuthenticationStatus.SecretUndecryptable)
+            {
+                OAuthLog.SecretUndecryptable(logger, context.ClientId);
+            }
+
             throttle.RecordFailure(ThrottleKind.OAuthClient, context.ClientId, Throttle.ClientAddress(http));
-            var reason = app is null ? "unknown client" : string.IsNullOrEmpty(context.ClientSecret) ? "no client secret" : "wrong client secret";
+            var reason = result.Status switch
+            {
+                ClientAuthenticationStatus.UnknownClient => "unknown client",
+                ClientAuthenticationStatus.NoSecret => "no client secret",
+                _ => "wrong client secret",
+            };
             await RefuseAsync(context, endpoint.Value, http, app, authenticated: false, reason, "The client credentials are not valid.");
             return;
         }
@@ -66,7 +76,7 @@ internal sealed class AuthenticateClient(
             return;
         }
 
-        context.Transaction.SetApp(app);
+        context.Transaction.SetApp(result.State!);
     }
 
     private async Task RefuseAsync(ProcessAuthenticationContext context, ClientEndpoint endpoint, HttpContext http, ConnectedApp? app, bool authenticated, string reason, string description)
@@ -79,22 +89,5 @@ internal sealed class AuthenticateClient(
         }
 
         context.Reject(Errors.InvalidClient, description);
-    }
-
-    private bool SecretMatches(ConnectedApp app, string presented)
-    {
-        string expected;
-        try
-        {
-            expected = secrets.Unprotect(app.SecretCiphertext, app.ClientId);
-        }
-        catch (CryptographicException)
-        {
-            // Another node's data key, or a damaged row: the app cannot authenticate here.
-            OAuthLog.SecretUndecryptable(logger, app.ClientId);
-            return false;
-        }
-
-        return ClientSecrets.Matches(presented, expected);
     }
 }

@@ -38,11 +38,21 @@ internal static class OAuthResponses
         }
     }
 
-    public static void Keep(OpenIddictResponse response, params string[] names)
+    public static void Keep(OpenIddictResponse response, params ReadOnlySpan<string> names)
     {
-        foreach (var name in response.GetParameters().Select(p => p.Key).ToArray())
+        // Collected first: the parameters cannot change while they are enumerated.
+        List<string>? dropped = null;
+        foreach (var (name, _) in response.GetParameters())
         {
-            if (!names.Contains(name, StringComparer.Ordinal))
+            if (!names.Contains(name))
+            {
+                (dropped ??= []).Add(name);
+            }
+        }
+
+        if (dropped is not null)
+        {
+            foreach (var name in dropped)
             {
                 response.RemoveParameter(name);
             }

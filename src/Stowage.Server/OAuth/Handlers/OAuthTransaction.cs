@@ -1,5 +1,6 @@
 using OpenIddict.Server;
 using Stowage.Access.Apps;
+using Stowage.Access.Tokens;
 
 namespace Stowage.Server.OAuth.Handlers;
 
@@ -7,6 +8,7 @@ namespace Stowage.Server.OAuth.Handlers;
 internal static class OAuthTransaction
 {
     private const string AppKey = "stowage.oauth.app";
+    private const string AppStateKey = "stowage.oauth.app-state";
     private const string NamedAppKey = "stowage.oauth.named-app";
     private const string AuthenticatedAppKey = "stowage.oauth.authenticated-app";
     private const string RefusalKey = "stowage.oauth.refusal";
@@ -16,7 +18,14 @@ internal static class OAuthTransaction
     /// <summary>The app that authenticated and may use the endpoint (enabled), if any.</summary>
     public static ConnectedApp? App(this OpenIddictServerTransaction transaction) => transaction.GetProperty<ConnectedApp>(AppKey);
 
-    public static void SetApp(this OpenIddictServerTransaction transaction, ConnectedApp app) => transaction.SetProperty(AppKey, app);
+    /// <summary>The state <see cref="App"/> came from: its assignments with it, read in the same load.</summary>
+    public static AppState? AppState(this OpenIddictServerTransaction transaction) => transaction.GetProperty<AppState>(AppStateKey);
+
+    public static void SetApp(this OpenIddictServerTransaction transaction, AppState state)
+    {
+        transaction.SetProperty(AppKey, state.App);
+        transaction.SetProperty(AppStateKey, state);
+    }
 
     /// <summary>The app the request named, whether or not it authenticated.</summary>
     public static ConnectedApp? NamedApp(this OpenIddictServerTransaction transaction) => transaction.GetProperty<ConnectedApp>(NamedAppKey);

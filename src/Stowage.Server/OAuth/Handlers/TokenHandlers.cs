@@ -4,7 +4,6 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using Microsoft.AspNetCore;
 using OpenIddict.Server.AspNetCore;
-using Stowage.Access.Apps;
 using Stowage.Server.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -36,9 +35,10 @@ internal sealed class RequireClientCredentialsGrant : IOpenIddictServerHandler<V
 /// <summary>
 /// Issues the client-credentials token: sub and client_id are the client id, "sv" the app's
 /// secret version (a reset makes older tokens fail), scope the scope names the app holds
-/// (informational: access is decided from the live assignments on every request).
+/// (informational: access is decided from the live assignments on every request), taken from
+/// the app state client authentication loaded, so issuing reads nothing.
 /// </summary>
-internal sealed class SignInClient(IConnectedAppRepository apps) : IOpenIddictServerHandler<HandleTokenRequestContext>
+internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public const string SecretVersionClaim = "sv";
 
@@ -49,24 +49,22 @@ internal sealed class SignInClient(IConnectedAppRepository apps) : IOpenIddictSe
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
-    public async ValueTask HandleAsync(HandleTokenRequestContext context)
+    public ValueTask HandleAsync(HandleTokenRequestContext context)
     {
-        if (!context.Request.IsClientCredentialsGrantType() || context.Transaction.App() is not { } app)
+        if (!context.Request.IsClientCredentialsGrantType() || context.Transaction.AppState() is not { App: { } app } state)
         {
-            return;
+            return ValueTask.CompletedTask;
         }
-
-        var grants = await apps.GetGrantsAsync(app.ClientId, context.CancellationToken);
-        var scopes = grants.Select(g => g.Scope).Append("profile").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
 
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, app.ClientId);
         identity.SetClaim(SecretVersionClaim, app.SecretVersion.ToString(CultureInfo.InvariantCulture));
-        identity.SetScopes(scopes);
+        identity.SetScopes(state.TokenScopes);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
 
-        context.Transaction.SetScope(string.Join(' ', scopes));
+        context.Transaction.SetScope(state.TokenScope);
         context.SignIn(new ClaimsPrincipal(identity));
+        return ValueTask.CompletedTask;
     }
 }
 
