@@ -18,7 +18,7 @@ namespace Stowage.Storage.Sqlite;
 internal sealed partial class SqliteCheckpointer : IAsyncDisposable
 {
     /// <summary>What the log is cut back to when it restarts, after a burst made it grow.</summary>
-    public const long JournalSizeLimitBytes = 64L * 1024 * 1024;
+    public const long JournalSizeLimitBytes = 16L * 1024 * 1024;
 
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
 

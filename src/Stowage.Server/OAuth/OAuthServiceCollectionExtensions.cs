@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Stowage.Access.Apps;
@@ -95,6 +96,14 @@ public static class OAuthServiceCollectionExtensions
                 server.AddEventHandler(descriptor);
             }
         });
+
+        // OpenIddict's dispatcher, without its per-event walk over every handler (OAuthDispatcher).
+        // Singletons are known from the registrations, read when the table is first built.
+        services.AddSingleton(sp => new OAuthHandlerTable(
+            sp.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>(),
+            sp,
+            services.Where(d => d.Lifetime == ServiceLifetime.Singleton && !d.IsKeyedService).Select(d => d.ServiceType).ToHashSet()));
+        services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, OAuthDispatcher>());
 
         // The persisted keys, from DI (read when the options are first used, not at registration),
         // and only the client authentication methods Stowage implements.
