@@ -20,10 +20,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
     private readonly ConcurrentStack<ReadContext> _idleReaders = new();
     // Enough for every thread pool thread reading at once on a small machine: a miss opens a connection and parses the schema.
     private readonly int _maxIdleReaders = Math.Max(16, Environment.ProcessorCount * 4);
-    private volatile bool _disposed;
-    private int _disposeStarted;
-
     private readonly SqliteCheckpointer _checkpointer;
+    private int _disposed;
 
     public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null)
     {
@@ -140,12 +138,11 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
         CloseIdleReaders();
         await _checkpointer.DisposeAsync();
 
@@ -175,14 +172,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     private void ReturnReader(ReadContext context)
     {
-        if (_disposed || _idleReaders.Count >= _maxIdleReaders)
+        if (Volatile.Read(ref _disposed) != 0 || _idleReaders.Count >= _maxIdleReaders)
         {
             context.Dispose();
             return;
         }
 
         _idleReaders.Push(context);
-        if (_disposed)
+        if (Volatile.Read(ref _disposed) != 0)
         {
             // Disposed while this read ran: nobody will lend it again.
             CloseIdleReaders();

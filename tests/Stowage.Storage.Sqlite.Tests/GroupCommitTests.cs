@@ -11,21 +11,8 @@ namespace Stowage.Storage.Sqlite.Tests;
 /// succeeds, fails or is cancelled on its own. Batches are made deterministic by holding the
 /// writer inside a "gate" operation while the next batch queues up behind it.
 /// </summary>
-public sealed class GroupCommitTests : IAsyncLifetime
+public sealed class GroupCommitTests : OneStoreDatabaseTest
 {
-    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly PartitionAddress Partition = new(new StoreAddress("org", "env", "s"), "p");
-
-    private TempDatabase _db = null!;
-
-    public async Task InitializeAsync()
-    {
-        _db = new TempDatabase();
-        await _db.ObjectStore.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
-    }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
     [Theory]
     [InlineData(256)]
     [InlineData(7)]
@@ -50,15 +37,15 @@ public sealed class GroupCommitTests : IAsyncLifetime
     [Fact]
     public async Task Batch_OneOperationThrows_OnlyThatOperationFailsAndItsChangesRollBack()
     {
-        using var gate = new Gate(_db.Database.Writer);
+        using var gate = new Gate(Db.Database.Writer);
         await gate.EnteredAsync;
-        var before = Write(_db.ObjectStore, "before");
-        var failing = _db.Database.Writer.ExecuteAsync<int>(w =>
+        var before = Write(Db.ObjectStore, "before");
+        var failing = Db.Database.Writer.ExecuteAsync<int>(w =>
         {
             Insert(w, "failing-session");
             throw new InvalidOperationException("boom");
         }, CancellationToken.None);
-        var after = Write(_db.ObjectStore, "after");
+        var after = Write(Db.ObjectStore, "after");
 
         gate.Release();
 
@@ -67,18 +54,18 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal("boom", (await Assert.ThrowsAsync<InvalidOperationException>(() => failing)).Message);
         Assert.Equal(WriteOutcome.Created, (await after).Outcome);
         Assert.Equal(["after", "before"], await KeysAsync());
-        Assert.Null(await _db.Access.FindAsync("failing-session", CancellationToken.None));
+        Assert.Null(await Db.Access.FindAsync("failing-session", CancellationToken.None));
     }
 
     [Fact]
     public async Task Batch_OneOperationViolatesConstraint_OthersInTheBatchCommit()
     {
-        await _db.Database.Writer.ExecuteAsync(w => Insert(w, "taken"), CancellationToken.None);
-        using var gate = new Gate(_db.Database.Writer);
+        await Db.Database.Writer.ExecuteAsync(w => Insert(w, "taken"), CancellationToken.None);
+        using var gate = new Gate(Db.Database.Writer);
         await gate.EnteredAsync;
-        var first = _db.Database.Writer.ExecuteAsync(w => Insert(w, "s1"), CancellationToken.None);
-        var duplicate = _db.Database.Writer.ExecuteAsync(w => Insert(w, "s2") + Insert(w, "taken"), CancellationToken.None);
-        var last = _db.Database.Writer.ExecuteAsync(w => Insert(w, "s3"), CancellationToken.None);
+        var first = Db.Database.Writer.ExecuteAsync(w => Insert(w, "s1"), CancellationToken.None);
+        var duplicate = Db.Database.Writer.ExecuteAsync(w => Insert(w, "s2") + Insert(w, "taken"), CancellationToken.None);
+        var last = Db.Database.Writer.ExecuteAsync(w => Insert(w, "s3"), CancellationToken.None);
 
         gate.Release();
 
@@ -86,21 +73,21 @@ public sealed class GroupCommitTests : IAsyncLifetime
         Assert.Equal(1, await first);
         Assert.Equal(19, (await Assert.ThrowsAsync<SqliteException>(() => duplicate)).SqliteErrorCode);
         Assert.Equal(1, await last);
-        Assert.NotNull(await _db.Access.FindAsync("s1", CancellationToken.None));
-        Assert.Null(await _db.Access.FindAsync("s2", CancellationToken.None));
-        Assert.NotNull(await _db.Access.FindAsync("s3", CancellationToken.None));
+        Assert.NotNull(await Db.Access.FindAsync("s1", CancellationToken.None));
+        Assert.Null(await Db.Access.FindAsync("s2", CancellationToken.None));
+        Assert.NotNull(await Db.Access.FindAsync("s3", CancellationToken.None));
     }
 
     [Fact]
     public async Task Batch_OneOperationCancelledBeforeItRuns_OnlyThatOneIsCancelled()
     {
         using var cancellation = new CancellationTokenSource();
-        using var gate = new Gate(_db.Database.Writer);
+        using var gate = new Gate(Db.Database.Writer);
         await gate.EnteredAsync;
-        var before = Write(_db.ObjectStore, "before");
-        var cancelled = _db.ObjectStore.WriteEntryAsync(
+        var before = Write(Db.ObjectStore, "before");
+        var cancelled = Db.ObjectStore.WriteEntryAsync(
             new KeyAddress(Partition, "cancelled"), new StoredValue(ValueKind.String, "x"u8.ToArray()), null, WriteCondition.None, T0, cancellation.Token);
-        var after = Write(_db.ObjectStore, "after");
+        var after = Write(Db.ObjectStore, "after");
 
         await cancellation.CancelAsync();
         gate.Release();
@@ -149,7 +136,7 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<string>> KeysAsync()
     {
-        var (page, _) = await _db.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
+        var (page, _) = await Db.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
         return page!.Items;
     }
 

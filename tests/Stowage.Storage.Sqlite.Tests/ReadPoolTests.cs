@@ -11,41 +11,33 @@ namespace Stowage.Storage.Sqlite.Tests;
 /// between reads, a connection whose read failed is closed instead of lent again, and
 /// disposing the database closes the idle ones.
 /// </summary>
-public sealed class ReadPoolTests : IAsyncLifetime
+public sealed class ReadPoolTests : OneStoreDatabaseTest
 {
-    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly PartitionAddress Partition = new(new StoreAddress("org", "env", "s"), "p");
-
-    private TempDatabase _db = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _db = new TempDatabase();
-        await _db.ObjectStore.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
+        await base.InitializeAsync();
         foreach (var key in new[] { "apple", "apricot", "banana", "blueberry", "cherry" })
         {
-            await _db.ObjectStore.WriteEntryAsync(
+            await Db.ObjectStore.WriteEntryAsync(
                 new KeyAddress(Partition, key), new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(key)), null, WriteCondition.None, T0, CancellationToken.None);
         }
     }
 
-    public async Task DisposeAsync() => await _db.DisposeAsync();
-
     [Fact]
     public async Task Read_AfterAnotherRead_UsesTheSamePreparedCommand()
     {
-        var first = await _db.Database.ReadAsync(c => c.Command("SELECT COUNT(*) FROM entries;"), CancellationToken.None);
-        var second = await _db.Database.ReadAsync(c => c.Command("SELECT COUNT(*) FROM entries;"), CancellationToken.None);
+        var first = await Db.Database.ReadAsync(c => c.Command("SELECT COUNT(*) FROM entries;"), CancellationToken.None);
+        var second = await Db.Database.ReadAsync(c => c.Command("SELECT COUNT(*) FROM entries;"), CancellationToken.None);
 
         Assert.Same(first, second);
-        Assert.Equal(5L, await _db.Database.ReadAsync(c => c.Command("SELECT COUNT(*) FROM entries;").Scalar<long>(), CancellationToken.None));
+        Assert.Equal(5L, await Db.Database.ReadAsync(c => c.Command("SELECT COUNT(*) FROM entries;").Scalar<long>(), CancellationToken.None));
     }
 
     [Fact]
     public async Task Read_ThatThrows_ClosesItsConnectionAndTheNextReadGetsAnother()
     {
         SqliteConnection? failed = null;
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _db.Database.ReadAsync<int>(
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Db.Database.ReadAsync<int>(
             c =>
             {
                 failed = c.Connection;
@@ -53,7 +45,7 @@ public sealed class ReadPoolTests : IAsyncLifetime
             },
             CancellationToken.None));
 
-        var next = await _db.Database.ReadAsync(c => c.Connection, CancellationToken.None);
+        var next = await Db.Database.ReadAsync(c => c.Connection, CancellationToken.None);
 
         Assert.Equal(ConnectionState.Closed, failed!.State);
         Assert.NotSame(failed, next);
@@ -64,7 +56,7 @@ public sealed class ReadPoolTests : IAsyncLifetime
     public async Task Read_WithASqliteError_ClosesItsConnectionAndReadsGoOn()
     {
         SqliteConnection? failed = null;
-        await Assert.ThrowsAnyAsync<Exception>(() => _db.Database.ReadAsync(
+        await Assert.ThrowsAnyAsync<Exception>(() => Db.Database.ReadAsync(
             c =>
             {
                 failed = c.Connection;
@@ -73,7 +65,7 @@ public sealed class ReadPoolTests : IAsyncLifetime
             CancellationToken.None));
 
         Assert.Equal(ConnectionState.Closed, failed!.State);
-        var (page, _) = await _db.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 10), T0, CancellationToken.None);
+        var (page, _) = await Db.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 10), T0, CancellationToken.None);
         Assert.Equal(5, page!.Items.Count);
     }
 
@@ -82,7 +74,7 @@ public sealed class ReadPoolTests : IAsyncLifetime
     {
         // Each shape (cursor, prefix, both, neither) is its own prepared command: nothing of one leaks into the next.
         async Task<IReadOnlyList<string>> Keys(string? prefix, string? after) =>
-            (await _db.ObjectStore.ListKeysAsync(Partition, new PageRequest(prefix, after, 10), T0, CancellationToken.None)).Page!.Items;
+            (await Db.ObjectStore.ListKeysAsync(Partition, new PageRequest(prefix, after, 10), T0, CancellationToken.None)).Page!.Items;
 
         Assert.Equal(["apple", "apricot"], await Keys("ap", null));
         Assert.Equal(["banana", "blueberry", "cherry"], await Keys(null, "apricot"));
@@ -98,7 +90,7 @@ public sealed class ReadPoolTests : IAsyncLifetime
         {
             await Task.Yield();
             var key = i % 2 == 0 ? "cherry" : "banana";
-            var (entry, _) = await _db.ObjectStore.GetEntryAsync(new KeyAddress(Partition, key), T0, CancellationToken.None);
+            var (entry, _) = await Db.ObjectStore.GetEntryAsync(new KeyAddress(Partition, key), T0, CancellationToken.None);
             return Encoding.UTF8.GetString(entry!.Value.Data) == key;
         });
 
@@ -108,10 +100,10 @@ public sealed class ReadPoolTests : IAsyncLifetime
     [Fact]
     public async Task Dispose_ClosesTheIdleConnections()
     {
-        var idle = await _db.Database.ReadAsync(c => c.Connection, CancellationToken.None);
+        var idle = await Db.Database.ReadAsync(c => c.Connection, CancellationToken.None);
         Assert.Equal(ConnectionState.Open, idle.State);
 
-        await _db.Database.DisposeAsync();
+        await Db.Database.DisposeAsync();
 
         Assert.Equal(ConnectionState.Closed, idle.State);
     }

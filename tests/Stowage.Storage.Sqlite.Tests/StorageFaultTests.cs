@@ -13,27 +13,19 @@ namespace Stowage.Storage.Sqlite.Tests;
 /// full and read-only file system. Both limits belong to the connection, so they also show
 /// that the writer replaces its connection after such a failure.
 /// </summary>
-public sealed class StorageFaultTests : IAsyncLifetime
+public sealed class StorageFaultTests : OneStoreDatabaseTest
 {
-    private static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-    private static readonly PartitionAddress Partition = new(new StoreAddress("org", "env", "s"), "p");
-
-    private TempDatabase _db = null!;
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _db = new TempDatabase();
-        await _db.ObjectStore.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
+        await base.InitializeAsync();
         await Write("existing", 10);
     }
-
-    public async Task DisposeAsync() => await _db.DisposeAsync();
 
     [Fact]
     public async Task Batch_DiskFullInItsLastOperation_WholeBatchFailsWithStorageFullAndNothingIsVisible()
     {
         await LimitWriterAsync("PRAGMA max_page_count = 1;");
-        using var gate = new GroupCommitTests.Gate(_db.Database.Writer);
+        using var gate = new GroupCommitTests.Gate(Db.Database.Writer);
         await gate.EnteredAsync;
         var small = Write("small", 10);
         var large = Write("large", 1_000_000);
@@ -55,7 +47,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         var result = await Write("after", 1_000_000);
 
         Assert.Equal(WriteOutcome.Created, result.Outcome);
-        Assert.Equal(1, _db.Database.Writer.Reopens);
+        Assert.Equal(1, Db.Database.Writer.Reopens);
         Assert.Equal(["after", "existing"], await KeysAsync());
     }
 
@@ -65,7 +57,7 @@ public sealed class StorageFaultTests : IAsyncLifetime
         await LimitWriterAsync("PRAGMA query_only = 1;");
 
         var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => Write("refused", 10));
-        var (existing, _) = await _db.ObjectStore.GetEntryAsync(new KeyAddress(Partition, "existing"), T0, CancellationToken.None);
+        var (existing, _) = await Db.ObjectStore.GetEntryAsync(new KeyAddress(Partition, "existing"), T0, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.StorageReadOnly, failure.Code);
         Assert.Equal(Encoding.UTF8.GetBytes(new string('x', 10)), existing!.Value.Data);
@@ -76,10 +68,10 @@ public sealed class StorageFaultTests : IAsyncLifetime
     [Fact]
     public async Task Batch_IoErrorInAnOperation_FailsWholeBatchAsStorageUnavailableAndTheNextBatchCommits()
     {
-        using var gate = new GroupCommitTests.Gate(_db.Database.Writer);
+        using var gate = new GroupCommitTests.Gate(Db.Database.Writer);
         await gate.EnteredAsync;
         var before = Write("before", 10);
-        var failing = _db.Database.Writer.ExecuteAsync<int>(
+        var failing = Db.Database.Writer.ExecuteAsync<int>(
             _ => throw new SqliteException("disk I/O error", 10), CancellationToken.None);
 
         gate.Release();
@@ -93,16 +85,16 @@ public sealed class StorageFaultTests : IAsyncLifetime
 
     /// <summary>Applies a connection-level limit to the writer's current connection.</summary>
     private Task LimitWriterAsync(string pragma) =>
-        _db.Database.Writer.ExecuteAsync(w => w.Command(pragma).ExecuteScalar(), CancellationToken.None);
+        Db.Database.Writer.ExecuteAsync(w => w.Command(pragma).ExecuteScalar(), CancellationToken.None);
 
     private Task<WriteResult> Write(string key, int size) =>
-        _db.ObjectStore.WriteEntryAsync(
+        Db.ObjectStore.WriteEntryAsync(
             new KeyAddress(Partition, key), new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(new string('x', size))),
             null, WriteCondition.None, T0, CancellationToken.None);
 
     private async Task<IReadOnlyList<string>> KeysAsync()
     {
-        var (page, _) = await _db.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
+        var (page, _) = await Db.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
         return page!.Items;
     }
 }

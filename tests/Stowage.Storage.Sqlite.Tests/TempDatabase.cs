@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite.Tests;
 
@@ -62,4 +63,24 @@ internal sealed class TempDatabase : IAsyncDisposable
         await Database.DisposeAsync();
         _file.Dispose();
     }
+}
+
+/// <summary>
+/// Tests of the storage layer's machinery (writer, read pool, checkpoints, faults): each test
+/// gets a fresh database holding one store, the one <see cref="Partition"/> belongs to.
+/// </summary>
+public abstract class OneStoreDatabaseTest : IAsyncLifetime
+{
+    protected static readonly DateTimeOffset T0 = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
+    protected static readonly PartitionAddress Partition = new(new StoreAddress("org", "env", "s"), "p");
+
+    private protected TempDatabase Db { get; private set; } = null!;
+
+    public virtual async Task InitializeAsync()
+    {
+        Db = new TempDatabase();
+        await Db.ObjectStore.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
+    }
+
+    public async Task DisposeAsync() => await Db.DisposeAsync();
 }
