@@ -35,6 +35,7 @@ catch (StartupConfigurationException ex)
 }
 
 app.UseMiddleware<ErrorHandling>();
+app.UseTrustedProxies();
 app.UseMiddleware<RequestGuards>();
 app.UseStowageOAuth();
 

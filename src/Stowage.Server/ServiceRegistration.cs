@@ -46,6 +46,7 @@ public static class ServiceRegistration
         services.AddAccessManagement();
         services.AddStowageOAuth(options);
         services.AddConsoleHosting(options);
+        services.AddTrustedProxies(options);
 
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

@@ -8,6 +8,7 @@ public static class ErrorCodes
 {
     // 400: the request itself is wrong.
     public static readonly ErrorCode MalformedJson = new("MALFORMED_JSON", 400, "Malformed JSON");
+    public static readonly ErrorCode MalformedForm = new("MALFORMED_FORM", 400, "Malformed form");
     public static readonly ErrorCode InvalidRequest = new("INVALID_REQUEST", 400, "Invalid request");
     public static readonly ErrorCode InvalidPath = new("INVALID_PATH", 400, "Invalid path");
     public static readonly ErrorCode InvalidQuery = new("INVALID_QUERY_PARAMETER", 400, "Invalid query parameter");

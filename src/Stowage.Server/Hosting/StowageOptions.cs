@@ -45,6 +45,12 @@ public sealed class StowageOptions
 
     public StowageThrottleOptions Throttle { get; init; } = new();
 
+    /// <summary>
+    /// Proxies whose <c>X-Forwarded-For</c> and <c>X-Forwarded-Proto</c> are believed
+    /// (Stowage:TrustedProxies); empty means the TCP peer is the client and the headers are ignored.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>How often metered usage is written to storage (Stowage:Metering:FlushIntervalSeconds).</summary>
     public int MeteringFlushIntervalSeconds { get; init; } = 2;
 
@@ -146,6 +152,7 @@ internal static class StowageOptionsReader
         "Admin:Password", "RootOrganization:Name", "Region:Id", "Region:Name", "PublicBaseUrl",
         "Https:Enabled", "Durability", "Tokens:LifetimeSeconds", "Throttle:WindowSeconds",
         "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
+        "TrustedProxies",
     ];
 
     private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
@@ -199,6 +206,7 @@ internal static class StowageOptionsReader
                 AddressLimit = Integer(configuration, "Throttle:AddressLimit", 100, 1, 1_000_000),
             },
             MeteringFlushIntervalSeconds = Integer(configuration, "Metering:FlushIntervalSeconds", 2, 1, 5),
+            TrustedProxies = TrustedProxies(configuration),
         };
     }
 
@@ -209,7 +217,7 @@ internal static class StowageOptionsReader
             var relative = relativePath.Length == 0 ? child.Key : $"{relativePath}:{child.Key}";
             if (Values.Contains(relative))
             {
-                if (child.GetChildren().Any())
+                if (child.GetChildren().Any() && !relative.Equals("TrustedProxies", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new StartupConfigurationException(child.Path, "is a single value, not a group of settings");
                 }
@@ -305,6 +313,35 @@ internal static class StowageOptionsReader
         }
 
         return uri;
+    }
+
+    // "10.0.0.5, 10.1.0.0/16" as one value, or a JSON array in appsettings.json; each entry an
+    // address or a CIDR network.
+    private static IReadOnlyList<System.Net.IPNetwork> TrustedProxies(IConfiguration configuration)
+    {
+        const string key = "TrustedProxies";
+        var section = configuration.GetSection(Prefix + key);
+        var entries = section.GetChildren().Any()
+            ? section.GetChildren().Select(c => c.Value ?? string.Empty)
+            : (section.Value ?? string.Empty).Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries);
+        var networks = new List<System.Net.IPNetwork>();
+        foreach (var entry in entries.Select(e => e.Trim()))
+        {
+            if (System.Net.IPAddress.TryParse(entry, out var address) && !entry.Contains('/', StringComparison.Ordinal))
+            {
+                networks.Add(new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128));
+            }
+            else if (System.Net.IPNetwork.TryParse(entry, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                throw Fail(key, $"{Show(entry)} is not an IP address or a network in CIDR notation (e.g. 10.0.0.0/8)");
+            }
+        }
+
+        return networks;
     }
 
     private static bool Boolean(IConfiguration configuration, string key, bool defaultValue)

@@ -53,8 +53,9 @@ public static class ThrottleLogin
 
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
-            return form["username"].Count == 1 ? form["username"][0] : null;
+            // A form the endpoint will refuse names nobody: only the address counts then.
+            var form = await FormBody.ReadAsync(request.HttpContext, MaxPeekBytes, cancellationToken);
+            return form.IsSuccess && form.Value["username"].Count == 1 ? form.Value["username"][0] : null;
         }
 
         request.EnableBuffering(MaxPeekBytes);

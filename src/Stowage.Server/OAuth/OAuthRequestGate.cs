@@ -16,8 +16,9 @@ namespace Stowage.Server.OAuth;
 /// <item>a JSON body is turned into the form parameters OpenIddict reads;</item>
 /// <item>client credentials may come in the body, in HTTP Basic, or in both when they agree
 /// (OpenIddict alone refuses both); any <c>Authorization: Bearer</c> header is ignored;</item>
-/// <item>clients and addresses with too many recent failures get 429 before any secret is
-/// looked at, and every answer carries the <c>X-RateLimit-*</c> headers.</item>
+/// <item>a (client id, address) pair or an address with too many recent failures gets 429
+/// before any secret is looked at, malformed credentials included, and every answer carries
+/// the <c>X-RateLimit-*</c> headers.</item>
 /// </list>
 /// </summary>
 internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, OAuthAudit audit, IConnectedAppRepository apps)
@@ -48,14 +49,9 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
 
         var values = parameters.Value.Values!;
         var address = Throttle.ClientAddress(context);
-        if (MergeAuthorizationHeader(context.Request, values) is { } credentialsError)
-        {
-            var claimed = Single(values, "client_id");
-            throttle.RecordFailure(ThrottleKind.OAuthClient, claimed, address);
-            await RefuseAsync(context, endpoint, claimed, StatusCodes.Status401Unauthorized, OAuthErrors.InvalidClient, credentialsError);
-            return;
-        }
 
+        // Checked before malformed credentials are refused, so they meet the limits too.
+        var credentialsError = MergeAuthorizationHeader(context.Request, values);
         var clientId = Single(values, "client_id");
         var verdict = throttle.Check(ThrottleKind.OAuthClient, clientId, address);
         if (verdict.IsBlocked)
@@ -65,6 +61,13 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
                 context, endpoint, clientId, StatusCodes.Status429TooManyRequests, OAuthErrors.TooManyRequests,
                 $"Too many failed client authentications; retry after {Throttle.Seconds(verdict.State.ResetAfter)} seconds.",
                 auditReason: "throttled");
+            return;
+        }
+
+        if (credentialsError is not null)
+        {
+            Throttle.WriteHeaders(context.Response, throttle.RecordFailure(ThrottleKind.OAuthClient, clientId, address).State);
+            await RefuseAsync(context, endpoint, clientId, StatusCodes.Status401Unauthorized, OAuthErrors.InvalidClient, credentialsError);
             return;
         }
 
@@ -101,22 +104,12 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
             return (null, $"The request body is larger than {MaxBodyBytes} bytes.");
         }
 
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = MaxBodyBytes;
-        }
-
         if (request.HasFormContentType)
         {
-            try
-            {
-                var form = await request.ReadFormAsync(context.RequestAborted);
-                return (form.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), null);
-            }
-            catch (InvalidDataException)
-            {
-                return (null, "The form body cannot be read.");
-            }
+            var form = await FormBody.ReadAsync(context, MaxBodyBytes, context.RequestAborted);
+            return form.IsSuccess
+                ? (form.Value.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal), null)
+                : (null, form.Error!.Message);
         }
 
         if (!string.IsNullOrEmpty(request.ContentType) && !IsJson(request.ContentType))

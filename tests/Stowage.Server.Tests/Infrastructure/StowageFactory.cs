@@ -101,6 +101,34 @@ public class StowageFactory : WebApplicationFactory<Program>
         return (new TenantIds(group.Id, ids["Production"], ids["Sandbox"], ids["Design"]), await LoginAsync(username, password));
     }
 
+    /// <summary>
+    /// A client whose connections come from <paramref name="localAddress"/> (any 127.x.y.z works
+    /// on loopback), so the server sees another peer than <see cref="WebApplicationFactory{T}.CreateClient()"/>'s 127.0.0.1.
+    /// </summary>
+    public HttpClient CreateClientFrom(System.Net.IPAddress localAddress)
+    {
+        using var plain = CreateClient();
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(localAddress.AddressFamily, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new System.Net.IPEndPoint(localAddress, 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = plain.BaseAddress };
+    }
+
     /// <summary>Leaves the data directory behind on dispose, for a second factory to open.</summary>
     public bool KeepDataDirectory { get; init; }
 

@@ -56,7 +56,46 @@ public sealed class ThrottleLimiterTests
     {
         var throttle = new Throttle(new ThrottleOptions { UsernameLimit = 2 }, _clock);
         throttle.RecordFailure(ThrottleKind.Login, "Admin", "10.0.0.1");
-        throttle.RecordFailure(ThrottleKind.Login, "admin", "10.0.0.2");
-        Assert.True(throttle.Check(ThrottleKind.Login, "ADMIN", "10.0.0.3").IsBlocked);
+        throttle.RecordFailure(ThrottleKind.Login, "admin", "10.0.0.1");
+        Assert.True(throttle.Check(ThrottleKind.Login, "ADMIN", "10.0.0.1").IsBlocked);
+    }
+
+    [Fact]
+    public void Throttle_SubjectFailuresFromOneAddress_NeverBlockAnotherAddress()
+    {
+        var throttle = new Throttle(new ThrottleOptions { UsernameLimit = 2, ClientIdLimit = 2, AddressLimit = 1000 }, _clock);
+        for (var i = 0; i < 50; i++)
+        {
+            throttle.RecordFailure(ThrottleKind.Login, "admin", "10.0.0.1");
+            throttle.RecordFailure(ThrottleKind.OAuthClient, "client", "10.0.0.1");
+        }
+
+        Assert.True(throttle.Check(ThrottleKind.Login, "admin", "10.0.0.1").IsBlocked);
+        Assert.True(throttle.Check(ThrottleKind.OAuthClient, "client", "10.0.0.1").IsBlocked);
+        Assert.False(throttle.Check(ThrottleKind.Login, "admin", "10.0.0.2").IsBlocked);
+        Assert.False(throttle.Check(ThrottleKind.OAuthClient, "client", "10.0.0.2").IsBlocked);
+        Assert.Equal(2, throttle.Check(ThrottleKind.Login, "admin", "10.0.0.2").State.Remaining);
+    }
+
+    [Fact]
+    public void Throttle_FailuresWithoutASubject_CountAgainstTheAddress()
+    {
+        var throttle = new Throttle(new ThrottleOptions { AddressLimit = 3 }, _clock);
+        for (var i = 0; i < 3; i++)
+        {
+            throttle.RecordFailure(ThrottleKind.OAuthClient, null, "10.0.0.1");
+        }
+
+        Assert.True(throttle.Check(ThrottleKind.OAuthClient, "any-client", "10.0.0.1").IsBlocked);
+        Assert.True(throttle.Check(ThrottleKind.OAuthClient, null, "10.0.0.1").IsBlocked);
+    }
+
+    [Fact]
+    public void Throttle_NoAddress_StillMeetsTheAddressLimit()
+    {
+        var throttle = new Throttle(new ThrottleOptions { AddressLimit = 2, UsernameLimit = 100 }, _clock);
+        throttle.RecordFailure(ThrottleKind.Login, "a", null);
+        throttle.RecordFailure(ThrottleKind.Login, "b", null);
+        Assert.True(throttle.Check(ThrottleKind.Login, "c", null).IsBlocked);
     }
 }

@@ -116,7 +116,13 @@ public static class AccountEndpoints
         string? username = null, password = null;
         if (request.HasFormContentType)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            var read = await FormBody.ReadAsync(request.HttpContext, MaxLoginBodyBytes, cancellationToken);
+            if (!read.IsSuccess)
+            {
+                return read.Error!;
+            }
+
+            var form = read.Value;
             username = form["username"].Count == 1 ? form["username"][0] : null;
             password = form["password"].Count == 1 ? form["password"][0] : null;
         }
