@@ -113,7 +113,7 @@ public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : ICon
     {
         try
         {
-            return await database.Writer.ExecuteAsync(w => ApplyGrants(w, clientId, grants, replace, maxGrants), cancellationToken);
+            return await database.Writer.ExecuteAsync(w => ApplyGrants(w, clientId, grants, replace, null, maxGrants), cancellationToken);
         }
         catch (GrantLimitExceededException)
         {
@@ -121,16 +121,37 @@ public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : ICon
         }
     }
 
-    private static AppWriteOutcome ApplyGrants(WriteContext w, string clientId, IReadOnlyList<ScopeGrant> grants, bool replace, int maxGrants)
+    public async Task<AppWriteOutcome> ReplaceGrantsWithinAsync(string clientId, IReadOnlyList<ScopeGrant> grants, IReadOnlySet<string> orgIds, int maxGrants, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await database.Writer.ExecuteAsync(w => ApplyGrants(w, clientId, grants, replace: true, orgIds, maxGrants), cancellationToken);
+        }
+        catch (GrantLimitExceededException)
+        {
+            return AppWriteOutcome.LimitReached;
+        }
+    }
+
+    // "within" null: a replacement drops every assignment; otherwise only those in these
+    // organizations and those tied to none (stored with org_id '').
+    private static AppWriteOutcome ApplyGrants(WriteContext w, string clientId, IReadOnlyList<ScopeGrant> grants, bool replace, IReadOnlySet<string>? within, int maxGrants)
     {
         if (w.Command("SELECT COUNT(*) FROM connected_apps WHERE client_id = $id;").With("$id", clientId).Scalar<long>() == 0)
         {
             return AppWriteOutcome.NotFound;
         }
 
-        if (replace)
+        if (replace && within is null)
         {
             w.Command("DELETE FROM app_grants WHERE client_id = $id;").With("$id", clientId).ExecuteNonQuery();
+        }
+        else if (replace)
+        {
+            foreach (var orgId in within!.Append(string.Empty))
+            {
+                w.Command("DELETE FROM app_grants WHERE client_id = $id AND org_id = $org;").With("$id", clientId).With("$org", orgId).ExecuteNonQuery();
+            }
         }
 
         foreach (var grant in grants)
@@ -178,7 +199,7 @@ public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : ICon
             .With("$grants", JsonSerializer.Serialize(app.GrantTypes)).With("$redirects", JsonSerializer.Serialize(app.RedirectUris))
             .With("$scopes", JsonSerializer.Serialize(app.Scopes)).With("$keys", JsonSerializer.Serialize(app.PublicKeys))
             .With("$uri", app.ClientUri).With("$audience", app.Audience).With("$org", app.OwnerOrgId).With("$user", app.OwnerUserId)
-            .With("$enabled", app.Enabled).With("$secret", app.SecretCiphertext).With("$sv", app.SecretVersion)
+            .With("$enabled", app.Enabled).With("$secret", app.SecretCiphertext).With("$sv", app.CredentialVersion)
             .With("$created", Sql.Millis(app.CreatedAt)).With("$updated", Sql.Millis(app.UpdatedAt));
 
     private static ConnectedApp Read(SqliteDataReader r) => new(

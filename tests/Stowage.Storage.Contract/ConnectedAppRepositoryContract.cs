@@ -85,7 +85,7 @@ public abstract class ConnectedAppRepositoryContract : IAsyncLifetime
     {
         await Repositories.Apps.CreateAsync(App("c1", "One", "root"), 10, CancellationToken.None);
         await Repositories.Apps.CreateAsync(App("c2", "Two", "root"), 10, CancellationToken.None);
-        var changed = App("c1", "Uno", "root") with { Enabled = false, SecretVersion = 2, SecretCiphertext = [9, 9], UpdatedAt = T0.AddMinutes(5) };
+        var changed = App("c1", "Uno", "root") with { Enabled = false, CredentialVersion = 2, SecretCiphertext = [9, 9], UpdatedAt = T0.AddMinutes(5) };
 
         Assert.Equal(AppWriteOutcome.Done, await Repositories.Apps.UpdateAsync(changed, CancellationToken.None));
         Assert.Equal(AppWriteOutcome.NameTaken, await Repositories.Apps.UpdateAsync(App("c1", "two", "root"), CancellationToken.None));
@@ -112,6 +112,27 @@ public abstract class ConnectedAppRepositoryContract : IAsyncLifetime
         Assert.Equal(AppWriteOutcome.Done, await Repositories.Apps.SetGrantsAsync("c1", [c], replace: true, 3, CancellationToken.None));
         Assert.Equal([c], await Repositories.Apps.GetGrantsAsync("c1", CancellationToken.None));
         Assert.Equal(AppWriteOutcome.NotFound, await Repositories.Apps.SetGrantsAsync("c9", [c], replace: true, 3, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ReplaceGrantsWithin_KeepsAssignmentsInOtherOrganizations()
+    {
+        await Repositories.Apps.CreateAsync(App("c1", "One", "group"), 10, CancellationToken.None);
+        var inRoot = new ScopeGrant(Scopes.ReadStore, "root", "root-sandbox");
+        var inGroup = new ScopeGrant(Scopes.ReadStore, "group", "group-sandbox");
+        var global = new ScopeGrant("openid", null, null);
+        var replacement = new ScopeGrant(Scopes.ManageStore, "group", "group-sandbox");
+        await Repositories.Apps.SetGrantsAsync("c1", [inRoot, inGroup, global], replace: true, 10, CancellationToken.None);
+
+        Assert.Equal(AppWriteOutcome.Done, await Repositories.Apps.ReplaceGrantsWithinAsync("c1", [replacement], new HashSet<string> { "group" }, 10, CancellationToken.None));
+        Assert.Equal(
+            new[] { inRoot, replacement }.OrderBy(g => g.Scope, StringComparer.Ordinal),
+            (await Repositories.Apps.GetGrantsAsync("c1", CancellationToken.None)).OrderBy(g => g.Scope, StringComparer.Ordinal));
+
+        // Past the limit nothing changes, kept assignments included in the count.
+        Assert.Equal(AppWriteOutcome.LimitReached, await Repositories.Apps.ReplaceGrantsWithinAsync("c1", [inGroup, replacement], new HashSet<string> { "group" }, 2, CancellationToken.None));
+        Assert.Equal(2, (await Repositories.Apps.GetGrantsAsync("c1", CancellationToken.None)).Count);
+        Assert.Equal(AppWriteOutcome.NotFound, await Repositories.Apps.ReplaceGrantsWithinAsync("c9", [], new HashSet<string> { "group" }, 10, CancellationToken.None));
     }
 
     [Fact]

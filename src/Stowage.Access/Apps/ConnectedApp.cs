@@ -2,8 +2,10 @@ namespace Stowage.Access.Apps;
 
 /// <summary>
 /// A connected app as stored. The secret is kept only as ciphertext (see
-/// <see cref="ISecretProtector"/>); <see cref="SecretVersion"/> changes on every reset so
-/// tokens issued under an older secret stop working.
+/// <see cref="ISecretProtector"/>). <see cref="CredentialVersion"/> changes on every secret
+/// reset and every time the app is disabled; each token carries the version it was issued
+/// under, so tokens from before either stop working for good (enabling the app again does not
+/// bring them back). It is stored in the <c>secret_version</c> column.
 /// </summary>
 public sealed record ConnectedApp(
     string ClientId,
@@ -18,7 +20,7 @@ public sealed record ConnectedApp(
     string OwnerUserId,
     bool Enabled,
     byte[] SecretCiphertext,
-    int SecretVersion,
+    int CredentialVersion,
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt)
 {

@@ -106,6 +106,9 @@ public sealed class ConnectedAppService(
 
         var grantTypes = fields.GrantTypes is null ? app.GrantTypes : Distinct(fields.GrantTypes);
         var newSecret = resetSecret ? AppRules.NewSecret() : fields.ClientSecret;
+
+        // Disabling ends the app's tokens for good: enabling it again must not revive them.
+        var disabling = app.Enabled && fields.Enabled == false;
         var updated = app with
         {
             ClientName = fields.ClientName is null ? app.ClientName : NameRules.Name(fields.ClientName, "client_name").Value,
@@ -117,7 +120,7 @@ public sealed class ConnectedAppService(
             Audience = fields.Audience ?? app.Audience,
             Enabled = fields.Enabled ?? app.Enabled,
             SecretCiphertext = newSecret is null ? app.SecretCiphertext : protector.Protect(newSecret, app.ClientId),
-            SecretVersion = newSecret is null ? app.SecretVersion : app.SecretVersion + 1,
+            CredentialVersion = newSecret is not null || disabling ? app.CredentialVersion + 1 : app.CredentialVersion,
             UpdatedAt = time.GetUtcNow(),
         };
 
@@ -149,10 +152,15 @@ public sealed class ConnectedAppService(
     public Task<IReadOnlyList<ScopeGrant>> GetScopesAsync(ConnectedApp app, CancellationToken cancellationToken) =>
         apps.GetGrantsAsync(app.ClientId, cancellationToken);
 
-    /// <summary>Replaces, extends or removes assignments after validating every entry.</summary>
+    /// <summary>
+    /// Replaces, extends or removes assignments after validating every entry. A caller only
+    /// ever changes assignments in groups it administers: a replacement keeps those a parent
+    /// group's administrator made elsewhere, just as removing one of them is refused.
+    /// </summary>
     public async Task<Error?> ChangeScopesAsync(CallContext call, ConnectedApp app, IReadOnlyList<ScopeGrant> assignments, ScopeChange change, CancellationToken cancellationToken)
     {
-        var validated = ScopeAssignments.Validate(assignments, call.Caller, await directory.GetAsync(cancellationToken));
+        var tree = await directory.GetAsync(cancellationToken);
+        var validated = ScopeAssignments.Validate(assignments, call.Caller, tree);
         if (!validated.IsSuccess)
         {
             return validated.Error;
@@ -164,9 +172,12 @@ public sealed class ConnectedAppService(
             return TooManyAssignments(app.ClientId);
         }
 
-        var outcome = change == ScopeChange.Remove
-            ? await apps.RemoveGrantsAsync(app.ClientId, grants, cancellationToken)
-            : await apps.SetGrantsAsync(app.ClientId, grants, change == ScopeChange.Replace, MaxAssignments, cancellationToken);
+        var outcome = change switch
+        {
+            ScopeChange.Remove => await apps.RemoveGrantsAsync(app.ClientId, grants, cancellationToken),
+            ScopeChange.Add => await apps.SetGrantsAsync(app.ClientId, grants, replace: false, MaxAssignments, cancellationToken),
+            _ => await apps.ReplaceGrantsWithinAsync(app.ClientId, grants, tree.WithDescendants(call.Caller.AdministeredOrgIds), MaxAssignments, cancellationToken),
+        };
         switch (outcome)
         {
             case AppWriteOutcome.Done:

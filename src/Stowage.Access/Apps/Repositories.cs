@@ -36,6 +36,14 @@ public interface IConnectedAppRepository
     /// <summary>Replaces (<paramref name="replace"/>) or extends the assignments, refusing to exceed <paramref name="maxGrants"/>.</summary>
     Task<AppWriteOutcome> SetGrantsAsync(string clientId, IReadOnlyList<ScopeGrant> grants, bool replace, int maxGrants, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Replaces the assignments in the organizations <paramref name="orgIds"/> and those tied to
+    /// no organization with <paramref name="grants"/>, keeping the app's assignments in every
+    /// other organization, in one atomic step; refuses to exceed <paramref name="maxGrants"/>
+    /// (then nothing changes).
+    /// </summary>
+    Task<AppWriteOutcome> ReplaceGrantsWithinAsync(string clientId, IReadOnlyList<ScopeGrant> grants, IReadOnlySet<string> orgIds, int maxGrants, CancellationToken cancellationToken);
+
     Task<AppWriteOutcome> RemoveGrantsAsync(string clientId, IReadOnlyList<ScopeGrant> grants, CancellationToken cancellationToken);
 }
 

@@ -73,9 +73,19 @@ public sealed class BusinessGroupService(
         return tree.Organization(orgId) is { } renamed ? renamed : NotFound(orgId);
     }
 
+    /// <summary>
+    /// Deletes a business group. Only an administrator of its parent may: being made an
+    /// administrator of a group is not the right to remove it.
+    /// </summary>
     public async Task<Error?> DeleteAsync(CallContext call, string orgId, CancellationToken cancellationToken)
     {
-        var parent = (await directory.GetAsync(cancellationToken)).Organization(orgId)?.ParentId;
+        var tree = await directory.GetAsync(cancellationToken);
+        var parent = tree.Organization(orgId)?.ParentId;
+        if (parent is not null && !call.Caller.IsAdministratorOf(tree, parent))
+        {
+            return new Error(ErrorCodes.Forbidden, $"Only an administrator of the parent of organization '{orgId}' can delete it.");
+        }
+
         var outcome = await organizations.DeleteOrganizationAsync(orgId, cancellationToken);
         directory.Invalidate();
         switch (outcome)

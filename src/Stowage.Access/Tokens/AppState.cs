@@ -72,7 +72,8 @@ public enum AppTokenStatus
     Revoked,
     AppDeleted,
     AppDisabled,
-    SecretReset,
+    /// <summary>The secret was reset or the app disabled after the token was issued.</summary>
+    CredentialsChanged,
     GrantNotAllowed,
 }
 

@@ -2,12 +2,12 @@ namespace Stowage.Access.Tokens;
 
 /// <summary>
 /// The live part of checking a connected app's token, after its signature and lifetime: not
-/// revoked, and its app still exists, is enabled, has the same secret and still acts on its
+/// revoked, and its app still exists, is enabled, has the same credential version (no secret reset or disable since) and still acts on its
 /// own behalf. Everything comes from memory while the change feed is followed.
 /// </summary>
 public sealed class AppTokenGate(AppStateCache apps, RevokedTokenSet revoked, AccessChangeFollower follower)
 {
-    public async ValueTask<AppTokenCheck> CheckAsync(string clientId, string tokenId, int secretVersion, CancellationToken cancellationToken)
+    public async ValueTask<AppTokenCheck> CheckAsync(string clientId, string tokenId, int credentialVersion, CancellationToken cancellationToken)
     {
         if (revoked.Contains(tokenId))
         {
@@ -19,7 +19,7 @@ public sealed class AppTokenGate(AppStateCache apps, RevokedTokenSet revoked, Ac
         {
             null => AppTokenStatus.AppDeleted,
             { Enabled: false } => AppTokenStatus.AppDisabled,
-            { } app when app.SecretVersion != secretVersion => AppTokenStatus.SecretReset,
+            { } app when app.CredentialVersion != credentialVersion => AppTokenStatus.CredentialsChanged,
             { ActsOnItsOwnBehalf: false } => AppTokenStatus.GrantNotAllowed,
             _ => AppTokenStatus.Active,
         };

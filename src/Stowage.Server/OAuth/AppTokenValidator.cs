@@ -87,7 +87,7 @@ public sealed class AppTokenValidator
             return null;
         }
 
-        var check = await _gate.CheckAsync(facts.ClientId, facts.TokenId, facts.SecretVersion, cancellationToken);
+        var check = await _gate.CheckAsync(facts.ClientId, facts.TokenId, facts.CredentialVersion, cancellationToken);
         return check.IsActive ? check.State : null;
     }
 
@@ -137,14 +137,14 @@ public sealed class AppTokenValidator
 
         return jwt.TryGetPayloadValue<string>("client_id", out var clientId) && !string.IsNullOrEmpty(clientId)
             && !string.IsNullOrEmpty(jwt.Id)
-            && jwt.TryGetPayloadValue<string>(SignInClient.SecretVersionClaim, out var sv)
+            && jwt.TryGetPayloadValue<string>(SignInClient.CredentialVersionClaim, out var sv)
             && int.TryParse(sv, NumberStyles.None, CultureInfo.InvariantCulture, out var secretVersion)
             && jwt.ValidTo > DateTime.MinValue
                 ? new TokenFacts(clientId, jwt.Id, secretVersion, jwt.Issuer, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero))
                 : null;
     }
 
-    private sealed record TokenFacts(string ClientId, string TokenId, int SecretVersion, string Issuer, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore);
+    private sealed record TokenFacts(string ClientId, string TokenId, int CredentialVersion, string Issuer, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore);
 }
 
 /// <summary>Issuer URIs end in '/', so endpoint paths resolve under them, not beside them.</summary>

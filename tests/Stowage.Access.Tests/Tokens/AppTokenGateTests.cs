@@ -27,7 +27,7 @@ public sealed class AppTokenGateTests
         { "live", AppTokenStatus.Active },
         { "deleted", AppTokenStatus.AppDeleted },
         { "disabled", AppTokenStatus.AppDisabled },
-        { "rekeyed", AppTokenStatus.SecretReset },
+        { "rekeyed", AppTokenStatus.CredentialsChanged },
         { "user-behalf", AppTokenStatus.GrantNotAllowed },
     };
 

@@ -97,7 +97,7 @@ public sealed class ClientAuthenticatorTests
         Assert.Equal(ClientAuthenticationStatus.WrongSecret, (await _authenticator.AuthenticateAsync("a", Secret, CancellationToken.None)).Status);
         var renewed = await _authenticator.AuthenticateAsync("a", NewSecret, CancellationToken.None);
         Assert.True(renewed.Succeeded);
-        Assert.Equal(2, renewed.App!.SecretVersion);
+        Assert.Equal(2, renewed.App!.CredentialVersion);
     }
 
     [Fact]

@@ -117,7 +117,7 @@ public sealed class AppTokenAccessTests(OAuthFixture fixture, ITestOutputHelper 
         await ChangeAppAsync(app, a => a with
         {
             SecretCiphertext = protector.Protect("a-new-secret-0123456789abcdef0123", a.ClientId),
-            SecretVersion = a.SecretVersion + 1,
+            CredentialVersion = a.CredentialVersion + 1,
         });
 
         await AssertFailsWithinBoundAsync("secret reset", probe, HttpStatusCode.Unauthorized);

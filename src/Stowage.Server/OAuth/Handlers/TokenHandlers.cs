@@ -40,7 +40,7 @@ internal sealed class RequireClientCredentialsGrant : IOpenIddictServerHandler<V
 /// </summary>
 internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
-    public const string SecretVersionClaim = "sv";
+    public const string CredentialVersionClaim = "sv";
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
@@ -58,7 +58,7 @@ internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequest
 
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, app.ClientId);
-        identity.SetClaim(SecretVersionClaim, app.SecretVersion.ToString(CultureInfo.InvariantCulture));
+        identity.SetClaim(CredentialVersionClaim, app.CredentialVersion.ToString(CultureInfo.InvariantCulture));
         identity.SetScopes(state.TokenScopes);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
 

@@ -32,9 +32,9 @@ internal sealed class RequireLiveAppToken(AppTokenGate gate) : IOpenIddictServer
 
         var clientId = principal.GetClaim(Claims.ClientId);
         var tokenId = principal.GetClaim(Claims.JwtId) ?? principal.GetTokenId();
-        var secretVersion = principal.GetClaim(SignInClient.SecretVersionClaim);
+        var credentialVersion = principal.GetClaim(SignInClient.CredentialVersionClaim);
         if (string.IsNullOrEmpty(clientId) || string.IsNullOrEmpty(tokenId)
-            || !int.TryParse(secretVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            || !int.TryParse(credentialVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
         {
             context.Reject(Errors.InvalidToken, "The token is not a connected app's access token.");
             return;
