@@ -36,6 +36,7 @@ catch (StartupConfigurationException ex)
 
 app.UseMiddleware<ErrorHandling>();
 app.UseTrustedProxies();
+app.UseMiddleware<NoStore>();
 app.UseMiddleware<RequestGuards>();
 app.UseStowageOAuth();
 

@@ -40,10 +40,10 @@ public static class AppRules
         }
 
         return CheckGrantTypes(fields.GrantTypes)
-            ?? CheckList(fields.RedirectUris, "redirect_uris", IsAbsoluteUri)
+            ?? CheckList(fields.RedirectUris, "redirect_uris", u => IsWebUri(u, isRedirect: true))
             ?? CheckScopes(fields.Scopes)
             ?? CheckList(fields.PublicKeys, "public_keys", IsPublicKeyPem)
-            ?? (fields.ClientUri is { } uri && !IsAbsoluteUri(uri) ? Invalid("client_uri must be an absolute URI.") : null)
+            ?? (fields.ClientUri is { } uri && !IsWebUri(uri, isRedirect: false) ? Invalid("client_uri must be an https URL, or http on a loopback address.") : null)
             ?? (fields.Audience is { } audience && audience is not (Audiences.Internal or Audiences.Everyone)
                 ? Invalid($"audience must be '{Audiences.Internal}' or '{Audiences.Everyone}'.")
                 : null)
@@ -120,17 +120,35 @@ public static class AppRules
         {
             if (!isValid(items[i]))
             {
-                return Invalid($"{member}[{i}] is not valid.");
+                return Invalid(member == "redirect_uris"
+                    ? $"{member}[{i}] must be an https URL, or http on a loopback address, without a fragment."
+                    : $"{member}[{i}] is not valid.");
             }
         }
 
         return null;
     }
 
-    // The scheme must be written out: on Unix, Uri also takes "/callback" as an absolute file path.
-    private static bool IsAbsoluteUri(string value) =>
-        value.Length <= MaxUriLength && !NameRules.HasControlCharacters(value) && !value.Contains(' ', StringComparison.Ordinal)
-        && Uri.TryCreate(value, UriKind.Absolute, out var uri) && value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// An https URL, or http on a loopback host (a native app's local listener): these
+    /// addresses are followed by browsers and shown to users, so <c>javascript:</c>,
+    /// <c>data:</c>, <c>file:</c> and plain http to another host are refused. Redirect URIs
+    /// take no fragment (RFC 6749 §3.1.2); neither takes user info.
+    /// </summary>
+    private static bool IsWebUri(string value, bool isRedirect)
+    {
+        // The scheme must be written out: on Unix, Uri also takes "/callback" as an absolute file path.
+        if (value.Length > MaxUriLength || NameRules.HasControlCharacters(value) || value.Contains(' ', StringComparison.Ordinal)
+            || !Uri.TryCreate(value, UriKind.Absolute, out var uri) || !value.StartsWith(uri.Scheme + ":", StringComparison.OrdinalIgnoreCase)
+            || !value.StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase)
+            || uri.UserInfo.Length > 0 || string.IsNullOrEmpty(uri.Host) || (isRedirect && value.Contains('#', StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        return uri.Scheme == Uri.UriSchemeHttps
+            || (uri.Scheme == Uri.UriSchemeHttp && (uri.IsLoopback || uri.Host.Equals("localhost", StringComparison.OrdinalIgnoreCase)));
+    }
 
     private static bool IsPublicKeyPem(string value)
     {

@@ -69,6 +69,17 @@ public sealed partial class ConnectedAppTests(AccountsFixture fixture) : IClassF
     }
 
     [Fact]
+    public async Task Create_RedirectUrisOnHttpsOrLoopbackHttp_AreAccepted()
+    {
+        string[] uris = ["https://portal.example.test/cb?x=1", "http://127.0.0.1:8765/cb", "http://localhost/cb", "http://[::1]:9000/cb", "HTTPS://Portal.Example.Test/CB"];
+        var body = Api.Json(new { client_name = "native tool", grant_types = new[] { "authorization_code" }, redirect_uris = uris, client_uri = "http://localhost:3000/" });
+
+        var created = (await fixture.SendAsync("POST", Api.Apps, fixture.RootToken, body)).Expect(HttpStatusCode.Created);
+
+        Assert.Equal(uris, created.Json.GetProperty("redirect_uris").EnumerateArray().Select(e => e.GetString()));
+    }
+
+    [Fact]
     public async Task Create_NameTakenCaseInsensitively_Returns409()
     {
         await fixture.CreateAppAsync("Duplicate Name");

@@ -186,6 +186,21 @@ public static class MalformedAccessCases
         Add("create app: plain scope number", "POST", Apps, """{"client_name":"x","grant_types":["password"],"scopes":[1]}""", 400, Bad);
         Add("create app: public key not PEM", "POST", Apps, """{"client_name":"x","grant_types":["urn:ietf:params:oauth:grant-type:jwt-bearer"],"public_keys":["ssh-rsa AAAA"]}""", 400, Bad);
         Add("create app: client_uri relative", "POST", Apps, """{"client_name":"x","grant_types":["client_credentials"],"client_uri":"home/page"}""", 400, Bad);
+        foreach (var (label, uri) in new[]
+        {
+            ("javascript", "javascript:alert(document.cookie)"), ("javascript with slashes", "javascript://example.test/%0Aalert(1)"),
+            ("data", "data:text/html,<script>alert(1)</script>"), ("file", "file:///etc/passwd"), ("vbscript", "vbscript:msgbox(1)"),
+            ("plain http to another host", "http://example.test/cb"), ("ftp", "ftp://example.test/cb"), ("user info", "https://user:pass@example.test/cb"),
+            ("mixed-case javascript", "JaVaScRiPt:alert(1)"), ("http on a loopback look-alike", "http://127.0.0.1.example.test/cb"),
+        })
+        {
+            Add($"create app: redirect uri {label}", "POST", Apps, Api.Json(new { client_name = "x", grant_types = new[] { "authorization_code" }, redirect_uris = new[] { uri } }), 400, Bad);
+            Add($"create app: client_uri {label}", "POST", Apps, Api.Json(new { client_name = "x", grant_types = new[] { "client_credentials" }, client_uri = uri }), 400, Bad);
+            Add($"patch app: redirect uri {label}", "PATCH", Apps + "/{app}", Api.Json(new { redirect_uris = new[] { uri } }), 400, Bad);
+            Add($"patch app: client_uri {label}", "PATCH", Apps + "/{app}", Api.Json(new { client_uri = uri }), 400, Bad);
+        }
+
+        Add("create app: redirect uri with a fragment", "POST", Apps, """{"client_name":"x","grant_types":["authorization_code"],"redirect_uris":["https://a.test/cb#top"]}""", 400, Bad);
         Add("create app: secret 31 characters", "POST", Apps, $$"""{"client_name":"x","grant_types":["client_credentials"],"client_secret":"{{new string('s', 31)}}"}""", 400, "WEAK_CLIENT_SECRET");
         Add("create app: secret 257 characters", "POST", Apps, $$"""{"client_name":"x","grant_types":["client_credentials"],"client_secret":"{{new string('s', 257)}}"}""", 400, "WEAK_CLIENT_SECRET");
         Add("create app: secret control character", "POST", Apps, $$"""{"client_name":"x","grant_types":["client_credentials"],"client_secret":"{{new string('s', 32)}}\u0001"}""", 400, "WEAK_CLIENT_SECRET");
