@@ -25,6 +25,7 @@ public class TokenValidationBenchmarks : IDisposable
         _token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = "http://127.0.0.1:8080/",
+            Audience = "stowage",
             TokenType = "at+jwt",
             Expires = DateTime.UtcNow.AddHours(1),
             SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.EcdsaSha256),
@@ -44,8 +45,8 @@ public class TokenValidationBenchmarks : IDisposable
             ValidTypes = ["at+jwt"],
             RequireSignedTokens = true,
             RequireExpirationTime = true,
+            ValidAudience = "stowage",
             ValidateIssuer = false,
-            ValidateAudience = false,
             ValidateLifetime = false,
         };
     }

@@ -12,7 +12,7 @@ namespace Stowage.Server.OAuth;
 
 /// <summary>
 /// Validates a connected app's access token on the data plane without a database round trip:
-/// the ES256 signature with the persisted key, the type, the issuer and the lifetime locally,
+/// the ES256 signature with the persisted key, the type, the audience, the issuer and the lifetime locally,
 /// then the live state (<see cref="AppTokenGate"/>) from memory. A token whose signature was
 /// checked once is remembered, so steady traffic with one token costs a dictionary lookup.
 /// </summary>
@@ -53,10 +53,11 @@ public sealed class AppTokenValidator
             RequireSignedTokens = true,
             RequireExpirationTime = true,
 
+            ValidAudience = SignInClient.Audience,
+
             // Checked below, per request: the issuer depends on the request when no public
             // base URL is set, and the lifetime must be checked on every use of a remembered token.
             ValidateIssuer = false,
-            ValidateAudience = false,
             ValidateLifetime = false,
         };
     }

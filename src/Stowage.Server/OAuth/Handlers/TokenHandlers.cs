@@ -33,14 +33,19 @@ internal sealed class RequireClientCredentialsGrant : IOpenIddictServerHandler<V
 }
 
 /// <summary>
-/// Issues the client-credentials token: sub and client_id are the client id, "sv" the app's
-/// secret version (a reset makes older tokens fail), scope the scope names the app holds
+/// Issues the client-credentials token: sub and client_id are the client id, aud
+/// <see cref="Audience"/> (the Stowage APIs, the only resource server these tokens are for),
+/// "sv" the app's credential version (a secret reset or a disable makes older tokens fail),
+/// scope the scope names the app holds
 /// (informational: access is decided from the live assignments on every request), taken from
 /// the app state client authentication loaded, so issuing reads nothing.
 /// </summary>
 internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public const string CredentialVersionClaim = "sv";
+
+    /// <summary>The audience of every access token: the Object Store, Stats and Access Management APIs.</summary>
+    public const string Audience = "stowage";
 
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
@@ -60,6 +65,7 @@ internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequest
         identity.SetClaim(Claims.Subject, app.ClientId);
         identity.SetClaim(CredentialVersionClaim, app.CredentialVersion.ToString(CultureInfo.InvariantCulture));
         identity.SetScopes(state.TokenScopes);
+        identity.SetResources(Audience);
         identity.SetDestinations(static _ => [Destinations.AccessToken]);
 
         context.Transaction.SetScope(state.TokenScope);
