@@ -63,6 +63,13 @@ public interface IUserRepository
 
     /// <summary>Deletes a user and ends their sessions.</summary>
     Task<bool> DeleteAsync(string userId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets the user's password hash and, in the same transaction, ends every session of the
+    /// user except the one whose token hash is <paramref name="keepSessionHash"/>; false when
+    /// the user does not exist.
+    /// </summary>
+    Task<bool> ChangePasswordAsync(string userId, string passwordHash, string? keepSessionHash, CancellationToken cancellationToken);
 }
 
 public interface ISessionRepository

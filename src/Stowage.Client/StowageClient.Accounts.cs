@@ -46,6 +46,27 @@ public sealed partial class StowageClient
     public Task<UserDto> GetCurrentUserAsync(CancellationToken cancellationToken = default)
         => GetAsync("/accounts/api/users/me", StowageJsonContext.Default.UserDto, cancellationToken);
 
+    /// <summary>
+    /// Changes the signed-in user's password with <c>PUT /accounts/api/users/me/password</c>.
+    /// The user's other sessions end; this client's session goes on. A wrong current password
+    /// throws a 403 <see cref="StowageApiException"/> with code <c>WRONG_PASSWORD</c>.
+    /// </summary>
+    /// <param name="currentPassword">The password now.</param>
+    /// <param name="newPassword">The password from now on (12 to 1024 characters).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the password is changed.</returns>
+    public Task ChangePasswordAsync(string currentPassword, string newPassword, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(currentPassword);
+        ArgumentNullException.ThrowIfNull(newPassword);
+        return SendJsonAsync(
+            HttpMethod.Put,
+            "/accounts/api/users/me/password",
+            new ChangePasswordRequest { CurrentPassword = currentPassword, NewPassword = newPassword },
+            StowageJsonContext.Default.ChangePasswordRequest,
+            cancellationToken);
+    }
+
     /// <summary>Reads an organization (business group) with its environments.</summary>
     /// <param name="organizationId">The organization id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -33,3 +33,15 @@ public sealed class LoginResponse
     [JsonPropertyName("redirectUrl")]
     public string? RedirectUrl { get; init; }
 }
+
+/// <summary>Body of <c>PUT /accounts/api/users/me/password</c>.</summary>
+public sealed class ChangePasswordRequest
+{
+    /// <summary>The user's password now.</summary>
+    [JsonPropertyName("currentPassword")]
+    public string CurrentPassword { get; init; } = "";
+
+    /// <summary>The password from now on (12 to 1024 characters).</summary>
+    [JsonPropertyName("newPassword")]
+    public string NewPassword { get; init; } = "";
+}

@@ -24,6 +24,7 @@ namespace Stowage.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<RegionDto>))]
 [JsonSerializable(typeof(ProblemDto))]
 [JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(ChangePasswordRequest))]
 [JsonSerializable(typeof(LoginResponse))]
 [JsonSerializable(typeof(OrganizationDto))]
 [JsonSerializable(typeof(EnvironmentDto))]

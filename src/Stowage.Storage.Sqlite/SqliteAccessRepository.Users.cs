@@ -68,6 +68,19 @@ public sealed partial class SqliteAccessRepository
             return deleted;
         }, cancellationToken);
 
+    public Task<bool> ChangePasswordAsync(string userId, string passwordHash, string? keepSessionHash, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(w =>
+        {
+            if (w.Command("UPDATE users SET password_hash = $hash WHERE id = $u;").With("$u", userId).With("$hash", passwordHash).ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            w.Command("UPDATE sessions SET revoked = 1 WHERE user_id = $u AND token_hash <> $keep;")
+                .With("$u", userId).With("$keep", keepSessionHash ?? string.Empty).ExecuteNonQuery();
+            return true;
+        }, cancellationToken);
+
     public Task CreateAsync(SessionRecord session, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(w => w.Command("INSERT INTO sessions (token_hash, user_id, expires_at, revoked) VALUES ($h, $u, $e, 0);")
             .With("$h", session.TokenHash).With("$u", session.UserId).With("$e", Sql.Millis(session.ExpiresAt))

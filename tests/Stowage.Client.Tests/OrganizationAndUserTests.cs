@@ -41,6 +41,20 @@ public sealed class OrganizationAndUserTests
     }
 
     [Fact]
+    public async Task ChangePasswordAsync_Always_PutsBothPasswords()
+    {
+        var handler = new FakeHandler().Enqueue(NoContent);
+        using var client = TestClients.Create(handler);
+
+        await client.ChangePasswordAsync("old \"one\"", "a-much-better-passphrase");
+
+        var request = Assert.Single(handler.Requests);
+        Assert.Equal(HttpMethod.Put, request.Method);
+        Assert.Equal("http://stowage.test/accounts/api/users/me/password", request.Uri.AbsoluteUri);
+        Assert.Equal("""{"currentPassword":"old \u0022one\u0022","newPassword":"a-much-better-passphrase"}""", request.Body);
+    }
+
+    [Fact]
     public async Task RenameOrganizationAsync_Always_PutsName()
     {
         var handler = new FakeHandler().EnqueueJson(HttpStatusCode.OK, OrgJson);

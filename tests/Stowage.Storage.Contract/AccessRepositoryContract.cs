@@ -123,6 +123,25 @@ public abstract class AccessRepositoryContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChangePassword_SetsTheHashAndEndsEveryOtherSessionOfTheUser()
+    {
+        var (root, environments, admin) = NewTree("1");
+        await Repositories.Organizations.BootstrapAsync(root, environments, admin, CancellationToken.None);
+        foreach (var (hash, user) in new[] { ("keep", admin.Id), ("other", admin.Id), ("someone-else", "user-x") })
+        {
+            await Repositories.Sessions.CreateAsync(new SessionRecord(hash, user, T0.AddHours(1), false), CancellationToken.None);
+        }
+
+        Assert.True(await Repositories.Users.ChangePasswordAsync(admin.Id, "new-hash", "keep", CancellationToken.None));
+
+        Assert.Equal("new-hash", (await Repositories.Users.GetAsync(admin.Id, CancellationToken.None))!.PasswordHash);
+        Assert.False((await Repositories.Sessions.FindAsync("keep", CancellationToken.None))!.Revoked);
+        Assert.True((await Repositories.Sessions.FindAsync("other", CancellationToken.None))!.Revoked);
+        Assert.False((await Repositories.Sessions.FindAsync("someone-else", CancellationToken.None))!.Revoked);
+        Assert.False(await Repositories.Users.ChangePasswordAsync("no-such-user", "h", null, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Sessions_PurgeExpired_RemovesOnlySessionsEndedBefore()
     {
         await Repositories.Sessions.CreateAsync(new SessionRecord("ended", "u", T0.AddSeconds(-1), false), CancellationToken.None);

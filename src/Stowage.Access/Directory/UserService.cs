@@ -89,6 +89,37 @@ public sealed class UserService(IUserRepository users, OrganizationDirectory dir
         return null;
     }
 
+    /// <summary>
+    /// The signed-in user changes their own password, proving they know the current one. Every
+    /// other session of the user ends (a stolen session does not outlive the change); the one
+    /// that made the change, <paramref name="keepSessionHash"/>, goes on.
+    /// </summary>
+    public async Task<Error?> ChangePasswordAsync(CallContext call, string currentPassword, string newPassword, string? keepSessionHash, CancellationToken cancellationToken)
+    {
+        if (call.Caller.Kind != CallerKind.User || await users.GetAsync(call.Caller.SubjectId, cancellationToken) is not { } user)
+        {
+            return new Error(ErrorCodes.Forbidden, "Only a signed-in user changes their password.");
+        }
+
+        if (!PasswordHasher.Verify(currentPassword, user.PasswordHash))
+        {
+            return new Error(ErrorCodes.WrongPassword, "currentPassword is not the user's password.");
+        }
+
+        if (CheckPassword(newPassword) is { } weak)
+        {
+            return new Error(weak.Code, "new" + weak.Message[..1].ToUpperInvariant() + weak.Message[1..]);
+        }
+
+        if (!await users.ChangePasswordAsync(user.Id, PasswordHasher.Hash(newPassword), keepSessionHash, cancellationToken))
+        {
+            return new Error(ErrorCodes.UserNotFound, $"User '{user.Id}' does not exist.");
+        }
+
+        await audit.RecordAsync(call.Actor, user.OrganizationId, AuditActions.Update, AuditObjectTypes.User, user.Id, $"username={user.Username} password changed", cancellationToken);
+        return null;
+    }
+
     /// <summary>The password rule, applied before hashing.</summary>
     public static Error? CheckPassword(string password) =>
         password.Length < MinPasswordLength

@@ -31,6 +31,7 @@ public static class ErrorCodes
     public static readonly ErrorCode Unauthorized = new("UNAUTHORIZED", 401, "Unauthorized");
     public static readonly ErrorCode InvalidCredentials = new("INVALID_CREDENTIALS", 401, "Invalid credentials");
     public static readonly ErrorCode Forbidden = new("FORBIDDEN", 403, "Forbidden");
+    public static readonly ErrorCode WrongPassword = new("WRONG_PASSWORD", 403, "Wrong password");
 
     // 404: only after authorization passed.
     public static readonly ErrorCode NotFound = new("NOT_FOUND", 404, "Not found");

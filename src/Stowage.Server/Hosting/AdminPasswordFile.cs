@@ -22,6 +22,22 @@ public static class AdminPasswordFile
             return null;
         }
     }
+
+    /// <summary>
+    /// Removes the file once the administrator has changed the password it holds: it is only
+    /// ever read by people, and a stale password lying around helps nobody. Best effort.
+    /// </summary>
+    public static void DeleteStale(string dataDirectory)
+    {
+        try
+        {
+            File.Delete(Path.Combine(Path.GetFullPath(dataDirectory), FileName));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Still harmless: the password in it no longer works.
+        }
+    }
 }
 
 /// <summary>Writes secrets so that no other user can read them, not even for a moment.</summary>

@@ -22,6 +22,8 @@ public static class AccountEndpoints
         api.MapPost("/logout", LogoutAsync).WithName("Logout").Produces(StatusCodes.Status204NoContent);
         api.MapGet("/me", MeAsync).WithName("GetMe").Produces<MeDto>();
         api.MapGet("/users/me", CurrentUserAsync).WithName("GetCurrentUser").Produces<UserDto>();
+        api.MapPut("/users/me/password", PasswordChange.ChangeAsync).WithName("ChangePassword").RequireUserCaller()
+            .Accepts<ChangePasswordRequest>("application/json").Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
