@@ -45,6 +45,8 @@ public sealed class StowageOptions
 
     public StowageThrottleOptions Throttle { get; init; } = new();
 
+    public StowageAuditOptions Audit { get; init; } = new();
+
     /// <summary>How often metered usage is written to storage (Stowage:Metering:FlushIntervalSeconds).</summary>
     public int MeteringFlushIntervalSeconds { get; init; } = 2;
 
@@ -117,6 +119,14 @@ public sealed class StowageThrottleOptions
     public int AddressLimit { get; init; } = 100;
 }
 
+public sealed class StowageAuditOptions
+{
+    public const int MaxRetentionDays = 36500;
+
+    /// <summary>Entries older than this many days are deleted (Stowage:Audit:RetentionDays).</summary>
+    public int RetentionDays { get; init; } = 365;
+}
+
 /// <summary>A bad setting found at start; the message is the one line to show the operator.</summary>
 public sealed class StartupConfigurationException : Exception
 {
@@ -146,13 +156,14 @@ internal static class StowageOptionsReader
         "Admin:Password", "RootOrganization:Name", "Region:Id", "Region:Name", "PublicBaseUrl",
         "Https:Enabled", "Durability", "Tokens:LifetimeSeconds", "Throttle:WindowSeconds",
         "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
+        "Audit:RetentionDays",
     ];
 
     private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering",
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit",
     };
 
     public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
@@ -199,6 +210,10 @@ internal static class StowageOptionsReader
                 AddressLimit = Integer(configuration, "Throttle:AddressLimit", 100, 1, 1_000_000),
             },
             MeteringFlushIntervalSeconds = Integer(configuration, "Metering:FlushIntervalSeconds", 2, 1, 5),
+            Audit = new StowageAuditOptions
+            {
+                RetentionDays = Integer(configuration, "Audit:RetentionDays", 365, 1, StowageAuditOptions.MaxRetentionDays),
+            },
         };
     }
 
