@@ -44,7 +44,7 @@ public sealed class AuditEntryDto
     [JsonPropertyName("timestamp")]
     public DateTimeOffset Timestamp { get; init; }
 
-    /// <summary>The organization it happened in; null when none applies (for example a refused token for an unknown client).</summary>
+    /// <summary>The organization it happened in.</summary>
     [JsonPropertyName("organizationId")]
     public string? OrganizationId { get; init; }
 
@@ -56,11 +56,11 @@ public sealed class AuditEntryDto
     [JsonPropertyName("clientIp")]
     public string? ClientIp { get; init; }
 
-    /// <summary>What was done, as named by the server (a change, a token issued or refused, a revocation).</summary>
+    /// <summary>What was done, as named by the server (a change, a token issued or refused, a revocation, a sign-in or sign-out).</summary>
     [JsonPropertyName("action")]
     public string Action { get; init; } = "";
 
-    /// <summary>The kind of object acted on, as named by the server (organization, environment, user, connected app, scope assignment, store, token).</summary>
+    /// <summary>The kind of object acted on, as named by the server (organization, environment, user, connected app, scope assignment, store, token, session).</summary>
     [JsonPropertyName("objectType")]
     public string ObjectType { get; init; } = "";
 
@@ -68,7 +68,10 @@ public sealed class AuditEntryDto
     [JsonPropertyName("objectId")]
     public string? ObjectId { get; init; }
 
-    /// <summary>Non-secret context as free text (a name, the scopes granted, why a token was refused).</summary>
+    /// <summary>
+    /// Non-secret context as free text (a name, the scopes granted, why a token was refused).
+    /// An entry that stands for repeats of the one before it ends with <c>repeated=N since=…</c>.
+    /// </summary>
     [JsonPropertyName("detail")]
     public string? Detail { get; init; }
 }

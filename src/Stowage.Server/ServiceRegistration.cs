@@ -1,7 +1,9 @@
 using Stowage.Access;
+using Stowage.Access.Audit;
 using Stowage.Core.Errors;
 using Stowage.ObjectStore;
 using Stowage.Server.Features.Accounts;
+using Stowage.Server.Features.Audit;
 using Stowage.Server.Features.Stats;
 using Stowage.Server.Hosting;
 using Stowage.Server.OAuth;
@@ -39,11 +41,14 @@ public static class ServiceRegistration
             sp.GetRequiredService<IUserRepository>(),
             sp.GetRequiredService<OrganizationDirectory>(),
             sp.GetRequiredService<TimeProvider>(),
-            options.Tokens.Lifetime));
+            options.Tokens.Lifetime,
+            sp.GetRequiredService<SignInAudit>()));
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<SessionPurger>();
         services.AddAccessManagement();
+        services.AddSingleton(new AuditRetentionOptions(TimeSpan.FromDays(options.Audit.RetentionDays)));
+        services.AddHostedService<AuditRetention>();
         services.AddStowageOAuth(options);
         services.AddConsoleHosting(options);
         services.AddTrustedProxies(options);

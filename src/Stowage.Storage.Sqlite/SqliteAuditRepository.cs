@@ -4,7 +4,7 @@ using Stowage.Access.Audit;
 
 namespace Stowage.Storage.Sqlite;
 
-/// <summary>The audit log on SQLite: appended through the writer, queried by organization and time.</summary>
+/// <summary>The audit log on SQLite: appended and pruned through the writer, queried by organization and time.</summary>
 public sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepository
 {
     private const string Insert = """
@@ -26,6 +26,14 @@ public sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepos
 
             return entries.Count;
         }, cancellationToken);
+
+    /// <summary>The oldest entries first, found through <c>audit_log_at</c>; one writer operation per call.</summary>
+    internal const string PruneSql = """
+        DELETE FROM audit_log WHERE id IN (SELECT id FROM audit_log WHERE at < $before ORDER BY at LIMIT $limit);
+        """;
+
+    public Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken) =>
+        database.Writer.ExecuteAsync(w => w.Command(PruneSql).With("$before", Sql.Millis(before)).With("$limit", limit).ExecuteNonQuery(), cancellationToken);
 
     public Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken cancellationToken) =>
         database.ReadAsync<(IReadOnlyList<AuditEntry>, int)>(c =>

@@ -33,11 +33,14 @@ public sealed class AuditPageTests(BrowserFixture browser, ConsoleServer server)
         await Expect(rows.Nth(1)).ToContainTextAsync("name: Audited");
         await ScreenshotAsync(Page, "audit");
 
+        // The auditor's own sign-in (through the API, before the change) is theirs too.
         await Page.GetByLabel("Actor", new() { Exact = true }).FillAsync("auditor");
         await Page.GetByRole(AriaRole.Button, new() { Name = "Apply" }).ClickAsync();
-        await Expect(rows).ToHaveCountAsync(1);
+        await Expect(rows).ToHaveCountAsync(2);
         await Expect(rows.First).ToContainTextAsync("Environment Audit QA");
         await Expect(rows.First).ToContainTextAsync("name: Audit QA");
+        await Expect(rows.Nth(1)).ToContainTextAsync("Sign in");
+        await Expect(rows.Nth(1)).ToContainTextAsync("channel: api");
 
         await Page.GetByLabel("Actor", new() { Exact = true }).FillAsync(string.Empty);
         await Page.GetByLabel("Action", new() { Exact = true }).SelectOptionAsync("delete");

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Stowage.Console.Tests.Infrastructure;
+using Stowage.Contracts;
 using Stowage.Server.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -113,6 +114,33 @@ public sealed partial class SignInTests(BrowserFixture browser, ConsoleServer se
         using var revoked = Factory.CreateClient(token);
         var error = await Assert.ThrowsAsync<Stowage.Client.StowageApiException>(() => revoked.GetMeAsync());
         Assert.Equal(401, (int)error.StatusCode);
+    }
+
+    [Fact]
+    public async Task SignInFailureAndSignOut_InTheConsole_AuditedUnderTheUsersOrganization()
+    {
+        var root = await Factory.RootAsync();
+        using var admin = Server.Admin();
+        var user = await admin.CreateUserAsync(root.OrgId, new CreateUserRequest { Username = "console.audited", Password = "console-password-1" });
+        var start = DateTimeOffset.UtcNow.AddMinutes(-1);
+
+        await Page.GotoAsync("/signin");
+        await Page.GetByLabel("Username").FillAsync("console.audited");
+        await Page.GetByLabel("Password").FillAsync("not-the-password");
+        Assert.Equal(401, (await SubmitAsync(Page, Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }))).Status);
+        await SignInAsync(Page, "console.audited", "console-password-1");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await Expect(Page).ToHaveURLAsync(new Regex("/signin$"));
+
+        var entries = await admin.QueryAuditAsync(root.OrgId, new AuditQueryRequest
+        {
+            StartDate = start, EndDate = DateTimeOffset.UtcNow.AddMinutes(1), ObjectTypes = ["session"],
+        });
+        Assert.Equal(
+            [("refuse", "anonymous", "wrong password channel=console"), ("sign_in", "user", "channel=console"), ("sign_out", "user", "channel=console")],
+            entries.Data.Where(e => e.ObjectId == user.Id).Reverse().Select(e => (e.Action, e.Actor.Type, e.Detail)));
+        Assert.All(entries.Data.Where(e => e.ObjectId == user.Id), e => Assert.Equal(("console.audited", "127.0.0.1"), (e.Actor.Name, e.ClientIp)));
+        Assert.DoesNotContain(entries.Data, e => e.Detail?.Contains("not-the-password", StringComparison.Ordinal) == true);
     }
 
     [GeneratedRegex("\\{[^}]+\\}")]

@@ -96,6 +96,34 @@ public abstract class AuditRepositoryContract : IAsyncLifetime
         Assert.Equal(4, total);
     }
 
+    [Fact]
+    public async Task Prune_OlderThanCutoff_DeletesOnlyThoseOldestFirstAtMostTheLimit()
+    {
+        // Minutes 0..4 are in "root" and "other": the cutoff at minute 3 leaves minutes 3 and 4.
+        var first = await Audit.PruneAsync(T0.AddMinutes(3), 2, CancellationToken.None);
+        var (afterFirst, _) = await Audit.QueryAsync(new AuditQuery("root", T0, T0.AddHours(1), null, null, 0, 100), CancellationToken.None);
+        var second = await Audit.PruneAsync(T0.AddMinutes(3), 2, CancellationToken.None);
+        var third = await Audit.PruneAsync(T0.AddMinutes(3), 2, CancellationToken.None);
+
+        var (root, _) = await Audit.QueryAsync(new AuditQuery("root", T0, T0.AddHours(1), null, null, 0, 100), CancellationToken.None);
+        var (other, _) = await Audit.QueryAsync(new AuditQuery("other", T0, T0.AddHours(1), null, null, 0, 100), CancellationToken.None);
+        Assert.Equal((2, 1, 0), (first, second, third));
+        Assert.Equal(["id-4", "id-2"], afterFirst.Select(e => e.ObjectId));
+        Assert.Equal(["id-4"], root.Select(e => e.ObjectId));
+        Assert.Equal(["id-3"], other.Select(e => e.ObjectId));
+    }
+
+    [Fact]
+    public async Task Prune_CutoffIsExclusive_EntryAtTheCutoffKept()
+    {
+        var pruned = await Audit.PruneAsync(T0.AddMinutes(1), 100, CancellationToken.None);
+
+        var (entries, total) = await Audit.QueryAsync(Query(T0, T0.AddHours(1)), CancellationToken.None);
+        Assert.Equal(1, pruned);
+        Assert.Equal(3, total);
+        Assert.Equal("id-1", entries[^1].ObjectId);
+    }
+
     private static AuditQuery Query(DateTimeOffset start, DateTimeOffset end) => new("root", start, end, null, null, 0, 100);
 
     private Task AppendAsync(int minute, string org, string actorId, string actorName, string action, string objectType) =>

@@ -14,6 +14,27 @@ public sealed class SqliteAuditRepositoryTests : AuditRepositoryContract
         return Task.FromResult<IAuditRepository>(new SqliteAuditRepository(_database.Database));
     }
 
+    [Fact]
+    public void PruneSql_FindsTheOldestThroughTheTimeIndex()
+    {
+        using var connection = _database!.File.Connect();
+        using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteAuditRepository.PruneSql;
+        command.Parameters.AddWithValue("$before", 0L);
+        command.Parameters.AddWithValue("$limit", 500);
+        var plan = new List<string>();
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                plan.Add(reader.GetString(3));
+            }
+        }
+
+        Assert.Contains("SEARCH audit_log USING COVERING INDEX audit_log_at (at<?)", plan);
+        Assert.DoesNotContain(plan, d => d.StartsWith("SCAN", StringComparison.Ordinal) || d.Contains("TEMP B-TREE", StringComparison.Ordinal));
+    }
+
     protected override async Task DisposeRepositoryAsync()
     {
         if (_database is not null)

@@ -38,4 +38,11 @@ public interface IAuditRepository
     Task AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken);
 
     Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes at most <paramref name="limit"/> entries older than <paramref name="before"/>,
+    /// oldest first, in one storage write; returns how many. Callers repeat it until fewer than
+    /// <paramref name="limit"/> go, so no single write holds storage for long.
+    /// </summary>
+    Task<int> PruneAsync(DateTimeOffset before, int limit, CancellationToken cancellationToken);
 }

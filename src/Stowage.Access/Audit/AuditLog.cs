@@ -3,62 +3,23 @@ using Stowage.Core.Errors;
 
 namespace Stowage.Access.Audit;
 
-/// <summary>Who did something, as the audit log records it. Never carries a secret or a token.</summary>
-public sealed record AuditActor(string Type, string? Id, string? Name, string? ClientIp)
-{
-    public const string UserType = "user";
-    public const string ConnectedAppType = "connected_app";
-    public const string AnonymousType = "anonymous";
-
-    public static AuditActor Of(Caller caller, string? clientIp) =>
-        new(caller.Kind == CallerKind.User ? UserType : ConnectedAppType, caller.SubjectId, caller.DisplayName, clientIp);
-
-    /// <summary>Nobody authenticated (for example a refused token request); <paramref name="claimedId"/> is what the client said it was.</summary>
-    public static AuditActor Anonymous(string? claimedId, string? clientIp) => new(AnonymousType, claimedId, null, clientIp);
-}
-
-/// <summary>The object types entries are filed under.</summary>
-public static class AuditObjectTypes
-{
-    public const string Organization = "organization";
-    public const string Environment = "environment";
-    public const string User = "user";
-    public const string ConnectedApp = "connected_app";
-    public const string ScopeAssignment = "scope_assignment";
-    public const string Store = "store";
-    public const string Token = "token";
-}
-
-/// <summary>The actions entries record.</summary>
-public static class AuditActions
-{
-    public const string Create = "create";
-    public const string Update = "update";
-    public const string Delete = "delete";
-    public const string ResetSecret = "reset_secret";
-    public const string Enable = "enable";
-    public const string Disable = "disable";
-    public const string Replace = "replace";
-    public const string Add = "add";
-    public const string Remove = "remove";
-    public const string Issue = "issue";
-    public const string Refuse = "refuse";
-    public const string Revoke = "revoke";
-}
-
 /// <summary>
 /// Writes audit entries with the current time. Entries are appended after the change they
 /// describe has committed, so a failed change is never recorded as done.
 /// <para>
-/// Two ways in. <see cref="RecordAsync"/> is durable before it completes: refusals,
-/// revocations and every administrative change go that way. <see cref="RecordSoonAsync"/>
+/// Three ways in. <see cref="RecordAsync"/> is durable before it completes: revocations,
+/// sign-outs and every administrative change go that way. <see cref="RecordSoonAsync"/>
 /// queues the entry for the next <see cref="FlushAsync"/> (the host flushes about every
-/// second and once more on shutdown): issued tokens go that way, so token issuance costs no
-/// storage write of its own; a crash loses at most the entries of the last interval.
-/// Readers never see less than was recorded: <see cref="QueryAsync"/> flushes first.
+/// second and once more on shutdown): issued tokens and sign-ins go that way, so they cost no
+/// storage write of their own; a crash loses at most the entries of the last interval.
+/// <see cref="RecordRepeatedAsync"/> is for what anyone can repeat at will (refusals, failed
+/// sign-ins): queued too, and repeats within <see cref="RepeatWindow"/> fold into one entry
+/// with their count (<see cref="AuditRepeats"/>), so a flood of refusals writes a few rows.
+/// Readers never see less than was recorded: <see cref="QueryAsync"/> stores the counts so
+/// far and the queue first.
 /// </para>
 /// </summary>
-public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
+public sealed class AuditLog
 {
     /// <summary>Context longer than this is cut: an entry describes a change, it does not copy it.</summary>
     public const int MaxDetailLength = 2000;
@@ -70,9 +31,30 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
     /// </summary>
     public const int MaxPending = 10_000;
 
+    /// <summary>How long repeats of a refusal are folded into the entry that counts them.</summary>
+    public static readonly TimeSpan RepeatWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>Refusals followed at once for folding; past it, the open counts are stored early.</summary>
+    public const int MaxRepeatKeys = 10_000;
+
     private readonly ConcurrentQueue<AuditEntry> _pending = new();
     private readonly SemaphoreSlim _flushing = new(1, 1);
+    private readonly IAuditRepository _repository;
+    private readonly TimeProvider _time;
+    private readonly AuditRepeats _repeats;
     private int _pendingCount;
+
+    public AuditLog(IAuditRepository repository, TimeProvider time)
+        : this(repository, time, RepeatWindow, MaxRepeatKeys)
+    {
+    }
+
+    internal AuditLog(IAuditRepository repository, TimeProvider time, TimeSpan repeatWindow, int maxRepeatKeys)
+    {
+        _repository = repository;
+        _time = time;
+        _repeats = new AuditRepeats(repeatWindow, maxRepeatKeys, entry => Queue(entry with { Detail = Cut(entry.Detail) }));
+    }
 
     /// <summary>Entries queued by <see cref="RecordSoonAsync"/> and not stored yet.</summary>
     public int PendingCount => Volatile.Read(ref _pendingCount);
@@ -88,14 +70,15 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
     {
         // The change has committed: its entry is written even when the caller stops waiting.
         var entry = Entry(actor, organizationId, action, objectType, objectId, detail);
-        return repository.AppendAsync(entry, CancellationToken.None).WaitAsync(cancellationToken);
+        return _repository.AppendAsync(entry, CancellationToken.None).WaitAsync(cancellationToken);
     }
 
     /// <summary>
     /// Queues an entry for the next flush and completes at once, unless <see cref="MaxPending"/>
     /// entries are already waiting: then it stores them first, and fails without queuing this
     /// one when that write fails. Only for routine, high-volume events whose loss in a crash is
-    /// acceptable (an issued token), never a refusal or an administrative change.
+    /// acceptable (an issued token, a sign-in), never an administrative change; refusals go
+    /// through <see cref="RecordRepeatedAsync"/>.
     /// </summary>
     public Task RecordSoonAsync(
         AuditActor actor,
@@ -104,24 +87,39 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
         string objectType,
         string? objectId,
         string? detail,
+        CancellationToken cancellationToken) =>
+        Enqueue(Entry(actor, organizationId, action, objectType, objectId, detail), cancellationToken);
+
+    /// <summary>
+    /// Records an entry anyone can cause again at will (a refusal, a failed sign-in) as
+    /// <see cref="RecordSoonAsync"/> does, unless the same entry was recorded less than
+    /// <see cref="RepeatWindow"/> ago: then it is only counted, and the count is stored as one
+    /// entry ("… repeated=N since=…") when the window ends, when the log is read, or on shutdown.
+    /// </summary>
+    public Task RecordRepeatedAsync(
+        AuditActor actor,
+        string organizationId,
+        string action,
+        string objectType,
+        string? objectId,
+        string? detail,
         CancellationToken cancellationToken)
     {
         var entry = Entry(actor, organizationId, action, objectType, objectId, detail);
-        if (PendingCount >= MaxPending)
-        {
-            return FlushThenQueueAsync(entry, cancellationToken);
-        }
-
-        Queue(entry);
-        return Task.CompletedTask;
+        return _repeats.TryFold(entry) ? Task.CompletedTask : Enqueue(entry, cancellationToken);
     }
 
+    /// <summary>Queues the counts of repeats not stored yet, ended windows or not (before a read, and on shutdown).</summary>
+    public void CloseRepeats() => _repeats.Close(_time.GetUtcNow(), all: true);
+
     /// <summary>
-    /// Stores every queued entry in one storage write; returns how many. Entries a failed write
-    /// did not store are queued again for the next flush, and the failure is thrown.
+    /// Stores every queued entry, and the counts of repeat windows that have ended, in one
+    /// storage write; returns how many. Entries a failed write did not store are queued again
+    /// for the next flush, and the failure is thrown.
     /// </summary>
     public async Task<int> FlushAsync(CancellationToken cancellationToken)
     {
+        _repeats.Close(_time.GetUtcNow(), all: false);
         if (PendingCount == 0)
         {
             return 0;
@@ -145,7 +143,7 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
             try
             {
                 // Taken from the queue: written whole even when the caller stops waiting.
-                await repository.AppendAsync(batch, CancellationToken.None);
+                await _repository.AppendAsync(batch, CancellationToken.None);
             }
             catch
             {
@@ -173,6 +171,7 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
     /// </summary>
     public async Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
     {
+        CloseRepeats();
         try
         {
             await FlushAsync(cancellationToken);
@@ -182,7 +181,18 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
             // Kept queued for the next flush; the caller gets what is stored.
         }
 
-        return await repository.QueryAsync(query, cancellationToken);
+        return await _repository.QueryAsync(query, cancellationToken);
+    }
+
+    private Task Enqueue(AuditEntry entry, CancellationToken cancellationToken)
+    {
+        if (PendingCount >= MaxPending)
+        {
+            return FlushThenQueueAsync(entry, cancellationToken);
+        }
+
+        Queue(entry);
+        return Task.CompletedTask;
     }
 
     private async Task FlushThenQueueAsync(AuditEntry entry, CancellationToken cancellationToken)
@@ -197,13 +207,9 @@ public sealed class AuditLog(IAuditRepository repository, TimeProvider time)
         Interlocked.Increment(ref _pendingCount);
     }
 
-    private AuditEntry Entry(AuditActor actor, string? organizationId, string action, string objectType, string? objectId, string? detail)
-    {
-        if (detail is { Length: > MaxDetailLength })
-        {
-            detail = string.Concat(detail.AsSpan(0, MaxDetailLength - 1), "…");
-        }
+    private AuditEntry Entry(AuditActor actor, string? organizationId, string action, string objectType, string? objectId, string? detail) =>
+        new(0, _time.GetUtcNow(), organizationId, actor.Type, actor.Id, actor.Name, actor.ClientIp, action, objectType, objectId, Cut(detail));
 
-        return new AuditEntry(0, time.GetUtcNow(), organizationId, actor.Type, actor.Id, actor.Name, actor.ClientIp, action, objectType, objectId, detail);
-    }
+    private static string? Cut(string? detail) =>
+        detail is { Length: > MaxDetailLength } ? string.Concat(detail.AsSpan(0, MaxDetailLength - 1), "…") : detail;
 }

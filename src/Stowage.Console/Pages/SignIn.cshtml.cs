@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Stowage.Access;
+using Stowage.Access.Audit;
 using Stowage.Console.Session;
 
 namespace Stowage.Console.Pages;
@@ -34,11 +35,12 @@ public sealed class SignInModel(SessionService sessions, ISignInThrottle throttl
         var address = HttpContext.Connection.RemoteIpAddress?.ToString();
         if (throttle.Blocked(username, address) is { } wait)
         {
+            await sessions.RecordThrottledAsync(username, SignInSource.Console(address), HttpContext.RequestAborted);
             Response.Headers.RetryAfter = ((long)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
             return Refuse(429, $"Too many failed sign-ins. Try again in {Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds))} seconds.");
         }
 
-        var login = await sessions.LoginAsync(username, password, HttpContext.RequestAborted);
+        var login = await sessions.LoginAsync(username, password, SignInSource.Console(address), HttpContext.RequestAborted);
         if (!login.IsSuccess)
         {
             throttle.RecordFailure(username, address);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Stowage.Access;
+using Stowage.Access.Audit;
 using Stowage.Console.Session;
 
 namespace Stowage.Console.Pages;
@@ -16,7 +17,7 @@ public sealed class SignOutModel(SessionService sessions) : PageModel
     {
         if (Request.Cookies[ConsoleCookies.Session] is { Length: > 0 and <= 256 } token && !token.Contains('.', StringComparison.Ordinal))
         {
-            await sessions.LogoutAsync(token, HttpContext.RequestAborted);
+            await sessions.LogoutAsync(token, SignInSource.Console(HttpContext.Connection.RemoteIpAddress?.ToString()), HttpContext.RequestAborted);
         }
 
         Response.Cookies.Delete(ConsoleCookies.Session, ConsoleCookies.Options(HttpContext));

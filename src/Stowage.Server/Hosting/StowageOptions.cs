@@ -51,6 +51,8 @@ public sealed class StowageOptions
     /// </summary>
     public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
+    public StowageAuditOptions Audit { get; init; } = new();
+
     /// <summary>How often metered usage is written to storage (Stowage:Metering:FlushIntervalSeconds).</summary>
     public int MeteringFlushIntervalSeconds { get; init; } = 2;
 
@@ -123,6 +125,14 @@ public sealed class StowageThrottleOptions
     public int AddressLimit { get; init; } = 100;
 }
 
+public sealed class StowageAuditOptions
+{
+    public const int MaxRetentionDays = 36500;
+
+    /// <summary>Entries older than this many days are deleted (Stowage:Audit:RetentionDays).</summary>
+    public int RetentionDays { get; init; } = 365;
+}
+
 /// <summary>A bad setting found at start; the message is the one line to show the operator.</summary>
 public sealed class StartupConfigurationException : Exception
 {
@@ -153,13 +163,14 @@ internal static class StowageOptionsReader
         "Https:Enabled", "Durability", "Tokens:LifetimeSeconds", "Throttle:WindowSeconds",
         "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
         "TrustedProxies",
+        "Audit:RetentionDays",
     ];
 
     private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering",
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit",
     };
 
     public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
@@ -207,6 +218,10 @@ internal static class StowageOptionsReader
             },
             MeteringFlushIntervalSeconds = Integer(configuration, "Metering:FlushIntervalSeconds", 2, 1, 5),
             TrustedProxies = TrustedProxies(configuration),
+            Audit = new StowageAuditOptions
+            {
+                RetentionDays = Integer(configuration, "Audit:RetentionDays", 365, 1, StowageAuditOptions.MaxRetentionDays),
+            },
         };
     }
 

@@ -95,14 +95,18 @@ public sealed class AppTokenValidator
     /// <summary>
     /// Ends an app token on every node (POST /accounts/api/logout with an app token): the
     /// same revocation as the RFC 7009 endpoint. The token was validated by the caller.
+    /// Returns the revoked token's id (jti), for the audit log; null when it could not be read.
     /// </summary>
-    public async Task RevokeAsync(string token, CancellationToken cancellationToken)
+    public async Task<string?> RevokeAsync(string token, CancellationToken cancellationToken)
     {
-        if ((_checked.TryGetValue(token, out var facts) ? facts : await ReadAsync(token)) is { } known)
+        if ((_checked.TryGetValue(token, out var facts) ? facts : await ReadAsync(token)) is not { } known)
         {
-            await _feed.RevokeTokenAsync(known.TokenId, known.ExpiresAt, cancellationToken);
-            _revoked.Add(known.TokenId, known.ExpiresAt);
+            return null;
         }
+
+        await _feed.RevokeTokenAsync(known.TokenId, known.ExpiresAt, cancellationToken);
+        _revoked.Add(known.TokenId, known.ExpiresAt);
+        return known.TokenId;
     }
 
     /// <summary>The issuer OpenIddict uses for this request when none is configured: its origin and path base.</summary>

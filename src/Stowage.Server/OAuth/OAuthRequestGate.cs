@@ -88,7 +88,7 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
         // Filed under the named app's organization when there is one, so its administrators
         // see attempts on it; only refusals pay for this read.
         var app = string.IsNullOrEmpty(claimedClientId) ? null : await apps.GetAsync(claimedClientId, context.RequestAborted);
-        await audit.RefusedAsync(context, endpoint, app, authenticated: false, claimedClientId, auditReason ?? error);
+        await audit.RefusedAsync(context, endpoint, app, authenticated: false, clientIdGiven: !string.IsNullOrEmpty(claimedClientId), auditReason ?? error);
         await OAuthErrors.WriteAsync(context, status, error, description);
     }
 

@@ -47,6 +47,7 @@ public static class OAuthServiceCollectionExtensions
         });
         services.TryAddSingleton<Throttle>();
         services.TryAddSingleton<AuditLog>();
+        services.TryAddSingleton<RefusalCounters>();
         services.AddSingleton<OAuthAudit>();
 
         services.AddSingleton<AppStateCache>();

@@ -126,42 +126,4 @@ public sealed class AuditLogTests
     private AuditQuery Query() => new("org", _clock.Start.AddHours(-1), _clock.Start.AddHours(1), null, null, 0, 100);
 
     private static string Describe(AuditEntry entry) => $"{entry.Action} {entry.ObjectId}";
-
-    private sealed class FakeAuditRepository : IAuditRepository
-    {
-        private readonly Lock _gate = new();
-
-        public List<AuditEntry> Stored { get; } = [];
-
-        public int Writes { get; private set; }
-
-        public Exception? Failure { get; set; }
-
-        public Task AppendAsync(AuditEntry entry, CancellationToken cancellationToken) => AppendAsync([entry], cancellationToken);
-
-        public Task AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
-        {
-            if (Failure is { } failure)
-            {
-                return Task.FromException(failure);
-            }
-
-            lock (_gate)
-            {
-                Writes++;
-                Stored.AddRange(entries);
-            }
-
-            return Task.CompletedTask;
-        }
-
-        public Task<(IReadOnlyList<AuditEntry> Entries, int Total)> QueryAsync(AuditQuery query, CancellationToken cancellationToken)
-        {
-            lock (_gate)
-            {
-                var matching = Stored.Where(e => e.OrganizationId == query.OrganizationId).ToArray();
-                return Task.FromResult<(IReadOnlyList<AuditEntry>, int)>((matching, matching.Length));
-            }
-        }
-    }
 }

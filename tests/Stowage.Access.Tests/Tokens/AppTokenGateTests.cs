@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Stowage.Access.Apps;
+using Stowage.Access.Tests.Audit;
 using Stowage.Access.Tokens;
 
 namespace Stowage.Access.Tests.Tokens;
@@ -17,7 +18,7 @@ public sealed class AppTokenGateTests
         var apps = new AppStateCache(_fakes.Apps);
         var directory = new OrganizationDirectory(_fakes.Organizations, clock);
         var sessions = new SessionService(
-            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), directory, clock, TimeSpan.FromHours(1));
+            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), directory, clock, TimeSpan.FromHours(1), AuditFakes.SignIns(clock));
         _follower = new AccessChangeFollower(_fakes.Feed, apps, _revoked, directory, sessions, clock);
         _gate = new AppTokenGate(apps, _revoked, _follower);
     }

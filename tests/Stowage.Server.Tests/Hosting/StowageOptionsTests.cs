@@ -32,6 +32,7 @@ public sealed class StowageOptionsTests
         Assert.Equal(20, options.Throttle.UsernameLimit);
         Assert.Equal(100, options.Throttle.AddressLimit);
         Assert.Equal(2, options.MeteringFlushIntervalSeconds);
+        Assert.Equal(365, options.Audit.RetentionDays);
     }
 
     [Theory]
@@ -64,7 +65,8 @@ public sealed class StowageOptionsTests
             ("Stowage:Throttle:ClientIdLimit", "5"),
             ("Stowage:Throttle:UsernameLimit", "6"),
             ("Stowage:Throttle:AddressLimit", "1000"),
-            ("Stowage:Metering:FlushIntervalSeconds", "5"));
+            ("Stowage:Metering:FlushIntervalSeconds", "5"),
+            ("Stowage:Audit:RetentionDays", "90"));
 
         Assert.Equal(StorageProvider.Postgres, options.Storage.Provider);
         Assert.Equal("Host=db;Username=stowage", options.Storage.ConnectionString);
@@ -82,6 +84,7 @@ public sealed class StowageOptionsTests
         Assert.Equal(6, options.Throttle.UsernameLimit);
         Assert.Equal(1000, options.Throttle.AddressLimit);
         Assert.Equal(5, options.MeteringFlushIntervalSeconds);
+        Assert.Equal(90, options.Audit.RetentionDays);
     }
 
     [Fact]
@@ -115,6 +118,9 @@ public sealed class StowageOptionsTests
     [InlineData("Stowage:Throttle:UsernameLimit", "0", "Stowage:Throttle:UsernameLimit: 0 is outside the allowed range 1..1000000")]
     [InlineData("Stowage:Throttle:WindowSeconds", "1m", "Stowage:Throttle:WindowSeconds: '1m' is not a whole number")]
     [InlineData("Stowage:Metering:FlushIntervalSeconds", "6", "Stowage:Metering:FlushIntervalSeconds: 6 is outside the allowed range 1..5")]
+    [InlineData("Stowage:Audit:RetentionDays", "0", "Stowage:Audit:RetentionDays: 0 is outside the allowed range 1..36500")]
+    [InlineData("Stowage:Audit:RetentionDays", "1y", "Stowage:Audit:RetentionDays: '1y' is not a whole number")]
+    [InlineData("Stowage:Audit", "365", "Stowage:Audit: is a group of settings, not a value (e.g. Stowage:Audit:RetentionDays)")]
     [InlineData("Stowage:Throttle", "20", "Stowage:Throttle: is a group of settings, not a value (e.g. Stowage:Throttle:WindowSeconds)")]
     [InlineData("Stowage:Tokens:LifetimeSeconds", "90.5", "Stowage:Tokens:LifetimeSeconds: '90.5' is not a whole number")]
     [InlineData("Stowage:Tokens:LifetimeSeconds", "59", "Stowage:Tokens:LifetimeSeconds: 59 is outside the allowed range 60..86400")]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Stowage.Server.Tests.Infrastructure;
 
@@ -34,8 +35,8 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
     }
 }
 
-/// <summary>The real server with every log category at Trace, written to <paramref name="sink"/>.</summary>
-public sealed class TraceLoggingFactory(ILoggerProvider sink) : StowageFactory
+/// <summary>The real server with every log category at Trace, written to <paramref name="sink"/>; the clock as in <see cref="StowageFactory"/>.</summary>
+public sealed class TraceLoggingFactory(ILoggerProvider sink, FakeTimeProvider? clock = null) : StowageFactory(clock)
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

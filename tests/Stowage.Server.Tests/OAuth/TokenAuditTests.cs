@@ -15,7 +15,7 @@ namespace Stowage.Server.Tests.OAuth;
 /// <summary>
 /// "Token issued" entries are queued and stored in one write per flush, so issuing adds no
 /// storage write per token; readers of the audit log still see every one at once, a graceful
-/// shutdown stores what is queued, and refusals are stored before the answer. The clock is
+/// shutdown stores what is queued, and refusals are queued the same way. The clock is
 /// fake (so no purger ticks) and the periodic flush is pushed out of the way.
 /// </summary>
 public sealed class TokenAuditTests : IDisposable
@@ -75,20 +75,29 @@ public sealed class TokenAuditTests : IDisposable
     }
 
     [Fact]
-    public async Task Refusal_IsStoredBeforeTheAnswer()
+    public async Task Refusals_NoStorageWritePerRefusal_TheNextFlushStoresThem()
     {
         var root = await _factory.RootAsync();
         var app = await CreateAppAsync(_factory, root.OrgId, StoreScopes(root.OrgId, root.SandboxId));
         using var http = _factory.CreateClient();
+        var audit = _factory.Services.GetRequiredService<AuditLog>();
+        await audit.FlushAsync(CancellationToken.None);
+        var writer = _factory.Services.GetRequiredService<SqliteDatabase>().Writer;
+        var before = writer.OperationsQueued;
 
-        using (var refused = await RequestTokenWithFormAsync(http, app.ClientId, app.Secret + "x"))
+        for (var i = 0; i < 5; i++)
         {
+            using var refused = await RequestTokenWithFormAsync(http, app.ClientId, app.Secret + "x");
             Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
+
+        var afterRefusals = writer.OperationsQueued;
+        await audit.FlushAsync(CancellationToken.None);
 
         var (entries, _) = await _factory.Services.GetRequiredService<IAuditRepository>().QueryAsync(
             new AuditQuery(root.OrgId, _clock.GetUtcNow().AddMinutes(-1), _clock.GetUtcNow().AddMinutes(1), [AuditObjectTypes.Token], [AuditActions.Refuse], 0, 100),
             CancellationToken.None);
+        Assert.Equal(0, afterRefusals - before);
         Assert.Equal("wrong client secret", Assert.Single(entries, e => e.ObjectId == app.ClientId).Detail);
     }
 

@@ -20,13 +20,13 @@ public sealed class AuditModel(AuditLog audit, TimeProvider time) : ConsolePageM
     [
         AuditActions.Create, AuditActions.Update, AuditActions.Delete, AuditActions.Enable, AuditActions.Disable,
         AuditActions.ResetSecret, AuditActions.Replace, AuditActions.Add, AuditActions.Remove,
-        AuditActions.Issue, AuditActions.Refuse, AuditActions.Revoke,
+        AuditActions.Issue, AuditActions.Refuse, AuditActions.Revoke, AuditActions.SignIn, AuditActions.SignOut,
     ];
 
     public static readonly string[] ObjectTypes =
     [
         AuditObjectTypes.Organization, AuditObjectTypes.Environment, AuditObjectTypes.User, AuditObjectTypes.ConnectedApp,
-        AuditObjectTypes.ScopeAssignment, AuditObjectTypes.Store, AuditObjectTypes.Token,
+        AuditObjectTypes.ScopeAssignment, AuditObjectTypes.Store, AuditObjectTypes.Token, AuditObjectTypes.Session,
     ];
 
     [BindProperty(SupportsGet = true)]

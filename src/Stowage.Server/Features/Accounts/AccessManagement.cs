@@ -15,6 +15,9 @@ public static class AccessManagement
         services.TryAddSingleton(new AuditFlushOptions());
         services.AddSingleton<AuditFlusher>();
         services.AddHostedService(sp => sp.GetRequiredService<AuditFlusher>());
+        services.TryAddSingleton<RefusalCounters>();
+        services.TryAddSingleton<SignInAudit>();
+        services.AddHostedService<RefusalSummary>();
         services.TryAddSingleton<BusinessGroupService>();
         services.TryAddSingleton<EnvironmentService>();
         services.TryAddSingleton<UserService>();

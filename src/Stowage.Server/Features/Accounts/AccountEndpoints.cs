@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Stowage.Access;
+using Stowage.Access.Audit;
 using Stowage.Contracts;
 using Stowage.Core.Errors;
 using Stowage.Server.Auth;
+using Stowage.Server.Features.Audit;
 using Stowage.Server.Infrastructure;
 using Stowage.Server.OAuth;
 
@@ -16,7 +18,8 @@ public static class AccountEndpoints
     public static IEndpointRouteBuilder MapAccountEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapPost("/accounts/login", LoginAsync).WithName("Login").WithTags("Accounts")
-            .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded").Produces<LoginResponse>().WithLoginThrottle();
+            .Accepts<LoginRequest>("application/json", "application/x-www-form-urlencoded").Produces<LoginResponse>()
+            .AddEndpointFilter(AuditThrottledAsync).WithLoginThrottle();
 
         var api = app.MapGroup("/accounts/api").WithTags("Accounts").RequireCaller();
         api.MapPost("/logout", LogoutAsync).WithName("Logout").Produces(StatusCodes.Status204NoContent);
@@ -36,7 +39,7 @@ public static class AccountEndpoints
         }
 
         var (username, password) = credentials.Value;
-        var login = await sessions.LoginAsync(username, password, context.RequestAborted);
+        var login = await sessions.LoginAsync(username, password, SignInSource.Api(context.ClientIp()), context.RequestAborted);
         if (!login.IsSuccess)
         {
             return Problems.Result(login.Error!);
@@ -53,16 +56,37 @@ public static class AccountEndpoints
             ServerJson.Context.LoginResponse);
     }
 
-    /// <summary>Ends the caller's session: a user session, or an app token (revoked on every node).</summary>
-    private static async Task<IResult> LogoutAsync(HttpContext context, SessionService sessions, AppTokenValidator appTokens)
+    /// <summary>
+    /// The throttle answers 429 before the handler runs, so the refusal is recorded here,
+    /// around it: under the user the username names, if it names one.
+    /// </summary>
+    private static async ValueTask<object?> AuditThrottledAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var result = await next(invocation);
+        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status429TooManyRequests })
+        {
+            var context = invocation.HttpContext;
+            var credentials = await ReadCredentialsAsync(context.Request, context.RequestAborted);
+            await context.RequestServices.GetRequiredService<SessionService>().RecordThrottledAsync(
+                credentials.IsSuccess ? credentials.Value.Username : null, SignInSource.Api(context.ClientIp()), context.RequestAborted);
+        }
+
+        return result;
+    }
+
+    /// <summary>Ends the caller's session: a user session, or an app token (revoked on every node); either is audited.</summary>
+    private static async Task<IResult> LogoutAsync(HttpContext context, SessionService sessions, AppTokenValidator appTokens, OAuthAudit audit)
     {
         if (context.GetCaller().Kind == CallerKind.ConnectedApp)
         {
-            await appTokens.RevokeAsync(context.GetBearerToken(), context.RequestAborted);
+            if (await appTokens.RevokeAsync(context.GetBearerToken(), context.RequestAborted) is { } tokenId && context.GetConnectedApp() is { } app)
+            {
+                await audit.RevokedAsync(context, app, tokenId, "logout");
+            }
         }
         else
         {
-            await sessions.LogoutAsync(context.GetBearerToken(), context.RequestAborted);
+            await sessions.LogoutAsync(context.GetBearerToken(), SignInSource.Api(context.ClientIp()), context.RequestAborted);
         }
 
         return TypedResults.NoContent();

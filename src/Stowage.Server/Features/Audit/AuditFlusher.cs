@@ -10,11 +10,12 @@ public sealed class AuditFlushOptions
 }
 
 /// <summary>
-/// Stores the audit entries <see cref="AuditLog.RecordSoonAsync"/> queued, in one write per
-/// <see cref="AuditFlushOptions.Interval"/> whatever the token rate, and once more on graceful
-/// shutdown. The cadence runs on the system clock, like the usage flusher: a test's frozen
-/// clock decides the entries' times, not whether they are stored. A failed flush keeps its
-/// entries queued for the next one.
+/// Stores the audit entries <see cref="AuditLog.RecordSoonAsync"/> queued, and the counts of
+/// repeated refusals whose window has ended, in one write per
+/// <see cref="AuditFlushOptions.Interval"/> whatever the request rate, and once more on
+/// graceful shutdown (with the counts of windows still open). The cadence runs on the system
+/// clock, like the usage flusher: a test's frozen clock decides the entries' times, not
+/// whether they are stored. A failed flush keeps its entries queued for the next one.
 /// </summary>
 public sealed partial class AuditFlusher(AuditLog audit, AuditFlushOptions options, ILogger<AuditFlusher> logger) : BackgroundService
 {
@@ -23,7 +24,9 @@ public sealed partial class AuditFlusher(AuditLog audit, AuditFlushOptions optio
         await base.StopAsync(cancellationToken);
         try
         {
-            // The final flush: requests have drained by now (the server stops first).
+            // The final flush: requests have drained by now (the server stops first), and the
+            // counts of repeated refusals whose window is still open are stored too.
+            audit.CloseRepeats();
             await audit.FlushAsync(cancellationToken);
         }
         catch (Exception ex)

@@ -53,9 +53,9 @@ internal sealed class AuthenticateClient(
 
         if (!result.Succeeded || app is null)
         {
-            if (result.Status == ClientAuthenticationStatus.SecretUndecryptable)
+            if (result.Status == ClientAuthenticationStatus.SecretUndecryptable && app is not null)
             {
-                OAuthLog.SecretUndecryptable(logger, context.ClientId);
+                OAuthLog.SecretUndecryptable(logger, app.ClientId);
             }
 
             throttle.RecordFailure(ThrottleKind.OAuthClient, context.ClientId, Throttle.ClientAddress(http));
@@ -85,7 +85,7 @@ internal sealed class AuthenticateClient(
         context.Transaction.SetRefusal(reason);
         if (endpoint != ClientEndpoint.Token)
         {
-            await audit.RefusedAsync(http, endpoint, app, authenticated, context.ClientId, reason);
+            await audit.RefusedAsync(http, endpoint, app, authenticated, clientIdGiven: true, reason);
         }
 
         context.Reject(Errors.InvalidClient, description);

@@ -119,9 +119,19 @@ internal sealed class ShapeTokenResponse(StowageOptions options, OAuthAudit audi
         if (!string.IsNullOrEmpty(response.Error))
         {
             OAuthResponses.ShapeError(response);
-            var reason = context.Transaction.Refusal() ?? response.Error;
+            var refusal = context.Transaction.Refusal();
             var authenticated = context.Transaction.AuthenticatedApp();
-            await audit.RefusedAsync(http, ClientEndpoint.Token, authenticated ?? context.Transaction.NamedApp(), authenticated is not null, context.Request?.ClientId, reason);
+            var named = authenticated ?? context.Transaction.NamedApp();
+            var clientId = context.Request?.ClientId;
+
+            // Client authentication sets a refusal when it looked the id up and found no app;
+            // a request refused before it (malformed, an unsupported grant) is looked up here.
+            if (named is null && refusal is null)
+            {
+                named = await audit.FindNamedAppAsync(clientId, context.CancellationToken);
+            }
+
+            await audit.RefusedAsync(http, ClientEndpoint.Token, named, authenticated is not null, !string.IsNullOrEmpty(clientId), refusal ?? response.Error);
             return;
         }
 
