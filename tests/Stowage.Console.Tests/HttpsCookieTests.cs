@@ -77,7 +77,8 @@ public sealed class HttpsCookieTests(BrowserFixture browser, HttpsConsoleServer 
     {
         using var session = await ConsoleHttpSession.SignInAsync(server.BaseUrl, handler: server.TrustingHandler());
         var token = await session.FormTokenAsync("/access/environments");
-        var csrf = session.Cookie("__Host-stowage_csrf")!;
+        var csrf = session.Cookie("__Host-stowage_csrf");
+        Assert.NotNull(csrf);
         var uri = new Uri(server.BaseUrl);
         session.Cookies.Add(new System.Net.Cookie("__Host-stowage_csrf", "expired", "/", uri.Host) { Expires = DateTime.UtcNow.AddDays(-1) });
         session.Cookies.Add(new System.Net.Cookie("stowage_csrf", csrf, "/", uri.Host));
