@@ -1,7 +1,11 @@
 using System.Reflection;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.ApplicationParts;
+using Microsoft.AspNetCore.Mvc.Authorization;
 using Microsoft.AspNetCore.Mvc.Core.Infrastructure;
 using Microsoft.AspNetCore.Mvc.Filters;
 using Microsoft.AspNetCore.Mvc;
@@ -19,15 +23,19 @@ public static class ConsoleServiceCollectionExtensions
     public const string AssetsPath = "/console/assets";
 
     /// <summary>
-    /// Razor Pages for the console, every page behind <see cref="ConsoleAuthFilter"/> and every
-    /// form behind antiforgery validation (both on by default, never opted out of). The host
-    /// supplies <see cref="ISignInThrottle"/> and persists data-protection keys.
+    /// Razor Pages for the console: every page authenticates the session cookie first (an
+    /// authorize filter, ahead of antiforgery's), sits behind <see cref="ConsoleAuthFilter"/>,
+    /// and every form behind antiforgery validation bound to the session (on by default, opted
+    /// out of only by sign-out, which checks it itself). The host supplies
+    /// <see cref="ISignInThrottle"/> and persists data-protection keys.
     /// </summary>
     public static IServiceCollection AddStowageConsole(this IServiceCollection services)
     {
         var assembly = typeof(ConsolePageModel).Assembly;
+        var signedIn = new AuthorizationPolicyBuilder(ConsoleAuthenticationHandler.SchemeName).RequireAuthenticatedUser().Build();
         services.AddRazorPages(options =>
             {
+                options.Conventions.ConfigureFilter(new AuthorizeFilter(signedIn));
                 options.Conventions.ConfigureFilter(new ServiceFilterAttribute(typeof(ConsoleAuthFilter)));
                 options.Conventions.ConfigureFilter(new AntiforgeryFailurePage());
             })
@@ -54,13 +62,17 @@ public static class ConsoleServiceCollectionExtensions
             options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
             options.HeaderName = "X-CSRF-Token";
         });
-        services.AddScoped<ConsoleAuthFilter>();
+        services.AddSingleton<IAntiforgeryAdditionalDataProvider, ConsoleAntiforgeryBinding>();
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ConsoleAuthenticationHandler>(ConsoleAuthenticationHandler.SchemeName, null);
+        services.AddScoped<ConsoleSessionResolver>();
+        services.AddSingleton<ConsoleAuthFilter>();
         return services;
     }
 
     /// <summary>Serves the console's assets and maps its pages (at <c>/</c>, beside the API).</summary>
     public static IEndpointRouteBuilder MapStowageConsole(this WebApplication app)
     {
+        app.UseHostPrefixedConsoleCookies();
         app.UseStaticFiles(new StaticFileOptions
         {
             RequestPath = AssetsPath,
@@ -76,7 +88,7 @@ public static class ConsoleServiceCollectionExtensions
                 if (response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true && !path.StartsWithSegments("/docs", StringComparison.Ordinal))
                 {
                     // Pages run only the console's own scripts and styles, and are never framed
-                    // (the API reference page under /docs brings its own policy-free assets).
+                    // (the API reference page under /docs gets a policy of its own from the host).
                     response.Headers.ContentSecurityPolicy =
                         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
                     response.Headers.XFrameOptions = "DENY";
@@ -92,7 +104,7 @@ public static class ConsoleServiceCollectionExtensions
         return app;
     }
 
-    /// <summary>A refused form (missing or stale antiforgery token) gets a readable 400 page instead of an empty answer.</summary>
+    /// <summary>A refused form (missing, stale or another session's antiforgery token) gets a readable 400 page instead of an empty answer.</summary>
     private sealed class AntiforgeryFailurePage : IAlwaysRunResultFilter
     {
         public void OnResultExecuting(ResultExecutingContext context)
@@ -105,7 +117,7 @@ public static class ConsoleServiceCollectionExtensions
                     ContentType = "text/html; charset=utf-8",
                     Content = ConsoleErrorPage.Render(
                         "Form refused",
-                        "The form was missing its security token or it expired. Go back, reload the page and try again."),
+                        "The form was missing its security token, or the token expired or belongs to another session (after signing in or out). Go back, reload the page and try again."),
                 };
             }
         }

@@ -23,6 +23,8 @@ public sealed record StatsWindow(DateTimeOffset Start, DateTimeOffset End, Stats
     /// <summary>More buckets than this is refused (a year of hours is 8 784).</summary>
     public const int MaxBuckets = 10_000;
 
+    private const string NotADate = "is not an ISO-8601 instant or an RFC 1123 date between 0001-01-01 and 9999-12-31 UTC";
+
     private static readonly string[] IsoFormats =
     [
         "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK",
@@ -60,21 +62,38 @@ public sealed record StatsWindow(DateTimeOffset Start, DateTimeOffset End, Stats
         }
         else
         {
-            return Invalid("endDate", "is not an ISO-8601 instant or an RFC 1123 date");
+            return Invalid("endDate", NotADate);
         }
 
         DateTimeOffset start;
-        if (string.IsNullOrEmpty(startDate))
+        if (!string.IsNullOrEmpty(startDate))
+        {
+            if (ParseDate(startDate) is not { } s)
+            {
+                return Invalid("startDate", NotADate);
+            }
+
+            start = s;
+        }
+        else if (end - DateTimeOffset.MinValue >= TimeSpan.FromDays(1))
         {
             start = end.AddDays(-1);
         }
-        else if (ParseDate(startDate) is { } s)
-        {
-            start = s;
-        }
         else
         {
-            return Invalid("startDate", "is not an ISO-8601 instant or an RFC 1123 date");
+            return Invalid("startDate", "is required when endDate is less than a day after 0001-01-01T00:00:00Z");
+        }
+
+        // The last bucket must end on a date that can be written down (before year 10000).
+        var latest = LatestEnd(p);
+        if (start > latest)
+        {
+            return Invalid("startDate", $"must be at most {Iso(latest)} for this period");
+        }
+
+        if (end > latest)
+        {
+            return Invalid("endDate", $"must be at most {Iso(latest)} for this period");
         }
 
         if (end < start)
@@ -129,6 +148,12 @@ public sealed record StatsWindow(DateTimeOffset Start, DateTimeOffset End, Stats
         return buckets;
     }
 
+    /// <summary>
+    /// The latest start or end a window of <paramref name="period"/> may have: the start of the
+    /// last whole bucket before year 10000, so the end of every bucket can be written down.
+    /// </summary>
+    public static DateTimeOffset LatestEnd(StatsPeriod period) => Floor(DateTimeOffset.MaxValue, period);
+
     public static DateTimeOffset Floor(DateTimeOffset time, StatsPeriod period)
     {
         var utc = time.ToUniversalTime();
@@ -157,6 +182,8 @@ public sealed record StatsWindow(DateTimeOffset Start, DateTimeOffset End, Stats
             _ => ((End.Year - first.Year) * 12L) + End.Month - first.Month + 1,
         };
     }
+
+    private static string Iso(DateTimeOffset instant) => instant.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 
     private static Result<StatsWindow> Invalid(string parameter, string problem) =>
         Result<StatsWindow>.Fail(ErrorCodes.InvalidQuery, $"Query parameter '{parameter}' {problem}.");

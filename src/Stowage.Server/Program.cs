@@ -1,4 +1,3 @@
-using Scalar.AspNetCore;
 using Stowage.Console;
 using Stowage.Server;
 using Stowage.Server.Features.Accounts;
@@ -11,8 +10,10 @@ using Stowage.Server.OAuth;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Request-level framework chatter stays out of the log unless asked for in configuration.
+// Request-level framework chatter stays out of the log unless asked for in configuration
+// (the console's authentication handler logs each redirect to sign-in as the framework's base class does).
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Stowage.Console.Session.ConsoleAuthenticationHandler", LogLevel.Warning);
 
 // The console's data-protection keys sit in data/keys/console/ as owner-only files beside
 // data/keys/data.key; encrypting them with a key from the same folder would add nothing, so
@@ -41,10 +42,7 @@ app.UseMiddleware<RequestGuards>();
 app.UseStowageOAuth();
 
 app.MapOpenApi("/openapi/{documentName}.json");
-app.MapScalarApiReference("/docs/api", reference => reference
-    .WithTitle("Stowage API")
-    .WithOpenApiRoutePattern("/openapi/{documentName}.json")
-    .DisableDefaultFonts());
+app.MapApiReference();
 app.MapHealthEndpoints();
 app.MapAccountEndpoints();
 app.MapOrganizationEndpoints();

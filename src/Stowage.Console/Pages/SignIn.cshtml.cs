@@ -12,7 +12,7 @@ namespace Stowage.Console.Pages;
 /// HttpOnly, SameSite=Strict cookie. Failures count against the shared sign-in throttle.
 /// </summary>
 [AllowAnonymous]
-public sealed class SignInModel(SessionService sessions, ISignInThrottle throttle, ConsoleAuthFilter auth) : PageModel
+public sealed class SignInModel(SessionService sessions, ISignInThrottle throttle) : PageModel
 {
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
@@ -21,8 +21,8 @@ public sealed class SignInModel(SessionService sessions, ISignInThrottle throttl
 
     public string? ErrorMessage { get; set; }
 
-    public async Task<IActionResult> OnGetAsync() =>
-        await auth.ResolveAsync(HttpContext) is not null ? Redirect(LocalReturnUrl()) : Page();
+    public IActionResult OnGet() =>
+        User.Identity?.IsAuthenticated == true ? Redirect(LocalReturnUrl()) : Page();
 
     public async Task<IActionResult> OnPostAsync(string? username, string? password)
     {
@@ -58,7 +58,6 @@ public sealed class SignInModel(SessionService sessions, ISignInThrottle throttl
         return Page();
     }
 
-    /// <summary>Only a path on this server: an open redirect would make the sign-in page a phishing tool.</summary>
-    private string LocalReturnUrl() =>
-        ReturnUrl is { Length: > 1 and < 2048 } url && url[0] == '/' && url[1] is not ('/' or '\\') ? url : "/";
+    /// <summary>Only a path on this server (<see cref="LocalUrl"/>): an open redirect would make the sign-in page a phishing tool.</summary>
+    private string LocalReturnUrl() => LocalUrl.Normalize(ReturnUrl) ?? "/";
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
@@ -7,17 +8,27 @@ using Stowage.Console.Session;
 
 namespace Stowage.Console.Pages;
 
-/// <summary>Ends the session on the server (the token is revoked everywhere) and drops the cookie. Post only.</summary>
+/// <summary>
+/// Ends the session on the server (the token is revoked everywhere) and drops the cookie. Post
+/// only, and only with a form token of the session it ends; with no live session there is
+/// nothing to end, and the dead cookie is dropped whatever the form carries.
+/// </summary>
 [AllowAnonymous]
-public sealed class SignOutModel(SessionService sessions) : PageModel
+[IgnoreAntiforgeryToken]
+public sealed class SignOutModel(SessionService sessions, IAntiforgery antiforgery) : PageModel
 {
     public IActionResult OnGet() => Redirect("/");
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (Request.Cookies[ConsoleCookies.Session] is { Length: > 0 and <= 256 } token && !token.Contains('.', StringComparison.Ordinal))
+        if (User.Identity?.IsAuthenticated == true)
         {
-            await sessions.LogoutAsync(token, SignInSource.Console(HttpContext.Connection.RemoteIpAddress?.ToString()), HttpContext.RequestAborted);
+            if (!await antiforgery.IsRequestValidAsync(HttpContext))
+            {
+                return new AntiforgeryValidationFailedResult();
+            }
+
+            await sessions.LogoutAsync(Request.Cookies[ConsoleCookies.Session]!, SignInSource.Console(HttpContext.Connection.RemoteIpAddress?.ToString()), HttpContext.RequestAborted);
         }
 
         Response.Cookies.Delete(ConsoleCookies.Session, ConsoleCookies.Options(HttpContext));

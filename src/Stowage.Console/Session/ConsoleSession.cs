@@ -5,11 +5,12 @@ namespace Stowage.Console.Session;
 /// <summary>
 /// The signed-in user on a console page, and where they are: the business groups they
 /// administer (as a tree), the chosen group and environment. Built once per request by
-/// <see cref="ConsoleAuthFilter"/>.
+/// <see cref="ConsoleSessionResolver"/>, when the console's authentication handler runs.
 /// </summary>
 public sealed class ConsoleSession(
     Caller caller,
     UserRecord user,
+    string binding,
     OrganizationDirectory.Snapshot tree,
     IReadOnlyList<GroupNode> groups,
     Organization organization,
@@ -18,6 +19,9 @@ public sealed class ConsoleSession(
     public Caller Caller { get; } = caller;
 
     public UserRecord User { get; } = user;
+
+    /// <summary>A value that names this session and no other, for binding its form tokens (never the token itself).</summary>
+    public string Binding { get; } = binding;
 
     public OrganizationDirectory.Snapshot Tree { get; } = tree;
 

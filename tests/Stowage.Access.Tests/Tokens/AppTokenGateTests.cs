@@ -38,11 +38,11 @@ public sealed class AppTokenGateTests
     {
         _fakes.Stored["live"] = TokenFakes.App("live");
         _fakes.Stored["disabled"] = TokenFakes.App("disabled", enabled: false);
-        _fakes.Stored["rekeyed"] = TokenFakes.App("rekeyed", secretVersion: 2);
+        _fakes.Stored["rekeyed"] = TokenFakes.App("rekeyed", credentialVersion: 2);
         _fakes.Stored["user-behalf"] = TokenFakes.App("user-behalf", grantTypes: [GrantTypeNames.AuthorizationCode]);
         await _follower.StartAsync(CancellationToken.None);
 
-        var check = await _gate.CheckAsync(clientId, "jti", secretVersion: 1, CancellationToken.None);
+        var check = await _gate.CheckAsync(clientId, "jti", credentialVersion: 1, CancellationToken.None);
 
         Assert.Equal(expected, check.Status);
     }

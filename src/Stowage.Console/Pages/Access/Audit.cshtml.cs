@@ -83,7 +83,7 @@ public sealed class AuditModel(AuditLog audit, TimeProvider time) : ConsolePageM
 
         // Whole days in UTC, the end day included.
         var query = new AuditQuery(
-            Session.Organization.Id, Start(from), Start(to.AddDays(1)),
+            Session.Organization.Id, Start(from), End(to),
             type is null ? null : [type], action is null ? null : [action], Offset, PageSize)
         {
             Actor = string.IsNullOrEmpty(actor) ? null : actor,
@@ -103,4 +103,7 @@ public sealed class AuditModel(AuditLog audit, TimeProvider time) : ConsolePageM
     }
 
     private static DateTimeOffset Start(DateOnly day) => new(day.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+    /// <summary>The end of <paramref name="day"/> (exclusive); 9999-12-31 has no next day, so its end is the last instant there is.</summary>
+    private static DateTimeOffset End(DateOnly day) => day == DateOnly.MaxValue ? DateTimeOffset.MaxValue : Start(day.AddDays(1));
 }

@@ -80,8 +80,7 @@ public sealed class UsageModel(UsageStats usage, ObjectStoreService stores, Time
     private Result<StatsWindow> Parse()
     {
         if (!DateTime.TryParseExact(From, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var from)
-            || !DateTime.TryParseExact(To, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to)
-            || to == DateTime.MaxValue.Date)
+            || !DateTime.TryParseExact(To, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var to))
         {
             return new Error(ErrorCodes.InvalidQuery, "Enter the dates as YYYY-MM-DD.");
         }
@@ -91,19 +90,22 @@ public sealed class UsageModel(UsageStats usage, ObjectStoreService stores, Time
             return new Error(ErrorCodes.InvalidQuery, "The end date is before the start date.");
         }
 
-        if (!Periods.Any(p => p.Value == Period))
+        if (Period switch { "1hour" => StatsPeriod.Hour, "1day" => StatsPeriod.Day, "1month" => StatsPeriod.Month, _ => (StatsPeriod?)null } is not { } period)
         {
             return new Error(ErrorCodes.InvalidQuery, "Choose hour, day or month.");
         }
 
-        // The API's own parser and limits, with the API's date format.
-        var window = StatsWindow.Parse(From, Date(to.AddDays(1)), Period, time.GetUtcNow());
-        if (!window.IsSuccess)
+        // The day after To must start a bucket that still ends before year 10000.
+        var latestTo = StatsWindow.Floor(StatsWindow.LatestEnd(period), StatsPeriod.Day).UtcDateTime.AddDays(-1);
+        if (to > latestTo)
         {
-            return new Error(ErrorCodes.InvalidQuery, "Choose a shorter window or a longer period.");
+            return new Error(ErrorCodes.InvalidQuery, $"The end date must be {Date(latestTo)} or earlier for this period.");
         }
 
-        return window.Value.Buckets([]).Count > MaxBuckets
+        // The API's own parser and limits, with the API's date format; past the checks above it
+        // can only refuse a window of too many buckets.
+        var window = StatsWindow.Parse(From, Date(to.AddDays(1)), Period, time.GetUtcNow());
+        return !window.IsSuccess || window.Value.Buckets([]).Count > MaxBuckets
             ? new Error(ErrorCodes.InvalidQuery, $"That makes more than {MaxBuckets} bars: choose a shorter window or a longer period.")
             : window;
     }

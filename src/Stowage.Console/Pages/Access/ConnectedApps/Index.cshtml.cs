@@ -25,7 +25,7 @@ public sealed class IndexModel(ConnectedAppService apps) : ConsolePageModel
     public async Task OnGetAsync(string? q, int p = 1)
     {
         Search = string.IsNullOrWhiteSpace(q) ? null : q.Trim()[..Math.Min(q.Trim().Length, MaxSearchLength)];
-        PageNumber = Math.Max(1, p);
+        PageNumber = Math.Clamp(p, 1, int.MaxValue / PageSize);
         var ct = HttpContext.RequestAborted;
         var (page, total) = await apps.ListAsync([Session.Organization.Id], Search, (PageNumber - 1) * PageSize, PageSize, ct);
         Total = total;

@@ -57,8 +57,9 @@ public sealed class ScopeEditor
         var grants = new List<ScopeGrant>();
         foreach (var value in values ?? [])
         {
-            var parts = value.Split('|');
-            if (parts.Length != 3 || parts[0].Length == 0)
+            // An empty field binds as null: a row whose value was lost, refused like any other bad one.
+            var parts = value?.Split('|');
+            if (parts is not { Length: 3 } || parts[0].Length == 0)
             {
                 return Result<IReadOnlyList<ScopeGrant>>.Fail(ErrorCodes.InvalidRequest, "A scope assignment is not valid. Remove it and add it again.");
             }
