@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Stowage.Access;
+using Stowage.Access.Audit;
 using Stowage.Console.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
 
@@ -91,7 +92,7 @@ public sealed class AntiforgeryBindingTests(BrowserFixture browser, ConsoleServe
     {
         await SignInAsync(Page);
         var session = (await Page.Context.CookiesAsync()).Single(c => c.Name == "stowage_session").Value;
-        await Factory.Services.GetRequiredService<SessionService>().LogoutAsync(session, CancellationToken.None);
+        await Factory.Services.GetRequiredService<SessionService>().LogoutAsync(session, SignInSource.Console("127.0.0.1"), CancellationToken.None);
 
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 

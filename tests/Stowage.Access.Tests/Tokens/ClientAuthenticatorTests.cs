@@ -92,7 +92,7 @@ public sealed class ClientAuthenticatorTests
         await _follower.StartAsync(CancellationToken.None);
         Assert.True((await _authenticator.AuthenticateAsync("a", Secret, CancellationToken.None)).Succeeded);
 
-        Store("a", NewSecret, secretVersion: 2);
+        Store("a", NewSecret, credentialVersion: 2);
         _cache.Evict("a");
 
         Assert.Equal(ClientAuthenticationStatus.WrongSecret, (await _authenticator.AuthenticateAsync("a", Secret, CancellationToken.None)).Status);
@@ -108,7 +108,7 @@ public sealed class ClientAuthenticatorTests
         await _follower.StartAsync(CancellationToken.None);
         Assert.True((await _authenticator.AuthenticateAsync("a", Secret, CancellationToken.None)).Succeeded);
 
-        Store("a", NewSecret, secretVersion: 2);
+        Store("a", NewSecret, credentialVersion: 2);
         _fakes.Append(AccessChangeKind.App, "a");
         Assert.True((await _authenticator.AuthenticateAsync("a", Secret, CancellationToken.None)).Succeeded);
         await _follower.PollAsync(CancellationToken.None);
@@ -154,6 +154,6 @@ public sealed class ClientAuthenticatorTests
         Assert.Equal(1, _decryptions);
     }
 
-    private void Store(string clientId, string secret, int secretVersion = 1, bool enabled = true) =>
-        _fakes.Stored[clientId] = TokenFakes.App(clientId, enabled, secretVersion) with { SecretCiphertext = _protector.Protect(secret, clientId) };
+    private void Store(string clientId, string secret, int credentialVersion = 1, bool enabled = true) =>
+        _fakes.Stored[clientId] = TokenFakes.App(clientId, enabled, credentialVersion) with { SecretCiphertext = _protector.Protect(secret, clientId) };
 }

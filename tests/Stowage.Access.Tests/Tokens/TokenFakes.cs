@@ -74,9 +74,9 @@ public sealed class TokenFakes
         }
     }
 
-    public static ConnectedApp App(string clientId, bool enabled = true, int secretVersion = 1, string[]? grantTypes = null) =>
+    public static ConnectedApp App(string clientId, bool enabled = true, int credentialVersion = 1, string[]? grantTypes = null) =>
         new(clientId, "name-" + clientId, grantTypes ?? [GrantTypeNames.ClientCredentials], [], [], [], null, Audiences.Internal,
-            "org", "owner", enabled, [1, 2, 3], secretVersion, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+            "org", "owner", enabled, [1, 2, 3], credentialVersion, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
 
     private async Task<ConnectedApp?> GetAppAsync(string clientId)
     {
