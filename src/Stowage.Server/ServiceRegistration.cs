@@ -52,6 +52,7 @@ public static class ServiceRegistration
         services.AddStowageOAuth(options);
         services.AddConsoleHosting(options);
         services.AddTrustedProxies(options);
+        services.AddSingleton<Stowage.Access.Directory.IPasswordChangeHook, AdminPasswordFileCleaner>();
 
         services.AddOpenApi(openApi => openApi.AddDocumentTransformer((document, _, _) =>
         {

@@ -75,7 +75,9 @@ public sealed class ConsoleFormInputTests(ConsoleServer server) : IClassFixture<
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
                 .Where(m => m.Name.StartsWith("OnPost", StringComparison.Ordinal))
                 .Select(m => (Page: t.Name[..^"Model".Length], Handler: m.Name["OnPost".Length..].Replace("Async", string.Empty, StringComparison.Ordinal))))
-            .Where(h => h.Page != "SignOut")
+            // Change password's hostile rows are in PasswordPageTests, as a user of its own: its
+            // wrong passwords count against the sign-in throttle this table's administrator uses.
+            .Where(h => h.Page is not ("SignOut" or "Password"))
             .Order()
             .ToList();
 

@@ -7,6 +7,12 @@ namespace Stowage.Access.Directory;
 /// <summary>What a new user is made of; <see cref="Password"/> null means "generate one".</summary>
 public sealed record NewUser(string Username, string? Password, string FirstName, string LastName, string Email, IReadOnlyList<string>? AdminOf);
 
+/// <summary>Told after a user's password has changed, whichever way it was changed (the host removes a stale bootstrap password file).</summary>
+public interface IPasswordChangeHook
+{
+    void PasswordChanged(UserRecord user);
+}
+
 /// <summary>A created user, and the generated password when one was generated (shown once, never stored).</summary>
 public sealed record CreatedUser(UserRecord User, string? GeneratedPassword);
 
@@ -14,7 +20,12 @@ public sealed record CreatedUser(UserRecord User, string? GeneratedPassword);
 /// The users of a business group: those who administer it or one of its business groups. Every
 /// user's home organization is the root; the root's users are therefore everyone.
 /// </summary>
-public sealed class UserService(IUserRepository users, OrganizationDirectory directory, AuditLog audit, TimeProvider time)
+public sealed class UserService(
+    IUserRepository users,
+    OrganizationDirectory directory,
+    AuditLog audit,
+    TimeProvider time,
+    IEnumerable<IPasswordChangeHook> passwordChangeHooks)
 {
     public const int MinPasswordLength = 12;
     public const int MaxPasswordLength = 1024;
@@ -117,6 +128,11 @@ public sealed class UserService(IUserRepository users, OrganizationDirectory dir
         }
 
         await audit.RecordAsync(call.Actor, user.OrganizationId, AuditActions.Update, AuditObjectTypes.User, user.Id, $"username={user.Username} password changed", cancellationToken);
+        foreach (var hook in passwordChangeHooks)
+        {
+            hook.PasswordChanged(user);
+        }
+
         return null;
     }
 

@@ -40,6 +40,21 @@ public static class AdminPasswordFile
     }
 }
 
+/// <summary>
+/// When the bootstrap administrator changes the generated password (API or console), the
+/// <c>admin-password</c> file holds a password that no longer works: it is deleted.
+/// </summary>
+internal sealed class AdminPasswordFileCleaner(StowageOptions options) : Stowage.Access.Directory.IPasswordChangeHook
+{
+    public void PasswordChanged(Stowage.Access.UserRecord user)
+    {
+        if (string.Equals(user.Username, options.Admin.Username, StringComparison.OrdinalIgnoreCase))
+        {
+            AdminPasswordFile.DeleteStale(options.DataDirectory);
+        }
+    }
+}
+
 /// <summary>Writes secrets so that no other user can read them, not even for a moment.</summary>
 internal static class OwnerOnlyFile
 {

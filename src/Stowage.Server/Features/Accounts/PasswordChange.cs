@@ -2,7 +2,6 @@ using Stowage.Access;
 using Stowage.Access.Directory;
 using Stowage.Core.Errors;
 using Stowage.Server.Auth;
-using Stowage.Server.Hosting;
 using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Features.Accounts;
@@ -10,12 +9,11 @@ namespace Stowage.Server.Features.Accounts;
 /// <summary>
 /// <c>PUT /accounts/api/users/me/password</c>: the signed-in user changes their own password.
 /// A wrong current password counts as a failed sign-in for (username, address), so a stolen
-/// session cannot be used to guess it. When the bootstrap administrator changes theirs, the
-/// generated <c>admin-password</c> file, now stale, is deleted.
+/// session cannot be used to guess it.
 /// </summary>
 internal static class PasswordChange
 {
-    public static async Task<IResult> ChangeAsync(HttpContext context, UserService users, Throttle throttle, StowageOptions options)
+    public static async Task<IResult> ChangeAsync(HttpContext context, UserService users, Throttle throttle)
     {
         var caller = context.GetCaller();
         var address = Throttle.ClientAddress(context);
@@ -51,11 +49,6 @@ internal static class PasswordChange
             }
 
             return Problems.Result(error);
-        }
-
-        if (string.Equals(caller.DisplayName, options.Admin.Username, StringComparison.OrdinalIgnoreCase))
-        {
-            AdminPasswordFile.DeleteStale(options.DataDirectory);
         }
 
         return TypedResults.NoContent();
