@@ -35,7 +35,11 @@ public interface IObjectStoreRepository
     /// <summary>Live keys of a partition. Null page: store or partition missing (see <see cref="LookupFailure"/>).</summary>
     Task<(Page<string>? Page, LookupFailure Failure)> ListKeysAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Live entries of a partition, values included.</summary>
+    /// <summary>
+    /// Live entries of a partition, values included. A page also ends before the entry that
+    /// would take it past <see cref="ValuePages.MaxBytes"/> of stored value bytes (at least one
+    /// entry per page), and no value past that bound is read from storage.
+    /// </summary>
     Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Removes every key of a partition, keeping the partition itself.</summary>
