@@ -14,8 +14,12 @@ public interface IObjectStoreRepository
 
     Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken);
 
-    /// <summary>Creates or updates a store; true when it was created.</summary>
-    Task<(StoreRecord Store, bool Created)> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates or updates a store. Its <see cref="StoreSettings.Encrypted"/> is fixed at creation:
+    /// an update asking for the other value changes nothing and answers
+    /// <see cref="StoreWriteOutcome.EncryptionFixed"/> with the store as it is.
+    /// </summary>
+    Task<StoreWriteResult> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Deletes a store with all its partitions and keys; false when it did not exist.</summary>
     Task<bool> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken);
