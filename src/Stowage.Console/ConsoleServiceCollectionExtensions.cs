@@ -85,7 +85,7 @@ public static class ConsoleServiceCollectionExtensions
             {
                 var response = ((HttpContext)state).Response;
                 var path = ((HttpContext)state).Request.Path;
-                if (response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true && !path.StartsWithSegments("/docs", StringComparison.Ordinal))
+                if (response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true && !path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase))
                 {
                     // Pages run only the console's own scripts and styles, and are never framed
                     // (the API reference page under /docs gets a policy of its own from the host).

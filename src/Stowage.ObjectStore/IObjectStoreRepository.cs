@@ -14,8 +14,12 @@ public interface IObjectStoreRepository
 
     Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken);
 
-    /// <summary>Creates or updates a store; true when it was created.</summary>
-    Task<(StoreRecord Store, bool Created)> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates or updates a store. Its <see cref="StoreSettings.Encrypted"/> is fixed at creation:
+    /// an update asking for the other value changes nothing and answers
+    /// <see cref="StoreWriteOutcome.EncryptionFixed"/> with the store as it is.
+    /// </summary>
+    Task<StoreWriteResult> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Deletes a store with all its partitions and keys; false when it did not exist.</summary>
     Task<bool> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken);
@@ -35,7 +39,11 @@ public interface IObjectStoreRepository
     /// <summary>Live keys of a partition. Null page: store or partition missing (see <see cref="LookupFailure"/>).</summary>
     Task<(Page<string>? Page, LookupFailure Failure)> ListKeysAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
 
-    /// <summary>Live entries of a partition, values included.</summary>
+    /// <summary>
+    /// Live entries of a partition, values included. A page also ends before the entry that
+    /// would take it past <see cref="ValuePages.MaxBytes"/> of stored value bytes (at least one
+    /// entry per page), and no value past that bound is read from storage.
+    /// </summary>
     Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Removes every key of a partition, keeping the partition itself.</summary>

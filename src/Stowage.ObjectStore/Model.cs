@@ -42,6 +42,18 @@ public sealed record StoreSettings(
 
 public sealed record StoreRecord(string StoreId, StoreSettings Settings, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
+public enum StoreWriteOutcome
+{
+    Created,
+    Updated,
+
+    /// <summary>An update asked for the other <c>encrypted</c> setting, which is fixed at creation: nothing changed.</summary>
+    EncryptionFixed,
+}
+
+/// <summary>A store upsert's answer: the store as it now is (as it was, when refused).</summary>
+public sealed record StoreWriteResult(StoreWriteOutcome Outcome, StoreRecord Store);
+
 /// <summary>How a key expires: at <see cref="ExpiresAt"/>; rolling entries move it forward on reads.</summary>
 public sealed record Expiry(DateTimeOffset ExpiresAt, long TtlMillis, bool IsFixed);
 

@@ -17,8 +17,35 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
     public Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken) =>
         repository.ListStoresAsync(environment, page, cancellationToken);
 
-    public Task<(StoreRecord Store, bool Created)> PutStoreAsync(StoreAddress store, StoreSettings settings, CancellationToken cancellationToken) =>
-        repository.UpsertStoreAsync(store, settings, time.GetUtcNow(), cancellationToken);
+    /// <summary>Creates or updates a store with exactly <paramref name="settings"/>; a change of encryption is refused.</summary>
+    public Task<Result<(StoreRecord Store, bool Created)>> PutStoreAsync(StoreAddress store, StoreSettings settings, CancellationToken cancellationToken) =>
+        PutStoreAsync(store, settings, keepEncryption: false, cancellationToken);
+
+    /// <summary>
+    /// Creates or updates a store. With <paramref name="keepEncryption"/> (the request did not
+    /// name the setting) an existing store keeps its encryption rather than take the default;
+    /// asking for the other setting is 409 <c>STORE_ENCRYPTION_FIXED</c>: values already
+    /// written would stay the other way under a store that reports the new setting.
+    /// </summary>
+    public async Task<Result<(StoreRecord Store, bool Created)>> PutStoreAsync(
+        StoreAddress store, StoreSettings settings, bool keepEncryption, CancellationToken cancellationToken)
+    {
+        if (keepEncryption && await repository.GetStoreAsync(store, cancellationToken) is { } existing)
+        {
+            settings = settings with { Encrypted = existing.Settings.Encrypted };
+        }
+
+        var result = await repository.UpsertStoreAsync(store, settings, time.GetUtcNow(), cancellationToken);
+        return result.Outcome switch
+        {
+            StoreWriteOutcome.Created => (result.Store, true),
+            StoreWriteOutcome.Updated => (result.Store, false),
+            _ => new Error(
+                ErrorCodes.StoreEncryptionFixed,
+                $"Store '{store.StoreId}' is {(result.Store.Settings.Encrypted ? "encrypted" : "not encrypted")}, and that is fixed when a store is created; "
+                + "create a new store with the setting you want and copy the values over."),
+        };
+    }
 
     public async Task<Error?> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
         await repository.DeleteStoreAsync(store, cancellationToken) ? null : StoreMissing(store);

@@ -25,6 +25,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        OwnerOnlyDatabaseFile.Prepare(options.DatabasePath);
         var builder = new SqliteConnectionStringBuilder
         {
             DataSource = options.DatabasePath,

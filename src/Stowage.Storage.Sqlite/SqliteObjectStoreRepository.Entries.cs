@@ -22,16 +22,6 @@ public sealed partial class SqliteObjectStoreRepository
     public Task<(Page<string>? Page, LookupFailure Failure)> ListKeysAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
         ListAsync(partition, ListKeysSql, page, now, r => Sql.Text(r, 0), k => k, cancellationToken);
 
-    public Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ListAsync(
-            partition,
-            "SELECT " + EntryColumns + " FROM entries WHERE partition_id = $pid AND expires_at > $now /*AND*/ ORDER BY key LIMIT $limit;",
-            page,
-            now,
-            r => ReadEntry(r, partition),
-            e => e.Key,
-            cancellationToken);
-
     public Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {

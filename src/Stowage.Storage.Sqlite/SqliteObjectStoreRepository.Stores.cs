@@ -17,10 +17,17 @@ public sealed partial class SqliteObjectStoreRepository
                 "name", page, ReadStore, s => s.StoreId);
         }, cancellationToken);
 
-    public Task<(StoreRecord Store, bool Created)> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<StoreWriteResult> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(w =>
         {
             var existing = FindStore(w.Command(FindStoreSql), store);
+            if (existing is { } current && current.Record.Settings.Encrypted != settings.Encrypted)
+            {
+                // Checked in the writer's transaction: rows written before would stay the other way.
+                _encryption.Saw(store, current.Record.Settings.Encrypted);
+                return new StoreWriteResult(StoreWriteOutcome.EncryptionFixed, current.Record);
+            }
+
             var command = existing is { } found
                 ? w.Command("""
                     UPDATE stores SET default_ttl_s = $ttl, default_confirmation_ttl_s = $cttl, is_fixed_ttl = $fixed,
@@ -44,7 +51,9 @@ public sealed partial class SqliteObjectStoreRepository
             _encryption.Saw(store, settings.Encrypted);
             // Reported at the stored (millisecond) resolution, so a later read returns the same record.
             var stamp = Sql.Time(Sql.Millis(now));
-            return (new StoreRecord(store.StoreId, settings, existing?.Record.CreatedAt ?? stamp, stamp), existing is null);
+            return new StoreWriteResult(
+                existing is null ? StoreWriteOutcome.Created : StoreWriteOutcome.Updated,
+                new StoreRecord(store.StoreId, settings, existing?.Record.CreatedAt ?? stamp, stamp));
         }, cancellationToken);
 
     public Task<bool> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>

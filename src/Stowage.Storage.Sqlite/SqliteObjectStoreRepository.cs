@@ -70,6 +70,21 @@ public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database,
         SqliteContext context, string sql, Action<SqliteCommand> bind, string idColumn, PageRequest page,
         Func<SqliteDataReader, T> read, Func<T, string> idOf)
     {
+        var items = ReadRows(context, sql, bind, idColumn, page, page.Limit + 1, read);
+        if (items.Count <= page.Limit)
+        {
+            return new Page<T>(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new Page<T>(items, idOf(items[^1]));
+    }
+
+    /// <summary>The first <paramref name="limit"/> rows of a keyset page's range (see <see cref="ReadPage{T}"/>).</summary>
+    private static List<T> ReadRows<T>(
+        SqliteContext context, string sql, Action<SqliteCommand> bind, string idColumn, PageRequest page, int limit,
+        Func<SqliteDataReader, T> read)
+    {
         var conditions = new List<string>(3);
         var parameters = new List<(string Name, byte[] Value)>(3);
         if (page.After is not null)
@@ -100,8 +115,8 @@ public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database,
             command.With(name, value);
         }
 
-        command.With("$limit", page.Limit + 1);
-        var items = new List<T>(Math.Min(page.Limit + 1, 64));
+        command.With("$limit", limit);
+        var items = new List<T>(Math.Min(limit, 64));
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -110,12 +125,6 @@ public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database,
             }
         }
 
-        if (items.Count <= page.Limit)
-        {
-            return new Page<T>(items, null);
-        }
-
-        items.RemoveAt(items.Count - 1);
-        return new Page<T>(items, idOf(items[^1]));
+        return items;
     }
 }

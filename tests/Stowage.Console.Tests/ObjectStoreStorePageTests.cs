@@ -36,11 +36,10 @@ public sealed class ObjectStoreStorePageTests(BrowserFixture browser, ConsoleSer
         await Page.GetByLabel("Default TTL", new() { Exact = true }).FillAsync("1");
         await Page.GetByLabel("Default TTL unit").SelectOptionAsync("days");
         await Page.GetByRole(AriaRole.Radio, new() { Name = "Rolling" }).CheckAsync();
-        await Page.GetByRole(AriaRole.Checkbox, new() { Name = "Encrypted" }).CheckAsync();
         await Page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
         await Expect(Page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Settings of 'orders cache/eu 100%' saved.");
         var edited = await admin.GetStoreAsync(root.OrgId, root.SandboxId, "orders cache/eu 100%");
-        Assert.Equal((86_400L, false, 300L, true), (edited.DefaultTtlSeconds, edited.IsFixedTtl, edited.DefaultConfirmationTtlSeconds, edited.Encrypted));
+        Assert.Equal((86_400L, false, 300L, false), (edited.DefaultTtlSeconds, edited.IsFixedTtl, edited.DefaultConfirmationTtlSeconds, edited.Encrypted));
 
         await Page.GotoAsync("/object-store/stores");
         await Expect(Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "orders cache/eu 100%" })).ToContainTextAsync("1 day");

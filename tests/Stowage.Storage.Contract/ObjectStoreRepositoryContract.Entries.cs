@@ -42,9 +42,9 @@ public abstract partial class ObjectStoreRepositoryContract
     [Fact]
     public async Task UpsertStore_ClockWithSubMillisecondTicks_ReturnsWhatALaterReadReturns()
     {
-        var (record, _) = await Repository.UpsertStoreAsync(Store, Rolling60, T0.AddTicks(12_345), CancellationToken.None);
+        var result = await Repository.UpsertStoreAsync(Store, Rolling60, T0.AddTicks(12_345), CancellationToken.None);
 
-        Assert.Equal(await Repository.GetStoreAsync(Store, CancellationToken.None), record);
+        Assert.Equal(await Repository.GetStoreAsync(Store, CancellationToken.None), result.Store);
     }
 
     [Fact]

@@ -10,23 +10,36 @@ public abstract partial class ObjectStoreRepositoryContract
     {
         var settings = new StoreSettings(3600, 120, true, false, true);
 
-        var (record, created) = await Repository.UpsertStoreAsync(Store, settings, T0, CancellationToken.None);
+        var result = await Repository.UpsertStoreAsync(Store, settings, T0, CancellationToken.None);
 
-        Assert.True(created);
-        Assert.Equal(new StoreRecord("orders", settings, T0, T0), record);
+        Assert.Equal(new StoreWriteResult(StoreWriteOutcome.Created, new StoreRecord("orders", settings, T0, T0)), result);
     }
 
     [Fact]
     public async Task UpsertStore_ExistingStore_ReturnsUpdatedAndKeepsCreatedAt()
     {
         await CreateStoreAsync(settings: StoreSettings.Defaults);
-        var changed = new StoreSettings(1, 1, true, false, false);
+        var changed = new StoreSettings(1, 1, true, false, true);
 
-        var (record, created) = await Repository.UpsertStoreAsync(Store, changed, T0.AddSeconds(5), CancellationToken.None);
+        var result = await Repository.UpsertStoreAsync(Store, changed, T0.AddSeconds(5), CancellationToken.None);
 
-        Assert.False(created);
-        Assert.Equal(new StoreRecord("orders", changed, T0, T0.AddSeconds(5)), record);
-        Assert.Equal(record, await Repository.GetStoreAsync(Store, CancellationToken.None));
+        Assert.Equal(new StoreWriteResult(StoreWriteOutcome.Updated, new StoreRecord("orders", changed, T0, T0.AddSeconds(5))), result);
+        Assert.Equal(result.Store, await Repository.GetStoreAsync(Store, CancellationToken.None));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task UpsertStore_OtherEncryptionSetting_RefusedAndNothingChanged(bool encrypted)
+    {
+        var original = await CreateStoreAsync(settings: Rolling60 with { Encrypted = encrypted });
+        await WriteAsync(Key("k"), "before");
+
+        var result = await Repository.UpsertStoreAsync(Store, new StoreSettings(1, 1, true, false, !encrypted), T0.AddSeconds(5), CancellationToken.None);
+
+        Assert.Equal(new StoreWriteResult(StoreWriteOutcome.EncryptionFixed, original), result);
+        Assert.Equal(original, await Repository.GetStoreAsync(Store, CancellationToken.None));
+        Assert.Equal("before"u8.ToArray(), (await GetAsync(Key("k")))!.Value.Data);
     }
 
     [Theory]
@@ -116,7 +129,8 @@ public abstract partial class ObjectStoreRepositoryContract
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ =>
             Task.Run(() => Repository.UpsertStoreAsync(Store, Rolling60, T0, CancellationToken.None))));
 
-        Assert.Single(results, r => r.Created);
+        Assert.Single(results, r => r.Outcome == StoreWriteOutcome.Created);
+        Assert.Equal(9, results.Count(r => r.Outcome == StoreWriteOutcome.Updated));
         Assert.Single((await Repository.ListStoresAsync(Store.Environment, All(), CancellationToken.None)).Items);
     }
 

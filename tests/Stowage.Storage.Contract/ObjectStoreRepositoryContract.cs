@@ -39,9 +39,9 @@ public abstract partial class ObjectStoreRepositoryContract : IAsyncLifetime
 
     protected async Task<StoreRecord> CreateStoreAsync(StoreAddress? store = null, StoreSettings? settings = null)
     {
-        var (record, created) = await Repository.UpsertStoreAsync(store ?? Store, settings ?? Rolling60, T0, CancellationToken.None);
-        Assert.True(created);
-        return record;
+        var result = await Repository.UpsertStoreAsync(store ?? Store, settings ?? Rolling60, T0, CancellationToken.None);
+        Assert.Equal(StoreWriteOutcome.Created, result.Outcome);
+        return result.Store;
     }
 
     protected async Task<Entry> WriteAsync(KeyAddress key, string text = "v", long? ttlSeconds = null, DateTimeOffset? now = null)

@@ -109,49 +109,46 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UpsertStore_EncryptedOffAndOnAgain_EveryEarlierValueStaysReadable()
+    public async Task UpsertStore_EncryptionTurnedOffOrOn_RefusedAndLaterWritesStoredAsBefore()
     {
-        await Write(Encrypted, "written-encrypted", Text("one"));
-        await Repository.UpsertStoreAsync(Encrypted, PlainSettings, T0, CancellationToken.None);
-        await Write(Encrypted, "written-plain", Text("two"));
+        await Write(Encrypted, "before", Text("one"));
+        await Write(Plain, "before", Text("one"));
 
-        Assert.Equal("one"u8.ToArray(), (await Read(Encrypted, "written-encrypted")).Data);
-        Assert.Equal("two"u8.ToArray(), (await Read(Encrypted, "written-plain")).Data);
-        Assert.Equal(1, RawRow(Encrypted, "written-encrypted").Encrypted);
-        Assert.Equal("two"u8.ToArray(), RawRow(Encrypted, "written-plain").Value);
-        Assert.Equal(0, RawRow(Encrypted, "written-plain").Encrypted);
+        var off = await Repository.UpsertStoreAsync(Encrypted, PlainSettings, T0, CancellationToken.None);
+        var on = await Repository.UpsertStoreAsync(Plain, EncryptedSettings, T0, CancellationToken.None);
+        await Write(Encrypted, "after", Text("two"));
+        await Write(Plain, "after", Text("two"));
 
-        await Repository.UpsertStoreAsync(Encrypted, EncryptedSettings, T0, CancellationToken.None);
-        await Write(Encrypted, "written-encrypted-again", Text("three"));
-        await Write(Encrypted, "written-plain", Text("two, rewritten"));
-
-        Assert.Equal("one"u8.ToArray(), (await Read(Encrypted, "written-encrypted")).Data);
-        Assert.Equal("two, rewritten"u8.ToArray(), (await Read(Encrypted, "written-plain")).Data);
-        Assert.Equal("three"u8.ToArray(), (await Read(Encrypted, "written-encrypted-again")).Data);
-        Assert.Equal(1, RawRow(Encrypted, "written-plain").Encrypted);
+        Assert.Equal((StoreWriteOutcome.EncryptionFixed, true), (off.Outcome, off.Store.Settings.Encrypted));
+        Assert.Equal((StoreWriteOutcome.EncryptionFixed, false), (on.Outcome, on.Store.Settings.Encrypted));
+        Assert.Equal([1L, 1L], new[] { RawRow(Encrypted, "before").Encrypted, RawRow(Encrypted, "after").Encrypted });
+        Assert.Equal("two"u8.Length + 30, RawRow(Encrypted, "after").Value.Length);
+        Assert.Equal([0L, 0L], new[] { RawRow(Plain, "before").Encrypted, RawRow(Plain, "after").Encrypted });
+        Assert.Equal("two"u8.ToArray(), RawRow(Plain, "after").Value);
         var (page, _) = await Repository.ListEntriesAsync(new PartitionAddress(Encrypted, "p"), new PageRequest(null, null, 100), T0, CancellationToken.None);
-        Assert.Equal(["one", "three", "two, rewritten"], page!.Items.Select(e => Encoding.UTF8.GetString(e.Value.Data)));
+        Assert.Equal(["two", "one"], page!.Items.Select(e => Encoding.UTF8.GetString(e.Value.Data)));
     }
 
     [Fact]
-    public async Task Write_AnotherNodeChangedTheSetting_StoresWhatTheSettingNowSays()
+    public async Task Write_AnotherNodeRecreatedTheStoreUnencrypted_StoresWhatTheSettingNowSays()
     {
-        // This node last saw the store encrypted; another node turns encryption off.
+        // This node last saw the store encrypted; another node deletes it and creates it again without.
         var otherNode = new SqliteObjectStoreRepository(_db.Database, TestDataKey.Protector);
         await Write(Encrypted, "before", Text("zero"));
+        await otherNode.DeleteStoreAsync(Encrypted, CancellationToken.None);
         await otherNode.UpsertStoreAsync(Encrypted, PlainSettings, T0, CancellationToken.None);
         await Write(Encrypted, "after-off", Text("one"));
+        var writtenOff = RawRow(Encrypted, "after-off");
 
-        // Now this node last saw it unencrypted; the other node turns encryption on again.
+        // Now this node last saw it unencrypted; the other node recreates it encrypted.
+        await otherNode.DeleteStoreAsync(Encrypted, CancellationToken.None);
         await otherNode.UpsertStoreAsync(Encrypted, EncryptedSettings, T0, CancellationToken.None);
         await Write(Encrypted, "after-on", Text("two"));
 
-        Assert.Equal("one"u8.ToArray(), RawRow(Encrypted, "after-off").Value);
-        Assert.Equal(0, RawRow(Encrypted, "after-off").Encrypted);
+        Assert.Equal("one"u8.ToArray(), writtenOff.Value);
+        Assert.Equal(0, writtenOff.Encrypted);
         Assert.Equal(1, RawRow(Encrypted, "after-on").Encrypted);
         Assert.Equal("two"u8.Length + 30, RawRow(Encrypted, "after-on").Value.Length);
-        Assert.Equal("zero"u8.ToArray(), (await Read(Encrypted, "before")).Data);
-        Assert.Equal("one"u8.ToArray(), (await Read(Encrypted, "after-off")).Data);
         Assert.Equal("two"u8.ToArray(), (await Read(Encrypted, "after-on")).Data);
     }
 

@@ -45,7 +45,7 @@ public sealed class MigrationTests
             Assert.Equal(EmbeddedScripts(), AppliedMigrations(file));
             var writes = databases.Select(d => new SqliteObjectStoreRepository(d, TestDataKey.Protector))
                 .Select((r, i) => r.UpsertStoreAsync(Key.Store with { StoreId = $"s{i}" }, StoreSettings.Defaults, T0, CancellationToken.None));
-            Assert.Equal([true, true], (await Task.WhenAll(writes)).Select(w => w.Created));
+            Assert.Equal([StoreWriteOutcome.Created, StoreWriteOutcome.Created], (await Task.WhenAll(writes)).Select(w => w.Outcome));
             var page = await new SqliteObjectStoreRepository(databases[0], TestDataKey.Protector).ListStoresAsync(Key.Store.Environment, new PageRequest(null, null, 25), CancellationToken.None);
             Assert.Equal(["s0", "s1"], page.Items.Select(s => s.StoreId));
         }

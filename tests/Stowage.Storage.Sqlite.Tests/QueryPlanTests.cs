@@ -47,6 +47,15 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
     }
 
     [Fact]
+    public void ValueSizesSql_PrefixAndCursor_SearchesKeyIndexRange()
+    {
+        var plan = Explain(SqliteObjectStoreRepository.ValueSizesSql.Replace(
+            "/*AND*/", "AND key > $after AND key >= $prefix AND key < $upper", StringComparison.Ordinal));
+
+        Assert.Equal(["SEARCH entries USING INDEX entries_key (partition_id=? AND key>? AND key<?)"], plan);
+    }
+
+    [Fact]
     public async Task ListKeys_FirstPage_ReturnsFirst25Keys()
     {
         var (page, failure) = await _data.Database.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 25), T0, CancellationToken.None);

@@ -52,6 +52,7 @@ public static class ErrorCodes
     public static readonly ErrorCode LastEnvironment = new("LAST_ENVIRONMENT", 409, "Last environment");
     public static readonly ErrorCode CannotDeleteSelf = new("CANNOT_DELETE_SELF", 409, "Cannot delete own user");
     public static readonly ErrorCode ConfirmationPending = new("CONFIRMATION_PENDING", 409, "Confirmation pending");
+    public static readonly ErrorCode StoreEncryptionFixed = new("STORE_ENCRYPTION_FIXED", 409, "Store encryption cannot change");
 
     // Protocol-level rejections.
     public static readonly ErrorCode MethodNotAllowed = new("METHOD_NOT_ALLOWED", 405, "Method not allowed");

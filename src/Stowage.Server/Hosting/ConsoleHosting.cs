@@ -43,7 +43,15 @@ public static class ConsoleHosting
 
         public void StoreElement(XElement element, string friendlyName)
         {
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, DataDirectory.OwnerOnlyFolder);
+            }
+
             var name = string.Concat(friendlyName.Where(char.IsAsciiLetterOrDigit));
             OwnerOnlyFile.Write(Path.Combine(directory, $"key-{name}.xml"), element.ToString(SaveOptions.DisableFormatting));
         }

@@ -38,7 +38,15 @@ public static class LocalCertificateAuthority
     /// <exception cref="CryptographicException">ca.pem and ca.key are unreadable or do not match.</exception>
     public static X509Certificate2 LoadOrCreateServerCertificate(string tlsDirectory, TimeProvider time)
     {
-        Directory.CreateDirectory(tlsDirectory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(tlsDirectory);
+        }
+        else
+        {
+            Directory.CreateDirectory(tlsDirectory, DataDirectory.OwnerOnlyFolder);
+        }
+
         var now = time.GetUtcNow();
 
         using var ca = LoadOrCreateCa(tlsDirectory, now);
@@ -172,10 +180,6 @@ public static class LocalCertificateAuthority
         return serial;
     }
 
-    private static void WritePublic(string path, string contents)
-    {
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        File.WriteAllText(temporary, contents);
-        File.Move(temporary, path, overwrite: true);
-    }
+    // Not secret, but owner-only like every file under the data directory; clients get a copy of ca.pem.
+    private static void WritePublic(string path, string contents) => OwnerOnlyFile.Write(path, contents);
 }

@@ -9,7 +9,7 @@ public static class StowageHosting
     public const string DefaultHttpsUrl = "https://127.0.0.1:8443";
 
     /// <summary>
-    /// Reads and validates the "Stowage" section, creates the data directory, registers the
+    /// Reads and validates the "Stowage" section, creates (or tightens) the data directory, registers the
     /// options as a singleton and sets up Kestrel's listeners, certificate and limits.
     /// </summary>
     /// <exception cref="StartupConfigurationException">A bad setting, or an unusable data directory.</exception>
@@ -17,7 +17,7 @@ public static class StowageHosting
     {
         var configuration = builder.Configuration;
         var options = StowageOptions.Load(configuration, Directory.GetCurrentDirectory());
-        CreateDataDirectory(options.DataDirectory);
+        DataDirectory.Prepare(options.DataDirectory);
         builder.Services.AddSingleton(options);
 
         var certificate = new Lazy<X509Certificate2>(() => LoadCertificate(options));
@@ -103,28 +103,6 @@ public static class StowageHosting
         || !string.IsNullOrWhiteSpace(configuration["http_ports"])
         || !string.IsNullOrWhiteSpace(configuration["https_ports"])
         || configuration.GetSection("Kestrel:Endpoints").GetChildren().Any();
-
-    private static void CreateDataDirectory(string path)
-    {
-        try
-        {
-            // Owner-only: it holds the database and private keys. An existing directory keeps
-            // whatever mode its owner gave it.
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(path);
-            }
-            else
-            {
-                Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new StartupConfigurationException(
-                $"{StowageOptions.SectionName}:DataDirectory", $"cannot create '{path}': {e.Message}", e);
-        }
-    }
 
     private static X509Certificate2 LoadCertificate(StowageOptions options)
     {

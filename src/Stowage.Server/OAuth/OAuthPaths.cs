@@ -29,7 +29,11 @@ public static class OAuthPaths
                 || value.StartsWith(WellKnown, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The endpoints where clients authenticate with their id and secret.</summary>
+    /// <summary>
+    /// The endpoints where clients authenticate with their id and secret, matched as OpenIddict
+    /// matches them (see <c>InferEndpointTypeFromPath</c>): ignoring case and one trailing slash,
+    /// so that no spelling OpenIddict answers slips past the request gate and its throttle.
+    /// </summary>
     internal static ClientEndpoint? ClientEndpointOf(PathString path)
     {
         var value = path.Value;
@@ -39,6 +43,11 @@ public static class OAuthPaths
         }
 
         var relative = value.AsSpan(1);
+        if (relative.Length > 1 && relative[^1] == '/')
+        {
+            relative = relative[..^1];
+        }
+
         return relative.Equals(Token, StringComparison.OrdinalIgnoreCase) ? ClientEndpoint.Token
             : relative.Equals(Revocation, StringComparison.OrdinalIgnoreCase) ? ClientEndpoint.Revocation
             : relative.Equals(Introspection, StringComparison.OrdinalIgnoreCase) ? ClientEndpoint.Introspection

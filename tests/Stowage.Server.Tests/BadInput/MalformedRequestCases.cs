@@ -82,6 +82,7 @@ public static partial class MalformedRequestCases
         .. LargeHeaders(),
         .. PathTricks(),
         .. EmptyIds(),
+        .. PathCaseVariants(),
         .. UnknownRoutesAndMethods(),
         .. Missing(),
         .. BadCredentials(),

@@ -17,6 +17,9 @@ public sealed record ServerStartInfo(string DataDirectory)
     public bool HttpsEnabled { get; init; }
 
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
+
+    /// <summary>The file-mode creation mask the server starts with (e.g. "022"); null inherits the test host's.</summary>
+    public string? Umask { get; init; }
 }
 
 /// <summary>
@@ -136,7 +139,8 @@ public sealed class ServerProcess : IDisposable
         var urls = info.Urls ?? $"http://127.0.0.1:{FreePort()}";
         var httpUrl = urls.Split(';').First(u => u.StartsWith("http://", StringComparison.Ordinal));
 
-        var start = new ProcessStartInfo(DotnetHost())
+        // With a umask, a shell sets it and then becomes the server (exec), so the process id stays the server's.
+        var start = new ProcessStartInfo(info.Umask is null ? DotnetHost() : "/bin/sh")
         {
             // Not the repository: no appsettings.json or stray data/ from the current directory.
             WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(info.DataDirectory))!,
@@ -145,6 +149,13 @@ public sealed class ServerProcess : IDisposable
             RedirectStandardInput = false,
             UseShellExecute = false,
         };
+        if (info.Umask is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add($"umask {info.Umask} && exec \"$0\" \"$@\"");
+            start.ArgumentList.Add(DotnetHost());
+        }
+
         start.ArgumentList.Add(ServerDllPath);
         start.ArgumentList.Add("--urls");
         start.ArgumentList.Add(urls);

@@ -56,7 +56,11 @@ public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, Audi
         }
 
         var address = Address();
-        await stores.PutStoreAsync(address, parsed.Value, HttpContext.RequestAborted);
+        if ((await stores.PutStoreAsync(address, parsed.Value, HttpContext.RequestAborted)).Error is { } refused)
+        {
+            return Failed(refused);
+        }
+
         await audit.RecordAsync(Call.Actor, address.OrgId, AuditActions.Update, AuditObjectTypes.Store, address.StoreId, "envId=" + address.EnvId, HttpContext.RequestAborted);
         return Done(Here, $"Settings of '{address.StoreId}' saved.");
     }

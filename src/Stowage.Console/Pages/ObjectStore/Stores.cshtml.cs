@@ -50,7 +50,11 @@ public sealed class StoresModel(ObjectStoreService stores, AuditLog audit) : Obj
             return Failed(new Error(ErrorCodes.NameTaken, $"Store '{address.Value.StoreId}' already exists. Open it to change its settings."));
         }
 
-        await stores.PutStoreAsync(address.Value, parsed.Value, HttpContext.RequestAborted);
+        if ((await stores.PutStoreAsync(address.Value, parsed.Value, HttpContext.RequestAborted)).Error is { } refused)
+        {
+            return Failed(refused);
+        }
+
         await audit.RecordAsync(Call.Actor, address.Value.OrgId, AuditActions.Create, AuditObjectTypes.Store, address.Value.StoreId, "envId=" + address.Value.EnvId, HttpContext.RequestAborted);
         return Done(ObjectStoreLinks.Store(address.Value.StoreId), $"Store '{address.Value.StoreId}' created.");
     }

@@ -22,6 +22,7 @@ public static class KeyEndpoints
         stores.MapDelete(Keys, ClearAsync).WithName("ClearPartition").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent);
         stores.MapMethods(Keys, [HttpMethods.Put, HttpMethods.Post], EmptyKey).WithName("WriteEmptyKey").RequireStoreRight(StoreRight.ManageData).ExcludeFromDescription();
         stores.MapGet("/{store}/partitions/{partition}/values", ListValuesAsync).WithName("ListValues").RequireStoreRight(StoreRight.ManageData)
+            .WithDescription("A page holds up to pageSize values and ends early, with a nextPageToken, before the value that would take it past 4 MiB of stored values; a larger value comes alone.")
             .Produces<PageDto<ValueDto>>();
         stores.MapGet(Key, GetAsync).WithName("GetValue").RequireStoreRight(StoreRight.ManageData).Produces<ValueDto>();
         stores.MapMethods(Key, [HttpMethods.Head], ContainsAsync).WithName("ContainsKey").RequireStoreRight(StoreRight.ManageData);

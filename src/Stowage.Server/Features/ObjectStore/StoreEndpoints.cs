@@ -76,7 +76,13 @@ public static class StoreEndpoints
             return Problems.Result(settings.Error!);
         }
 
-        var (store, created) = await service.PutStoreAsync(address.Value, settings.Value, context.RequestAborted);
+        var put = await service.PutStoreAsync(address.Value, settings.Value, keepEncryption: !StoreJson.NamesEncryption(document), context.RequestAborted);
+        if (!put.IsSuccess)
+        {
+            return Problems.Result(put.Error!);
+        }
+
+        var (store, created) = put.Value;
         await context.AuditAsync(address.Value.OrgId, created ? AuditActions.Create : AuditActions.Update, AuditObjectTypes.Store, address.Value.StoreId, "envId=" + address.Value.EnvId);
         return TypedResults.Json(StoreJson.ToDto(store), ServerJson.Context.StoreDto, statusCode: created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     }

@@ -43,6 +43,12 @@ internal static class StoreJson
         return new StoreSettings(ttl.Value, confirmation.Value, isFixed.Value, persistent.Value, encrypted.Value);
     }
 
+    /// <summary>Whether the body names <c>encrypted</c>; when it does not, an existing store keeps its own.</summary>
+    public static bool NamesEncryption(JsonDocument? document) =>
+        document?.RootElement is { ValueKind: JsonValueKind.Object } root
+        && root.TryGetProperty("encrypted", out var encrypted)
+        && encrypted.ValueKind != JsonValueKind.Null;
+
     public static StoreDto ToDto(StoreRecord store) => new()
     {
         StoreId = store.StoreId,

@@ -7,6 +7,8 @@ namespace Stowage.Server.Features.ObjectStore;
 /// <summary>Writes one Value (with its ETag) or a page of Values straight to the response stream.</summary>
 internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, string? nextPageToken, int status, PendingWriteResult? pending = null) : IResult
 {
+    private const int FlushBytes = 64 * 1024;
+
     public static ValueResult One(Entry entry, int status = StatusCodes.Status200OK) => new(entry, null, null, status);
 
     public static ValueResult Page(IReadOnlyList<Entry> entries, string? nextPageToken) => new(null, entries, nextPageToken, StatusCodes.Status200OK);
@@ -39,9 +41,18 @@ internal sealed class ValueResult(Entry? entry, IReadOnlyList<Entry>? page, stri
         {
             writer.WriteStartObject();
             writer.WriteStartArray("values");
+            long sent = 0;
             foreach (var item in page!)
             {
                 ValueJson.WriteValue(writer, item);
+
+                // Sent as it is written, so the response never holds a whole page's JSON at once.
+                if (writer.BytesCommitted + writer.BytesPending - sent >= FlushBytes)
+                {
+                    writer.Flush();
+                    await response.BodyWriter.FlushAsync(httpContext.RequestAborted);
+                    sent = writer.BytesCommitted;
+                }
             }
 
             writer.WriteEndArray();

@@ -1,0 +1,129 @@
+using System.Security.Cryptography;
+using Stowage.Core.Paging;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Contract;
+
+/// <summary>
+/// A page of values is bounded by bytes as well as by count (4 MiB of stored value bytes), so
+/// that <c>pageSize=1000</c> over 10 MB values cannot make one request hold gigabytes.
+/// </summary>
+public abstract partial class ObjectStoreRepositoryContract
+{
+    private const int MiB = 1024 * 1024;
+
+    [Fact]
+    public async Task ListEntries_ValuesPastTheByteBound_PageEndsEarlyAndPagingCoversEveryKeyOnce()
+    {
+        // Plaintext, so stored bytes are the value bytes: four 1 MiB values fill 4 MiB exactly.
+        await CreateStoreAsync(settings: Rolling60 with { Encrypted = false });
+        var written = await WriteBinariesAsync(Enumerable.Range(0, 10).Select(i => ($"k{i:D2}", MiB)));
+
+        var pages = await ReadAllValuePagesAsync(PageRequest.MaxSize);
+
+        Assert.Equal([4, 4, 2], pages.Select(p => p.Count));
+        AssertSameEntries(written, pages);
+    }
+
+    [Fact]
+    public async Task ListEntries_EncryptedValuesPastTheByteBound_BoundCountsStoredBytes()
+    {
+        // Each ciphertext is a little over 1 MiB, so four no longer fit.
+        await CreateStoreAsync();
+        var written = await WriteBinariesAsync(Enumerable.Range(0, 10).Select(i => ($"k{i:D2}", MiB)));
+
+        var pages = await ReadAllValuePagesAsync(PageRequest.MaxSize);
+
+        Assert.Equal([3, 3, 3, 1], pages.Select(p => p.Count));
+        AssertSameEntries(written, pages);
+    }
+
+    [Fact]
+    public async Task ListEntries_ValueLargerThanTheBound_ReturnedAloneSoPagingProgresses()
+    {
+        await CreateStoreAsync();
+        var written = await WriteBinariesAsync([("a", 10), ("b", LargestBinary), ("c", 10), ("d", LargestBinary), ("e", LargestBinary), ("f", 10)]);
+
+        var pages = await ReadAllValuePagesAsync(PageRequest.MaxSize);
+
+        Assert.Equal([["a"], ["b"], ["c"], ["d"], ["e"], ["f"]], pages.Select(p => p.Select(e => e.Key).ToArray()));
+        AssertSameEntries(written, pages);
+    }
+
+    [Fact]
+    public async Task ListEntries_CountBoundBeforeByteBound_CountDecides()
+    {
+        await CreateStoreAsync();
+        var written = await WriteBinariesAsync(Enumerable.Range(0, 7).Select(i => ($"k{i}", 1000)));
+
+        var pages = await ReadAllValuePagesAsync(3);
+
+        Assert.Equal([3, 3, 1], pages.Select(p => p.Count));
+        AssertSameEntries(written, pages);
+    }
+
+    [Fact]
+    public async Task ListEntries_ByteBoundWithPrefixAndExpiredKeys_SkipsNeitherAndCountsOnlyLiveValues()
+    {
+        await CreateStoreAsync(settings: Rolling60 with { Encrypted = false });
+        await WriteBinariesAsync([("a", 10), ("x/0", 3 * MiB)]);
+        await Repository.WriteEntryAsync(Key("x/1"), new StoredValue(ValueKind.Binary, new byte[3 * MiB]), 1, WriteCondition.None, T0, CancellationToken.None);
+        var live = await WriteBinariesAsync([("x/2", MiB), ("x/3", MiB), ("x/4", 10), ("y", 10)]);
+        var later = T0.AddSeconds(1);
+
+        var first = await ListValuesAsync(new PageRequest("x/", null, PageRequest.MaxSize), later);
+        var second = await ListValuesAsync(new PageRequest("x/", first.NextAfter, PageRequest.MaxSize), later);
+
+        // x/1 expired: x/0 (3 MiB) and x/2 (1 MiB) fill the first page; x/3 starts the next.
+        Assert.Equal(["x/0", "x/2"], first.Items.Select(e => e.Key));
+        Assert.Equal("x/2", first.NextAfter);
+        Assert.Equal(["x/3", "x/4"], second.Items.Select(e => e.Key));
+        Assert.Null(second.NextAfter);
+        Assert.Equal(live["x/3"], second.Items[0].Value.Data);
+    }
+
+    private async Task<Dictionary<string, byte[]>> WriteBinariesAsync(IEnumerable<(string Key, int Size)> values)
+    {
+        var written = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (key, size) in values)
+        {
+            var data = RandomNumberGenerator.GetBytes(size);
+            var result = await Repository.WriteEntryAsync(Key(key), new StoredValue(ValueKind.Binary, data), null, WriteCondition.None, T0, CancellationToken.None);
+            Assert.Equal(WriteOutcome.Created, result.Outcome);
+            written[key] = data;
+        }
+
+        return written;
+    }
+
+    private async Task<Page<Entry>> ListValuesAsync(PageRequest page, DateTimeOffset now)
+    {
+        var (found, failure) = await Repository.ListEntriesAsync(Partition, page, now, CancellationToken.None);
+        Assert.Equal(LookupFailure.None, failure);
+        return found!;
+    }
+
+    private async Task<List<IReadOnlyList<Entry>>> ReadAllValuePagesAsync(int pageSize)
+    {
+        var pages = new List<IReadOnlyList<Entry>>();
+        string? after = null;
+        do
+        {
+            var page = await ListValuesAsync(new PageRequest(null, after, pageSize), T0);
+            Assert.NotEmpty(page.Items);
+            Assert.Equal(page.NextAfter is null ? null : page.Items[^1].Key, page.NextAfter);
+            pages.Add(page.Items);
+            after = page.NextAfter;
+        }
+        while (after is not null);
+
+        return pages;
+    }
+
+    private static void AssertSameEntries(Dictionary<string, byte[]> written, List<IReadOnlyList<Entry>> pages)
+    {
+        var listed = pages.SelectMany(p => p).ToList();
+        Assert.Equal(written.Keys.Order(StringComparer.Ordinal), listed.Select(e => e.Key));
+        Assert.All(listed, e => Assert.Equal(written[e.Key], e.Value.Data));
+    }
+}
