@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Microsoft.Playwright;
 using Stowage.Console.Tests.Infrastructure;
 using Stowage.Contracts;
