@@ -55,6 +55,22 @@ public sealed class BusinessGroupPageTests(BrowserFixture browser, ConsoleServer
         await Expect(rootRow.GetByRole(AriaRole.Button, new() { Name = "Delete " + rootName })).ToHaveCountAsync(0);
     }
 
+    [Fact]
+    public async Task BusinessGroup_OwnGroupOfAChildAdministrator_HasNoDeleteButton_ItsSubgroupsDo()
+    {
+        var root = await Factory.RootAsync();
+        using var admin = Server.Admin();
+        var team = await admin.CreateOrganizationAsync(new Stowage.Contracts.CreateOrganizationRequest { Name = "Team Blue", ParentOrganizationId = root.OrgId });
+        await admin.CreateOrganizationAsync(new Stowage.Contracts.CreateOrganizationRequest { Name = "Team Blue Labs", ParentOrganizationId = team.Id });
+        await admin.CreateUserAsync(root.OrgId, new Stowage.Contracts.CreateUserRequest { Username = "blue.lead", Password = "blue-lead-password", AdminOf = [team.Id] });
+
+        await SignInAsync(Page, "blue.lead", "blue-lead-password");
+        await Page.GotoAsync("/access/business-groups");
+
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Delete Team Blue", Exact = true })).ToHaveCountAsync(0);
+        await Expect(Page.GetByRole(AriaRole.Button, new() { Name = "Delete Team Blue Labs", Exact = true })).ToHaveCountAsync(1);
+    }
+
     private async Task CreateAsync(string name, string parentId)
     {
         var form = Page.GetByRole(AriaRole.Region, new() { Name = "Create business group" });

@@ -160,7 +160,11 @@ public sealed class ConnectedAppService(
     public async Task<Error?> ChangeScopesAsync(CallContext call, ConnectedApp app, IReadOnlyList<ScopeGrant> assignments, ScopeChange change, CancellationToken cancellationToken)
     {
         var tree = await directory.GetAsync(cancellationToken);
-        var validated = ScopeAssignments.Validate(assignments, call.Caller, tree);
+        var reach = tree.WithDescendants(call.Caller.AdministeredOrgIds);
+        var keptOutside = change == ScopeChange.Replace
+            ? (await apps.GetGrantsAsync(app.ClientId, cancellationToken)).Where(g => g.OrgId is not null && !reach.Contains(g.OrgId)).ToHashSet()
+            : null;
+        var validated = ScopeAssignments.Validate(assignments, call.Caller, tree, keptOutside);
         if (!validated.IsSuccess)
         {
             return validated.Error;
@@ -176,7 +180,7 @@ public sealed class ConnectedAppService(
         {
             ScopeChange.Remove => await apps.RemoveGrantsAsync(app.ClientId, grants, cancellationToken),
             ScopeChange.Add => await apps.SetGrantsAsync(app.ClientId, grants, replace: false, MaxAssignments, cancellationToken),
-            _ => await apps.ReplaceGrantsWithinAsync(app.ClientId, grants, tree.WithDescendants(call.Caller.AdministeredOrgIds), MaxAssignments, cancellationToken),
+            _ => await apps.ReplaceGrantsWithinAsync(app.ClientId, grants, reach, MaxAssignments, cancellationToken),
         };
         switch (outcome)
         {

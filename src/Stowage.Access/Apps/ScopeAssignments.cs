@@ -9,13 +9,22 @@ namespace Stowage.Access.Apps;
 /// </summary>
 public static class ScopeAssignments
 {
-    public static Result<IReadOnlyList<ScopeGrant>> Validate(IReadOnlyList<ScopeGrant> assignments, Caller caller, OrganizationDirectory.Snapshot tree)
+    /// <param name="assignments">The entries to check.</param>
+    /// <param name="caller">Who asks: entries must lie in groups it administers.</param>
+    /// <param name="tree">The organization tree.</param>
+    /// <param name="alreadyHeld">
+    /// Entries the app holds now and that stay whatever the caller sends (a replacement keeps
+    /// assignments outside the caller's groups): sent back unchanged, as a client that read
+    /// the list and edits it does, they are accepted.
+    /// </param>
+    public static Result<IReadOnlyList<ScopeGrant>> Validate(
+        IReadOnlyList<ScopeGrant> assignments, Caller caller, OrganizationDirectory.Snapshot tree, IReadOnlySet<ScopeGrant>? alreadyHeld = null)
     {
         var valid = new List<ScopeGrant>(assignments.Count);
         for (var i = 0; i < assignments.Count; i++)
         {
             var entry = assignments[i];
-            if (Check(entry, caller, tree) is { } problem)
+            if (alreadyHeld?.Contains(entry) != true && Check(entry, caller, tree) is { } problem)
             {
                 return Result<IReadOnlyList<ScopeGrant>>.Fail(ErrorCodes.InvalidScope, $"scopes[{i}]: {problem}");
             }

@@ -65,6 +65,15 @@ public sealed class DelegatedAdministrationTests
             .ToArray();
         Assert.Equal(new[] { $"manage:store_data@{group.SandboxId}", $"read:store@{root.SandboxId}" }.Order(StringComparer.Ordinal), after);
 
+        // Sending the list back as read, with the parent's grant in it, is accepted (it stays as
+        // it is); adding a new grant outside the child's reach is not.
+        var roundTrip = Api.Scopes(inRoot, Api.Scope("manage:store_data", group.OrgId, group.SandboxId), inChild);
+        (await http.SendAsync("PUT", scopes, groupToken, roundTrip)).Expect(HttpStatusCode.NoContent);
+        Assert.Equal(3, (await http.SendAsync("GET", scopes, rootToken)).Expect(HttpStatusCode.OK).Json.GetProperty("data").GetArrayLength());
+        (await http.SendAsync("PUT", scopes, groupToken, Api.Scopes(Api.Scope("manage:store", root.OrgId, root.SandboxId), inChild)))
+            .Expect(HttpStatusCode.BadRequest, "INVALID_SCOPE");
+        Assert.Equal(3, (await http.SendAsync("GET", scopes, rootToken)).Expect(HttpStatusCode.OK).Json.GetProperty("data").GetArrayLength());
+
         // The root's administrator replaces everything within its reach, which is all of it.
         (await http.SendAsync("PUT", scopes, rootToken, Api.Scopes(inChild))).Expect(HttpStatusCode.NoContent);
         var final = (await http.SendAsync("GET", scopes, rootToken)).Expect(HttpStatusCode.OK).Json.GetProperty("data").GetArrayLength();
