@@ -21,7 +21,7 @@ public static class ApiReferenceHosting
 
     public static WebApplication MapApiReference(this WebApplication app)
     {
-        app.UseWhen(static context => context.Request.Path.StartsWithSegments(Path, StringComparison.Ordinal), static docs => docs.Use(static (context, next) =>
+        app.UseWhen(static context => context.Request.Path.StartsWithSegments(Path, StringComparison.OrdinalIgnoreCase), static docs => docs.Use(static (context, next) =>
         {
             context.Response.OnStarting(static state => Secure((HttpContext)state), context);
             return next(context);
