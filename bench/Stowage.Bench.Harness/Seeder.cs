@@ -24,16 +24,19 @@ internal static class Seeder
             DatabasePath = Path.Combine(dataDirectory, Server.ServiceRegistration.DatabaseFileName),
             MaxBatch = Batch,
         });
-        var repository = new SqliteObjectStoreRepository(database, DataKeys.LoadOrCreateProtector(dataDirectory));
+        var repository = new SqliteObjectStoreRepository(database);
+        var sealer = new ValueSealer(DataKeys.LoadOrCreateProtector(dataDirectory));
         var value = new StoredValue(ValueKind.String, System.Text.Encoding.UTF8.GetBytes(new string('v', valueBytes)));
-        var writes = new List<Task<WriteResult>>(Batch);
+        var writes = new List<Task<EntryWriteResult>>(Batch);
         for (var start = 0; start < keys; start += Batch)
         {
             writes.Clear();
             var now = DateTimeOffset.UtcNow;
             for (var i = start; i < Math.Min(keys, start + Batch); i++)
             {
-                writes.Add(repository.WriteEntryAsync(new KeyAddress(partition, Key(i)), value, null, WriteCondition.None, now, cancellationToken));
+                // The seeded store is encrypted, as stores are by default.
+                var key = new KeyAddress(partition, Key(i));
+                writes.Add(repository.WriteEntryAsync(key, sealer.Seal(key, value, encrypt: true), null, WriteCondition.None, now, cancellationToken));
             }
 
             foreach (var result in await Task.WhenAll(writes))

@@ -4,9 +4,12 @@ namespace Stowage.ObjectStore;
 
 /// <summary>
 /// Persistence of stores, partitions and keys. Implementations must be safe with several
-/// processes sharing one database: every method is a self-contained transaction, and a
-/// write returns only once it is durable. <c>now</c> arguments decide expiry,
-/// so expired entries are invisible whether or not they were purged yet.
+/// processes sharing one database: every method is a self-contained transaction that
+/// behaves as if it ran alone (serializable), and a write returns only once it is durable.
+/// <c>now</c> arguments decide expiry, so expired entries are invisible whether or not they
+/// were purged yet. A backend stores values as <see cref="PersistedValue"/>s it is given and
+/// returns them unchanged; the rules it applies inside its transactions (versions, expiries,
+/// confirmation deadlines) are <see cref="EntryRules"/> and <see cref="TtlPolicy"/>.
 /// </summary>
 public interface IObjectStoreRepository
 {
@@ -44,19 +47,22 @@ public interface IObjectStoreRepository
     /// would take it past <see cref="ValuePages.MaxBytes"/> of stored value bytes (at least one
     /// entry per page), and no value past that bound is read from storage.
     /// </summary>
-    Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<(Page<PersistedEntry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Removes every key of a partition, keeping the partition itself.</summary>
     Task<LookupFailure> ClearPartitionAsync(PartitionAddress partition, CancellationToken cancellationToken);
 
-    Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<(PersistedEntry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Writes a value. The expiry is computed from the store's settings, and
-    /// <paramref name="condition"/> checked against the live key, inside the same transaction;
-    /// a failed condition changes nothing (not even the partition).
+    /// Writes a value. Inside one transaction: the store must exist and encrypt exactly when
+    /// <paramref name="value"/> is encrypted (otherwise <see cref="WriteOutcome.EncryptionMismatch"/>),
+    /// <paramref name="condition"/> is checked against the live key, the expiry comes from the
+    /// store's settings (<see cref="TtlPolicy.ForWrite"/>) and the version from
+    /// <see cref="EntryRules.NewVersion"/>; the store's counters move by the entry's
+    /// <see cref="PersistedValue.Size"/>. Any refusal changes nothing (not even the partition).
     /// </summary>
-    Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<EntryWriteResult> WriteEntryAsync(KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>Moves a rolling entry's expiry forward, unless it changed since it was read.</summary>
     Task ExtendExpiryAsync(KeyAddress key, long version, DateTimeOffset expiresAt, CancellationToken cancellationToken);
@@ -68,16 +74,21 @@ public interface IObjectStoreRepository
     Task<LookupFailure> DeleteEntryAsync(KeyAddress key, long? ifVersion, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Stores a confirmable write as pending: invisible to readers and counters until
-    /// confirmed. <see cref="WriteOutcome.Created"/> means pending; <paramref name="condition"/>
-    /// is checked now and again on confirm. Another live pending write on the key is
+    /// Stores a confirmable write as pending under <paramref name="confirmationId"/>: invisible
+    /// to readers and counters until confirmed. <see cref="WriteOutcome.Created"/> means
+    /// pending, with the version the entry will have (<see cref="EntryRules.NewVersion"/> of the
+    /// live one), the expiry it would have if confirmed now, and its discard time
+    /// (<see cref="TtlPolicy.PendingDiscardAt"/>). <paramref name="condition"/> is checked now
+    /// and again on confirm; the encryption must match the store's as for
+    /// <see cref="WriteEntryAsync"/>. Another live pending write on the key is
     /// <see cref="WriteOutcome.ConfirmationPending"/>.
     /// </summary>
-    Task<PendingWriteResult> WritePendingAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<EntryWriteResult> WritePendingAsync(
+        KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
     /// Applies a live pending write (expiry computed now, the version promised when it was
-    /// stored). Created/Updated, StoreNotFound, ConfirmationNotFound, or the write's
+    /// stored unless that is the one it replaces: <see cref="EntryRules.VersionFor"/>). Created/Updated, StoreNotFound, ConfirmationNotFound, or the write's
     /// precondition failing now (KeyExists, VersionMismatch: the pending write is discarded).
     /// </summary>
     Task<WriteOutcome> ConfirmPendingAsync(KeyAddress key, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken);

@@ -76,6 +76,12 @@ public enum WriteOutcome
 
     /// <summary>A confirm found no live pending write with that confirmation id on the key.</summary>
     ConfirmationNotFound,
+
+    /// <summary>
+    /// The value was sealed for the other encryption setting than the store's (see
+    /// <see cref="ValueSealer"/>): nothing was written; seal it the store's way and write again.
+    /// </summary>
+    EncryptionMismatch,
 }
 
 /// <summary>
@@ -97,8 +103,6 @@ public sealed record WriteCondition(bool IfAbsent, long? IfVersion)
         : IfVersion is { } expected && liveVersion != expected ? WriteOutcome.VersionMismatch
         : null;
 }
-
-public sealed record WriteResult(WriteOutcome Outcome, Entry? Entry);
 
 /// <summary>
 /// A confirmable write's answer: on <see cref="WriteOutcome.Created"/> (pending) the value as

@@ -4,15 +4,26 @@ using Stowage.Core.Paging;
 namespace Stowage.ObjectStore;
 
 /// <summary>
-/// The data-plane operations with their rules (validation, TTL, not-found mapping). Names
-/// were validated when the address was parsed; this class applies time and semantics.
+/// The data-plane operations with their rules (validation, TTL, not-found mapping, encryption
+/// at rest through <see cref="ValueSealer"/>). Names were validated when the address was
+/// parsed; this class applies time and semantics.
 /// </summary>
-public sealed class ObjectStoreService(IObjectStoreRepository repository, TimeProvider time)
+public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueSealer sealer, TimeProvider time)
 {
-    public async Task<Result<StoreRecord>> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
-        await repository.GetStoreAsync(store, cancellationToken) is { } found
-            ? found
-            : StoreMissing(store);
+    // A write is sealed at most this many times: a second mismatch means the store was
+    // deleted and created again with the other setting while the write was on its way.
+    private const int MaxSealings = 3;
+
+    public async Task<Result<StoreRecord>> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken)
+    {
+        if (await repository.GetStoreAsync(store, cancellationToken) is not { } found)
+        {
+            return StoreMissing(store);
+        }
+
+        sealer.Saw(store, found.Settings.Encrypted);
+        return found;
+    }
 
     public Task<Page<StoreRecord>> ListStoresAsync(EnvironmentAddress environment, PageRequest page, CancellationToken cancellationToken) =>
         repository.ListStoresAsync(environment, page, cancellationToken);
@@ -36,6 +47,7 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
         }
 
         var result = await repository.UpsertStoreAsync(store, settings, time.GetUtcNow(), cancellationToken);
+        sealer.Saw(store, result.Store.Settings.Encrypted);
         return result.Outcome switch
         {
             StoreWriteOutcome.Created => (result.Store, true),
@@ -85,7 +97,7 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
         var items = new List<Entry>(found.Items.Count);
         foreach (var entry in found.Items)
         {
-            items.Add(await ExtendOnReadAsync(new KeyAddress(partition, entry.Key), entry, now, cancellationToken));
+            items.Add(await ExtendOnReadAsync(new KeyAddress(partition, entry.Key), sealer.Open(partition, entry), now, cancellationToken));
         }
 
         return new Page<Entry>(items, found.NextAfter);
@@ -103,7 +115,7 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
         var (entry, failure) = await repository.GetEntryAsync(key, now, cancellationToken);
         return entry is null
             ? Missing(key, failure)
-            : await ExtendOnReadAsync(key, entry, now, cancellationToken);
+            : await ExtendOnReadAsync(key, sealer.Open(key.Partition, entry), now, cancellationToken);
     }
 
     /// <summary>HEAD: whether a live key exists. Never extends a rolling TTL.</summary>
@@ -114,7 +126,7 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
     public async Task<Result<Entry>> PeekAsync(KeyAddress key, CancellationToken cancellationToken)
     {
         var (entry, failure) = await repository.GetEntryAsync(key, time.GetUtcNow(), cancellationToken);
-        return entry is null ? Missing(key, failure) : entry;
+        return entry is null ? Missing(key, failure) : sealer.Open(key.Partition, entry);
     }
 
     public async Task<Result<(Entry Entry, bool Created)>> PutAsync(KeyAddress key, StoredValue value, long? ttlSeconds, CancellationToken cancellationToken) =>
@@ -124,10 +136,40 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
     public async Task<Result<(Entry Entry, bool Created)>> PutAsync(
         KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, CancellationToken cancellationToken)
     {
-        var result = await repository.WriteEntryAsync(key, value, ttlSeconds, condition, time.GetUtcNow(), cancellationToken);
+        var now = time.GetUtcNow();
+        var result = await SealAndWriteAsync(key, value, persisted => repository.WriteEntryAsync(key, persisted, ttlSeconds, condition, now, cancellationToken));
         return result.Outcome is WriteOutcome.Created or WriteOutcome.Updated
-            ? (result.Entry!, result.Outcome == WriteOutcome.Created)
+            ? (new Entry(key.Key, value, result.Expiry!, result.Version), result.Outcome == WriteOutcome.Created)
             : WriteFailure(key, result.Outcome);
+    }
+
+    /// <summary>
+    /// Seals the value the way the store is guessed to want it and writes it; when the backend
+    /// finds the store wants the other way, seals again and retries.
+    /// </summary>
+    private async Task<EntryWriteResult> SealAndWriteAsync(KeyAddress key, StoredValue value, Func<PersistedValue, Task<EntryWriteResult>> write)
+    {
+        var encrypt = sealer.Guess(key.Store);
+        for (var attempt = 1; ; attempt++)
+        {
+            var result = await write(sealer.Seal(key, value, encrypt));
+            if (result.Outcome != WriteOutcome.EncryptionMismatch)
+            {
+                if (result.Outcome != WriteOutcome.StoreNotFound)
+                {
+                    sealer.Saw(key.Store, encrypt);
+                }
+
+                return result;
+            }
+
+            encrypt = !encrypt;
+            sealer.Saw(key.Store, encrypt);
+            if (attempt == MaxSealings)
+            {
+                return result;
+            }
+        }
     }
 
     private static Error WriteFailure(KeyAddress key, WriteOutcome outcome) => outcome switch
@@ -138,6 +180,8 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
         WriteOutcome.ConfirmationPending => new Error(
             ErrorCodes.ConfirmationPending, $"Key '{key.Key}' in partition '{key.Partition.Partition}' already has a pending confirmable write; confirm or reject it first."),
         WriteOutcome.ConfirmationNotFound => ConfirmationMissing(key),
+        WriteOutcome.EncryptionMismatch => new Error(
+            ErrorCodes.StoreEncryptionFixed, $"Store '{key.Store.StoreId}' was replaced by one with another encryption setting while the write was on its way; send it again."),
         _ => throw new InvalidOperationException($"{outcome} is not a failure."),
     };
 
@@ -148,8 +192,14 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, TimePr
     public async Task<Result<PendingWriteResult>> PutPendingAsync(
         KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, CancellationToken cancellationToken)
     {
-        var result = await repository.WritePendingAsync(key, value, ttlSeconds, condition, time.GetUtcNow(), cancellationToken);
-        return result.Outcome == WriteOutcome.Created ? result : WriteFailure(key, result.Outcome);
+        var now = time.GetUtcNow();
+        var confirmationId = EntryRules.NewConfirmationId();
+        var result = await SealAndWriteAsync(key, value, persisted => repository.WritePendingAsync(key, persisted, ttlSeconds, condition, confirmationId, now, cancellationToken));
+
+        // The Value as it will read once confirmed now; a later confirm restarts its TTL.
+        return result.Outcome == WriteOutcome.Created
+            ? new PendingWriteResult(WriteOutcome.Created, new Entry(key.Key, value, result.Expiry!, result.Version), confirmationId, result.DiscardAt)
+            : WriteFailure(key, result.Outcome);
     }
 
     public async Task<Error?> ConfirmAsync(KeyAddress key, string confirmationId, CancellationToken cancellationToken)

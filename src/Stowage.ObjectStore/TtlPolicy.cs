@@ -19,6 +19,10 @@ public static class TtlPolicy
         return new Expiry(WholeMillis(now).AddMilliseconds(ttlMillis), ttlMillis, isFixed);
     }
 
+    /// <summary>When a confirmable write stored at <paramref name="now"/> is discarded unless confirmed: after the store's confirmation TTL (at least a second).</summary>
+    public static DateTimeOffset PendingDiscardAt(StoreSettings settings, DateTimeOffset now) =>
+        WholeMillis(now).AddSeconds(Math.Max(1, settings.DefaultConfirmationTtlSeconds));
+
     /// <summary>The new expiry a read should set, or null when the read must not extend it.</summary>
     public static DateTimeOffset? ExtensionOnRead(Expiry expiry, DateTimeOffset now)
     {

@@ -32,6 +32,7 @@ public static class ServiceRegistration
         services.AddSingleton(DataKeys.LoadOrCreateProtector(options.DataDirectory));
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ValueSealer>();
         services.AddSingleton<ObjectStoreService>();
         services.AddHostedService<ExpiryPurger>();
         services.AddStowageMetering(TimeSpan.FromSeconds(options.MeteringFlushIntervalSeconds));

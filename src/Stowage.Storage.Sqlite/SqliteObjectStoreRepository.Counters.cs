@@ -9,11 +9,6 @@ namespace Stowage.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteObjectStoreRepository
 {
-    /// <summary>The bytes a row counts for: its key and its value as stored (ciphertext for encrypted rows).</summary>
-    // Logical size: key and value bytes as the client sent them, without the fixed
-    // AES-GCM overhead that encrypted stores add to every stored value.
-    internal static readonly string StoredSizeSql = "length(key) + length(value) - value_encrypted * " + Core.Security.AesGcmProtector.Overhead.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     private DateTimeOffset Now() => (time ?? TimeProvider.System).GetUtcNow();
 
     private static void AdjustStore(WriteContext w, long storeId, long keys, long partitions, long bytes)

@@ -1,14 +1,12 @@
-using System.Security.Cryptography;
 using Microsoft.Data.Sqlite;
 using Stowage.Core.Paging;
-using Stowage.Core.Security;
 using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
 
 public sealed partial class SqliteObjectStoreRepository
 {
-    private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted";
+    private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted, size";
 
     /// <summary>The keyset listing of live keys; also used by the query-plan test.</summary>
     internal const string ListKeysSql =
@@ -22,7 +20,7 @@ public sealed partial class SqliteObjectStoreRepository
     public Task<(Page<string>? Page, LookupFailure Failure)> ListKeysAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
         ListAsync(partition, ListKeysSql, page, now, r => Sql.Text(r, 0), k => k, cancellationToken);
 
-    public Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<(PersistedEntry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
             // One query on the hit path; the miss path asks again which part was missing.
@@ -33,54 +31,47 @@ public sealed partial class SqliteObjectStoreRepository
             {
                 if (reader.Read())
                 {
-                    return (ReadEntry(reader, key.Partition), LookupFailure.None);
+                    return (ReadEntry(reader), LookupFailure.None);
                 }
             }
 
             var (_, failure) = ResolvePartition(c, key.Partition);
-            return ((Entry?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
+            return ((PersistedEntry?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
         }, cancellationToken);
 
-    public Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<EntryWriteResult> WriteEntryAsync(KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(condition);
-
-        // Encrypted here, on the caller's thread, so the single writer never spends its time
-        // on it. Whether the store encrypts is only guessed here; the transaction decides.
-        var protectedEarly = _encryption.Guess(key.Store) ? protector.Protect(key, value.Kind, value.Data) : null;
         return WriteAsync(w =>
         {
             if (FindStore(w.Command(FindStoreSql), key.Store) is not { } store)
             {
-                return new WriteResult(WriteOutcome.StoreNotFound, null);
+                return EntryWriteResult.Failed(WriteOutcome.StoreNotFound);
             }
 
-            var encrypt = store.Record.Settings.Encrypted;
-            _encryption.Saw(key.Store, encrypt);
-            var stored = encrypt ? protectedEarly ?? protector.Protect(key, value.Kind, value.Data) : value.Data;
-            var (outcome, expiry, version) = ApplyWrite(w, store, key, value.Kind, stored, encrypt, ttlSeconds, condition, null, now);
-            return outcome is WriteOutcome.Created or WriteOutcome.Updated
-                ? new WriteResult(outcome, new Entry(key.Key, value, expiry!, version))
-                : new WriteResult(outcome, null);
+            return store.Record.Settings.Encrypted != value.Encrypted
+                ? EntryWriteResult.Failed(WriteOutcome.EncryptionMismatch)
+                : ApplyWrite(w, store, key, value, ttlSeconds, condition, promisedVersion: null, now);
         }, cancellationToken);
     }
 
     /// <summary>
-    /// Writes a row as stored (ciphertext when <paramref name="encrypted"/>) inside the
-    /// writer's transaction: checks <paramref name="condition"/> against the live key first,
-    /// so two writers with the same expected version cannot both pass (the writer runs them
-    /// one at a time), and a refused write changes nothing, not even the partition.
+    /// Writes a row as given inside the writer's transaction: checks <paramref name="condition"/>
+    /// against the live key first, so two writers with the same expected version cannot both
+    /// pass (the writer runs them one at a time), and a refused write changes nothing, not
+    /// even the partition.
     /// </summary>
-    private static (WriteOutcome Outcome, Expiry? Expiry, long Version) ApplyWrite(
-        WriteContext w, (long Id, StoreRecord Record) store, KeyAddress key, ValueKind kind, byte[] stored, bool encrypted,
-        long? ttlSeconds, WriteCondition condition, long? version, DateTimeOffset now)
+    private static EntryWriteResult ApplyWrite(
+        WriteContext w, (long Id, StoreRecord Record) store, KeyAddress key, PersistedValue value,
+        long? ttlSeconds, WriteCondition condition, long? promisedVersion, DateTimeOffset now)
     {
         var existingPartition = FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition);
         var (previousExpiry, previousSize, previousVersion) = ReadRow(w, existingPartition, key);
         var live = previousExpiry > Sql.Millis(now);
         if (condition.Check(live ? previousVersion : null) is { } refused)
         {
-            return (refused, null, 0);
+            return EntryWriteResult.Failed(refused);
         }
 
         var partitionId = existingPartition
@@ -88,19 +79,19 @@ public sealed partial class SqliteObjectStoreRepository
                 .With("$storeId", store.Id).With("$partition", Sql.Utf8(key.Partition.Partition)).Scalar<long>();
 
         var expiry = TtlPolicy.ForWrite(store.Record.Settings, ttlSeconds, now);
-        var newVersion = version is { } chosen && chosen != previousVersion ? chosen : NewVersion(previousVersion);
-        var keyBytes = Sql.Utf8(key.Key);
+        var newVersion = promisedVersion is { } promised ? EntryRules.VersionFor(previousVersion, promised) : EntryRules.NewVersion(previousVersion);
         var sql = previousExpiry is null
-            ? "INSERT INTO entries (partition_id, key, kind, value, value_encrypted, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $encrypted, $exp, $ttl, $fixed, $version, $now);"
-            : "UPDATE entries SET kind = $kind, value = $value, value_encrypted = $encrypted, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
-        w.Command(sql).With("$pid", partitionId).With("$key", keyBytes).With("$kind", (int)kind)
-            .With("$value", stored).With("$encrypted", encrypted).With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
+            ? "INSERT INTO entries (partition_id, key, kind, value, value_encrypted, size, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $encrypted, $size, $exp, $ttl, $fixed, $version, $now);"
+            : "UPDATE entries SET kind = $kind, value = $value, value_encrypted = $encrypted, size = $size, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
+        w.Command(sql).With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).With("$kind", (int)value.Kind)
+            .With("$value", value.Bytes).With("$encrypted", value.Encrypted).With("$size", value.Size)
+            .With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
             .With("$fixed", expiry.IsFixed).With("$version", newVersion).With("$now", Sql.Millis(now))
             .ExecuteNonQuery();
-        AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, keyBytes.Length + stored.Length - (encrypted ? AesGcmProtector.Overhead : 0) - previousSize);
+        AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, value.Size - previousSize);
 
         // Overwriting an expired entry is a create for the caller: the key was gone.
-        return (live ? WriteOutcome.Updated : WriteOutcome.Created, expiry, newVersion);
+        return new EntryWriteResult(live ? WriteOutcome.Updated : WriteOutcome.Created, expiry, newVersion);
     }
 
     /// <summary>The row of a key (expired or not): its expiry, counted size and version; a null expiry when there is none.</summary>
@@ -111,7 +102,7 @@ public sealed partial class SqliteObjectStoreRepository
             return (null, 0, 0);
         }
 
-        using var reader = w.Command("SELECT expires_at, " + StoredSizeSql + ", version FROM entries WHERE partition_id = $pid AND key = $key;")
+        using var reader = w.Command("SELECT expires_at, size, version FROM entries WHERE partition_id = $pid AND key = $key;")
             .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).ExecuteReader();
         return reader.Read() ? (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2)) : (null, 0, 0);
     }
@@ -121,19 +112,6 @@ public sealed partial class SqliteObjectStoreRepository
     {
         var (expiry, _, version) = ReadRow(w, partitionId, key);
         return expiry > Sql.Millis(now) ? version : null;
-    }
-
-    /// <summary>A random positive version, never the one it replaces, so an ETag always changes with a write.</summary>
-    private static long NewVersion(long previous)
-    {
-        long version;
-        do
-        {
-            version = Random.Shared.NextInt64(1, long.MaxValue);
-        }
-        while (version == previous);
-
-        return version;
     }
 
     public Task ExtendExpiryAsync(KeyAddress key, long version, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
@@ -164,7 +142,7 @@ public sealed partial class SqliteObjectStoreRepository
 
             long? expiresAt = null;
             long size = 0;
-            using (var reader = w.Command("DELETE FROM entries WHERE partition_id = $pid AND key = $key RETURNING expires_at, " + StoredSizeSql + ";")
+            using (var reader = w.Command("DELETE FROM entries WHERE partition_id = $pid AND key = $key RETURNING expires_at, size;")
                 .With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).ExecuteReader())
             {
                 if (reader.Read())
@@ -187,7 +165,7 @@ public sealed partial class SqliteObjectStoreRepository
             // The stores' counters shrink by what is purged, per partition, in the same transaction.
             var purged = 0;
             var removed = new Dictionary<long, (long Keys, long Bytes)>();
-            using (var reader = w.Command("DELETE FROM entries WHERE id IN (SELECT id FROM entries WHERE expires_at <= $now LIMIT $n) RETURNING partition_id, " + StoredSizeSql + ";")
+            using (var reader = w.Command("DELETE FROM entries WHERE id IN (SELECT id FROM entries WHERE expires_at <= $now LIMIT $n) RETURNING partition_id, size;")
                 .With("$now", Sql.Millis(now)).With("$n", batchSize).ExecuteReader())
             {
                 while (reader.Read())
@@ -224,33 +202,12 @@ public sealed partial class SqliteObjectStoreRepository
     private static SqliteCommand BindKey(SqliteCommand command, KeyAddress key) =>
         BindStore(command, key.Store).With("$partition", Sql.Utf8(key.Partition.Partition)).With("$key", Sql.Utf8(key.Key));
 
-    private Entry ReadEntry(SqliteDataReader r, PartitionAddress partition)
-    {
-        var key = Sql.Text(r, 0);
-        var kind = (ValueKind)r.GetInt32(1);
-        // The row says how it was written, whatever the store's setting is now.
-        var data = r.GetInt64(7) != 0 ? ReadProtectedValue(r, new KeyAddress(partition, key), kind) : (byte[])r.GetValue(2);
-        return new Entry(
-            key,
-            new StoredValue(kind, data),
-            new Expiry(Sql.Time(r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5) != 0),
-            r.GetInt64(6));
-    }
+    private static PersistedEntry ReadEntry(SqliteDataReader r) => new(
+        Sql.Text(r, 0),
 
-    private byte[] ReadProtectedValue(SqliteDataReader r, KeyAddress key, ValueKind kind)
-    {
         // GetFieldValue copies the column once (sqlite3_column_blob). GetBytes would open an
         // incremental blob handle on the row per call, about a tenth of a GET's time (docs/performance.md).
-        var ciphertext = r.GetFieldValue<byte[]>(2);
-        try
-        {
-            return protector.Unprotect(key, kind, ciphertext);
-        }
-        catch (CryptographicException e)
-        {
-            // Names no key or value: the message ends up in logs.
-            throw new CryptographicException(
-                "A stored value could not be decrypted: the data key is not the one it was written with, or the row was altered.", e);
-        }
-    }
+        new PersistedValue((ValueKind)r.GetInt32(1), r.GetFieldValue<byte[]>(2), r.GetInt64(7) != 0, r.GetInt64(8)),
+        new Expiry(Sql.Time(r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5) != 0),
+        r.GetInt64(6));
 }

@@ -67,7 +67,7 @@ public sealed partial class SqliteObjectStoreRepository
     private static void DeleteEntryRows(WriteContext w, long partitionId, bool removesPartition)
     {
         long keys, bytes;
-        using (var reader = w.Command("SELECT COUNT(*), COALESCE(SUM(" + StoredSizeSql + "), 0) FROM entries WHERE partition_id = $id;")
+        using (var reader = w.Command("SELECT COUNT(*), COALESCE(SUM(size), 0) FROM entries WHERE partition_id = $id;")
             .With("$id", partitionId).ExecuteReader())
         {
             reader.Read();

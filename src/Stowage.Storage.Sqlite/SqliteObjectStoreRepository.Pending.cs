@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
@@ -13,30 +12,35 @@ public sealed partial class SqliteObjectStoreRepository
 {
     private const string PendingWhere = "store_id = $storeId AND partition = $partition AND key = $key";
 
-    public Task<PendingWriteResult> WritePendingAsync(
-        KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<EntryWriteResult> WritePendingAsync(
+        KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(condition);
-        var protectedEarly = _encryption.Guess(key.Store) ? protector.Protect(key, value.Kind, value.Data) : null;
-        var confirmationId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         return WriteAsync(w =>
         {
             if (FindStore(w.Command(FindStoreSql), key.Store) is not { } store)
             {
-                return new PendingWriteResult(WriteOutcome.StoreNotFound, null, null, null);
+                return EntryWriteResult.Failed(WriteOutcome.StoreNotFound);
+            }
+
+            var settings = store.Record.Settings;
+            if (settings.Encrypted != value.Encrypted)
+            {
+                return EntryWriteResult.Failed(WriteOutcome.EncryptionMismatch);
             }
 
             var nowMillis = Sql.Millis(now);
             var existing = BindPending(w.Command("SELECT expires_at FROM pending_writes WHERE " + PendingWhere + ";"), store.Id, key).Scalar<long?>();
             if (existing > nowMillis)
             {
-                return new PendingWriteResult(WriteOutcome.ConfirmationPending, null, null, null);
+                return EntryWriteResult.Failed(WriteOutcome.ConfirmationPending);
             }
 
             var liveVersion = LiveVersion(w, FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition), key, now);
             if (condition.Check(liveVersion) is { } refused)
             {
-                return new PendingWriteResult(refused, null, null, null);
+                return EntryWriteResult.Failed(refused);
             }
 
             if (existing is not null)
@@ -45,24 +49,17 @@ public sealed partial class SqliteObjectStoreRepository
                 BindPending(w.Command("DELETE FROM pending_writes WHERE " + PendingWhere + ";"), store.Id, key).ExecuteNonQuery();
             }
 
-            var settings = store.Record.Settings;
-            var encrypt = settings.Encrypted;
-            _encryption.Saw(key.Store, encrypt);
-            var stored = encrypt ? protectedEarly ?? protector.Protect(key, value.Kind, value.Data) : value.Data;
-            var version = NewVersion(liveVersion ?? 0);
-            var discardAt = nowMillis + (Math.Max(1, settings.DefaultConfirmationTtlSeconds) * 1000);
+            var version = EntryRules.NewVersion(liveVersion ?? 0);
+            var discardAt = TtlPolicy.PendingDiscardAt(settings, now);
             BindPending(w.Command("""
-                INSERT INTO pending_writes (store_id, partition, key, confirmation_id, kind, value, value_encrypted, ttl_s, if_absent, if_version, version, expires_at, created_at)
-                VALUES ($storeId, $partition, $key, $cid, $kind, $value, $encrypted, $ttl, $ifAbsent, $ifVersion, $version, $exp, $now);
+                INSERT INTO pending_writes (store_id, partition, key, confirmation_id, kind, value, value_encrypted, size, ttl_s, if_absent, if_version, version, expires_at, created_at)
+                VALUES ($storeId, $partition, $key, $cid, $kind, $value, $encrypted, $size, $ttl, $ifAbsent, $ifVersion, $version, $exp, $now);
                 """), store.Id, key)
-                .With("$cid", confirmationId).With("$kind", (int)value.Kind).With("$value", stored).With("$encrypted", encrypt)
-                .With("$ttl", ttlSeconds).With("$ifAbsent", condition.IfAbsent).With("$ifVersion", condition.IfVersion)
-                .With("$version", version).With("$exp", discardAt).With("$now", nowMillis)
+                .With("$cid", confirmationId).With("$kind", (int)value.Kind).With("$value", value.Bytes).With("$encrypted", value.Encrypted)
+                .With("$size", value.Size).With("$ttl", ttlSeconds).With("$ifAbsent", condition.IfAbsent).With("$ifVersion", condition.IfVersion)
+                .With("$version", version).With("$exp", Sql.Millis(discardAt)).With("$now", nowMillis)
                 .ExecuteNonQuery();
-
-            // The Value as it will read once confirmed now; a later confirm restarts its TTL.
-            var preview = new Entry(key.Key, value, TtlPolicy.ForWrite(settings, ttlSeconds, now), version);
-            return new PendingWriteResult(WriteOutcome.Created, preview, confirmationId, Sql.Time(discardAt));
+            return new EntryWriteResult(WriteOutcome.Created, TtlPolicy.ForWrite(settings, ttlSeconds, now), version, discardAt);
         }, cancellationToken);
     }
 
@@ -75,14 +72,12 @@ public sealed partial class SqliteObjectStoreRepository
             }
 
             long id;
-            ValueKind kind;
-            byte[] stored;
-            bool encrypted;
+            PersistedValue value;
             long? ttlSeconds;
             WriteCondition condition;
             long version;
             using (var reader = BindPending(w.Command("""
-                SELECT id, kind, value, value_encrypted, ttl_s, if_absent, if_version, version FROM pending_writes
+                SELECT id, kind, value, value_encrypted, ttl_s, if_absent, if_version, version, size FROM pending_writes
                 WHERE store_id = $storeId AND partition = $partition AND key = $key AND confirmation_id = $cid AND expires_at > $now;
                 """), store.Id, key).With("$cid", confirmationId).With("$now", Sql.Millis(now)).ExecuteReader())
             {
@@ -92,9 +87,7 @@ public sealed partial class SqliteObjectStoreRepository
                 }
 
                 id = reader.GetInt64(0);
-                kind = (ValueKind)reader.GetInt32(1);
-                stored = (byte[])reader.GetValue(2);
-                encrypted = reader.GetInt64(3) != 0;
+                value = new PersistedValue((ValueKind)reader.GetInt32(1), (byte[])reader.GetValue(2), reader.GetInt64(3) != 0, reader.GetInt64(8));
                 ttlSeconds = reader.IsDBNull(4) ? null : reader.GetInt64(4);
                 condition = new WriteCondition(reader.GetInt64(5) != 0, reader.IsDBNull(6) ? null : reader.GetInt64(6));
                 version = reader.GetInt64(7);
@@ -102,7 +95,7 @@ public sealed partial class SqliteObjectStoreRepository
 
             // Consumed either way: a confirm whose precondition no longer holds discards it.
             w.Command("DELETE FROM pending_writes WHERE id = $id;").With("$id", id).ExecuteNonQuery();
-            return ApplyWrite(w, store, key, kind, stored, encrypted, ttlSeconds, condition, version, now).Outcome;
+            return ApplyWrite(w, store, key, value, ttlSeconds, condition, version, now).Outcome;
         }, cancellationToken);
 
     public Task<LookupFailure> RejectPendingAsync(KeyAddress key, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -24,7 +24,6 @@ public sealed partial class SqliteObjectStoreRepository
             if (existing is { } current && current.Record.Settings.Encrypted != settings.Encrypted)
             {
                 // Checked in the writer's transaction: rows written before would stay the other way.
-                _encryption.Saw(store, current.Record.Settings.Encrypted);
                 return new StoreWriteResult(StoreWriteOutcome.EncryptionFixed, current.Record);
             }
 
@@ -48,7 +47,6 @@ public sealed partial class SqliteObjectStoreRepository
                     .With("$now", Sql.Millis(now)).ExecuteNonQuery();
             }
 
-            _encryption.Saw(store, settings.Encrypted);
             // Reported at the stored (millisecond) resolution, so a later read returns the same record.
             var stamp = Sql.Time(Sql.Millis(now));
             return new StoreWriteResult(

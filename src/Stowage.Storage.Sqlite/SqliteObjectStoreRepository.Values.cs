@@ -22,7 +22,7 @@ public sealed partial class SqliteObjectStoreRepository
     /// count: the sizes of the next rows first, then only the rows that fit, both read in one
     /// transaction so they are the same rows.
     /// </summary>
-    public Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<(Page<PersistedEntry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
             // One snapshot: a write committed between the two statements cannot add to the page.
@@ -31,17 +31,17 @@ public sealed partial class SqliteObjectStoreRepository
             if (id is not { } partitionId)
             {
                 c.Command("COMMIT;").ExecuteNonQuery();
-                return ((Page<Entry>?)null, failure);
+                return ((Page<PersistedEntry>?)null, failure);
             }
 
             void Bind(SqliteCommand command) => command.With("$pid", partitionId).With("$now", Sql.Millis(now));
             var sizes = ReadRows(c, ValueSizesSql, Bind, "key", page, page.Limit + 1, r => r.GetInt64(0));
             var fit = ValuePages.Fit(sizes, page.Limit);
-            var entries = fit == 0 ? [] : ReadRows(c, ListEntriesSql, Bind, "key", page, fit, r => ReadEntry(r, partition));
+            var entries = fit == 0 ? [] : ReadRows(c, ListEntriesSql, Bind, "key", page, fit, ReadEntry);
             c.Command("COMMIT;").ExecuteNonQuery();
 
             // More follow when a row was left out, by count or by bytes; the cursor is the last key returned.
             var next = sizes.Count > entries.Count && entries.Count > 0 ? entries[^1].Key : null;
-            return (new Page<Entry>(entries, next), LookupFailure.None);
+            return (new Page<PersistedEntry>(entries, next), LookupFailure.None);
         }, cancellationToken);
 }

@@ -7,10 +7,10 @@ namespace Stowage.Storage.Sqlite;
 /// <summary>
 /// <see cref="IObjectStoreRepository"/> on SQLite. Reads use pooled connections; every change
 /// goes through the <see cref="SqliteWriter"/> so concurrent writes share commits. Split by
-/// aggregate across partial files: stores, partitions, entries. Values of stores whose
-/// settings say <c>encrypted</c> are stored as <paramref name="protector"/> ciphertext.
+/// aggregate across partial files: stores, partitions, entries. Values are stored as given
+/// (<see cref="PersistedValue"/>: ciphertext or not, with their counted size).
 /// </summary>
-public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database, IValueProtector protector, TimeProvider? time = null) : IObjectStoreRepository
+public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database, TimeProvider? time = null) : IObjectStoreRepository
 {
     private const string StoreColumns =
         "id, name, default_ttl_s, default_confirmation_ttl_s, is_fixed_ttl, persistent, encrypted, created_at, updated_at";

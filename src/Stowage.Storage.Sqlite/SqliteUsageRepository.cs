@@ -25,8 +25,8 @@ public sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepos
     /// walks the expiry index over expired-not-yet-purged rows only (the purger keeps that
     /// backlog to about a second's worth), never the store's live rows.
     /// </summary>
-    internal static readonly string ExpiredSql = "SELECT COUNT(*), COALESCE(SUM(" + SqliteObjectStoreRepository.StoredSizeSql + """
-        ), 0)
+    internal const string ExpiredSql = """
+        SELECT COUNT(*), COALESCE(SUM(size), 0)
         FROM entries INDEXED BY entries_expiry
         WHERE expires_at <= $now AND partition_id IN (SELECT id FROM partitions WHERE store_id = $id);
         """;

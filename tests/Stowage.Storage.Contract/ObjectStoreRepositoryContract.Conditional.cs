@@ -10,7 +10,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         var first = await WriteAsync(Key("k"), "first");
 
-        var refused = await Repository.WriteEntryAsync(Key("k"), Text("second"), null, WriteCondition.Absent, T0.AddSeconds(1), CancellationToken.None);
+        var refused = await WriteEntryAsync(Key("k"), Text("second"), null, WriteCondition.Absent, T0.AddSeconds(1));
 
         Assert.Equal(new WriteResult(WriteOutcome.KeyExists, null), refused);
         AssertSameEntry(first, await GetAsync(Key("k")));
@@ -22,8 +22,8 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         await WriteAsync(Key("old"), ttlSeconds: 1);
 
-        var fresh = await Repository.WriteEntryAsync(Key("new"), Text("a"), null, WriteCondition.Absent, T0, CancellationToken.None);
-        var overExpired = await Repository.WriteEntryAsync(Key("old"), Text("b"), null, WriteCondition.Absent, T0.AddSeconds(1), CancellationToken.None);
+        var fresh = await WriteEntryAsync(Key("new"), Text("a"), null, WriteCondition.Absent, T0);
+        var overExpired = await WriteEntryAsync(Key("old"), Text("b"), null, WriteCondition.Absent, T0.AddSeconds(1));
 
         Assert.Equal(WriteOutcome.Created, fresh.Outcome);
         Assert.Equal(WriteOutcome.Created, overExpired.Outcome);
@@ -36,7 +36,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         var first = await WriteAsync(Key("k"), "first");
 
-        var result = await Repository.WriteEntryAsync(Key("k"), Text("second"), null, WriteCondition.Version(first.Version), T0, CancellationToken.None);
+        var result = await WriteEntryAsync(Key("k"), Text("second"), null, WriteCondition.Version(first.Version), T0);
 
         Assert.Equal(WriteOutcome.Updated, result.Outcome);
         Assert.NotEqual(first.Version, result.Entry!.Version);
@@ -51,10 +51,10 @@ public abstract partial class ObjectStoreRepositoryContract
         await WriteAsync(Key("k"), "second", ttlSeconds: 5);
         var missing = new KeyAddress(Partition with { Partition = "other" }, "k");
 
-        var stale = await Repository.WriteEntryAsync(Key("k"), Text("x"), null, WriteCondition.Version(first.Version), T0, CancellationToken.None);
-        var absent = await Repository.WriteEntryAsync(missing, Text("x"), null, WriteCondition.Version(first.Version), T0, CancellationToken.None);
+        var stale = await WriteEntryAsync(Key("k"), Text("x"), null, WriteCondition.Version(first.Version), T0);
+        var absent = await WriteEntryAsync(missing, Text("x"), null, WriteCondition.Version(first.Version), T0);
         var live = (await GetAsync(Key("k")))!;
-        var expired = await Repository.WriteEntryAsync(Key("k"), Text("x"), null, WriteCondition.Version(live.Version), T0.AddSeconds(5), CancellationToken.None);
+        var expired = await WriteEntryAsync(Key("k"), Text("x"), null, WriteCondition.Version(live.Version), T0.AddSeconds(5));
 
         Assert.Equal(WriteOutcome.VersionMismatch, stale.Outcome);
         Assert.Equal(WriteOutcome.VersionMismatch, absent.Outcome);
@@ -70,7 +70,7 @@ public abstract partial class ObjectStoreRepositoryContract
         var first = await WriteAsync(Key("k"));
 
         var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(i =>
-            Repository.WriteEntryAsync(Key("k"), Text("w" + i), null, WriteCondition.Version(first.Version), T0, CancellationToken.None)));
+            WriteEntryAsync(Key("k"), Text("w" + i), null, WriteCondition.Version(first.Version), T0)));
 
         var winner = Assert.Single(results, r => r.Outcome == WriteOutcome.Updated);
         Assert.Equal(19, results.Count(r => r.Outcome == WriteOutcome.VersionMismatch));

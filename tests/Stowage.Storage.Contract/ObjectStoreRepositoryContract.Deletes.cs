@@ -27,9 +27,9 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         await WriteAsync(Key("present"));
 
-        Assert.Equal(LookupFailure.StoreNotFound, (await Repository.GetEntryAsync(missingStore, T0, CancellationToken.None)).Failure);
-        Assert.Equal(LookupFailure.KeyNotFound, (await Repository.GetEntryAsync(missingPartition, T0, CancellationToken.None)).Failure);
-        Assert.Equal(LookupFailure.KeyNotFound, (await Repository.GetEntryAsync(Key("k"), T0, CancellationToken.None)).Failure);
+        Assert.Equal(LookupFailure.StoreNotFound, (await GetEntryAsync(missingStore, T0)).Failure);
+        Assert.Equal(LookupFailure.KeyNotFound, (await GetEntryAsync(missingPartition, T0)).Failure);
+        Assert.Equal(LookupFailure.KeyNotFound, (await GetEntryAsync(Key("k"), T0)).Failure);
         Assert.Equal(LookupFailure.StoreNotFound, await Repository.DeleteEntryAsync(missingStore, null, T0, CancellationToken.None));
         Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(missingPartition, null, T0, CancellationToken.None));
         Assert.Equal(LookupFailure.KeyNotFound, await Repository.DeleteEntryAsync(Key("k"), null, T0, CancellationToken.None));
@@ -45,8 +45,8 @@ public abstract partial class ObjectStoreRepositoryContract
 
         Assert.Equal(LookupFailure.StoreNotFound, (await Repository.ListKeysAsync(missingStore, All(), T0, CancellationToken.None)).Failure);
         Assert.Equal(LookupFailure.PartitionNotFound, (await Repository.ListKeysAsync(missingPartition, All(), T0, CancellationToken.None)).Failure);
-        Assert.Equal(LookupFailure.StoreNotFound, (await Repository.ListEntriesAsync(missingStore, All(), T0, CancellationToken.None)).Failure);
-        Assert.Equal(LookupFailure.PartitionNotFound, (await Repository.ListEntriesAsync(missingPartition, All(), T0, CancellationToken.None)).Failure);
+        Assert.Equal(LookupFailure.StoreNotFound, (await ListEntriesAsync(missingStore, All(), T0)).Failure);
+        Assert.Equal(LookupFailure.PartitionNotFound, (await ListEntriesAsync(missingPartition, All(), T0)).Failure);
         Assert.Equal(LookupFailure.StoreNotFound, await Repository.ClearPartitionAsync(missingStore, CancellationToken.None));
         Assert.Equal(LookupFailure.PartitionNotFound, await Repository.ClearPartitionAsync(missingPartition, CancellationToken.None));
         Assert.Null(await Repository.DeletePartitionAsync(missingStore, CancellationToken.None));
@@ -114,7 +114,7 @@ public abstract partial class ObjectStoreRepositoryContract
         Assert.False(await Repository.DeleteStoreAsync(Store, CancellationToken.None));
 
         Assert.Null(await Repository.GetStoreAsync(Store, CancellationToken.None));
-        Assert.Equal(LookupFailure.StoreNotFound, (await Repository.GetEntryAsync(Key("a"), T0, CancellationToken.None)).Failure);
+        Assert.Equal(LookupFailure.StoreNotFound, (await GetEntryAsync(Key("a"), T0)).Failure);
         Assert.NotNull(await GetAsync(new KeyAddress(new PartitionAddress(other, "default"), "kept")));
         await CreateStoreAsync();
         Assert.Empty((await Repository.ListPartitionsAsync(Store, All(), CancellationToken.None))!.Items);

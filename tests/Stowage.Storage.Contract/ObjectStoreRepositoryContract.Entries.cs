@@ -13,7 +13,7 @@ public abstract partial class ObjectStoreRepositoryContract
     {
         await CreateStoreAsync();
 
-        var result = await Repository.WriteEntryAsync(Key("k"), Text("hello"), null, WriteCondition.None, T0, CancellationToken.None);
+        var result = await WriteEntryAsync(Key("k"), Text("hello"), null, WriteCondition.None, T0);
 
         Assert.Equal(WriteOutcome.Created, result.Outcome);
         Assert.NotNull(result.Entry);
@@ -53,7 +53,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         var first = await WriteAsync(Key("k"), "one");
 
-        var result = await Repository.WriteEntryAsync(Key("k"), Text("two"), null, WriteCondition.None, T0.AddSeconds(10), CancellationToken.None);
+        var result = await WriteEntryAsync(Key("k"), Text("two"), null, WriteCondition.None, T0.AddSeconds(10));
 
         Assert.Equal(WriteOutcome.Updated, result.Outcome);
         Assert.NotEqual(first.Version, result.Entry!.Version);
@@ -68,7 +68,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         await WriteAsync(Key("k"), "old");
 
-        var result = await Repository.WriteEntryAsync(Key("k"), Text("new"), null, WriteCondition.None, T0.AddSeconds(60), CancellationToken.None);
+        var result = await WriteEntryAsync(Key("k"), Text("new"), null, WriteCondition.None, T0.AddSeconds(60));
 
         Assert.Equal(WriteOutcome.Created, result.Outcome);
         Assert.Equal("new"u8.ToArray(), (await GetAsync(Key("k"), T0.AddSeconds(60)))!.Value.Data);
@@ -77,7 +77,7 @@ public abstract partial class ObjectStoreRepositoryContract
     [Fact]
     public async Task WriteEntry_MissingStore_ReturnsStoreNotFoundAndCreatesNothing()
     {
-        var result = await Repository.WriteEntryAsync(Key("k"), Text("v"), null, WriteCondition.None, T0, CancellationToken.None);
+        var result = await WriteEntryAsync(Key("k"), Text("v"), null, WriteCondition.None, T0);
 
         Assert.Equal(new WriteResult(WriteOutcome.StoreNotFound, null), result);
         Assert.Null(await Repository.GetStoreAsync(Store, CancellationToken.None));
@@ -95,7 +95,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
-            Task.Run(() => Repository.WriteEntryAsync(Key("k"), Text($"v{i}"), null, WriteCondition.None, T0, CancellationToken.None))));
+            Task.Run(() => WriteEntryAsync(Key("k"), Text($"v{i}"), null, WriteCondition.None, T0))));
 
         Assert.Equal(1, results.Count(r => r.Outcome == WriteOutcome.Created));
         Assert.Equal(9, results.Count(r => r.Outcome == WriteOutcome.Updated));
@@ -158,10 +158,10 @@ public abstract partial class ObjectStoreRepositoryContract
     public async Task GetEntry_AnyValue_ReturnsKindAndBytesUnchanged(int kind, byte[] data)
     {
         await CreateStoreAsync();
-        await Repository.WriteEntryAsync(Key("k"), new StoredValue((ValueKind)kind, data), null, WriteCondition.None, T0, CancellationToken.None);
+        await WriteEntryAsync(Key("k"), new StoredValue((ValueKind)kind, data), null, WriteCondition.None, T0);
 
         var read = await GetAsync(Key("k"));
-        var (listed, _) = await Repository.ListEntriesAsync(Partition, All(), T0, CancellationToken.None);
+        var (listed, _) = await ListEntriesAsync(Partition, All(), T0);
 
         Assert.Equal((ValueKind)kind, read!.Value.Kind);
         Assert.Equal(data, read.Value.Data);
@@ -176,7 +176,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         var data = new byte[LargestBinary];
         new Random(42).NextBytes(data);
-        await Repository.WriteEntryAsync(Key("big"), new StoredValue(ValueKind.Binary, data), null, WriteCondition.None, T0, CancellationToken.None);
+        await WriteEntryAsync(Key("big"), new StoredValue(ValueKind.Binary, data), null, WriteCondition.None, T0);
 
         var read = await GetAsync(Key("big"));
 
@@ -190,7 +190,7 @@ public abstract partial class ObjectStoreRepositoryContract
     {
         await CreateStoreAsync();
         await WriteAsync(Key("k"), "text");
-        await Repository.WriteEntryAsync(Key("k"), new StoredValue(ValueKind.Number, "42"u8.ToArray()), null, WriteCondition.None, T0, CancellationToken.None);
+        await WriteEntryAsync(Key("k"), new StoredValue(ValueKind.Number, "42"u8.ToArray()), null, WriteCondition.None, T0);
 
         var read = await GetAsync(Key("k"));
 

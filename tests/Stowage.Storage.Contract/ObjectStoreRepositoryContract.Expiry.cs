@@ -12,7 +12,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await WriteAsync(Key("k"));
 
         Assert.NotNull(await GetAsync(Key("k"), T0.AddSeconds(60).AddMilliseconds(-1)));
-        var (entry, failure) = await Repository.GetEntryAsync(Key("k"), T0.AddSeconds(60), CancellationToken.None);
+        var (entry, failure) = await GetEntryAsync(Key("k"), T0.AddSeconds(60));
         Assert.Null(entry);
         Assert.Equal(LookupFailure.KeyNotFound, failure);
     }
@@ -27,7 +27,7 @@ public abstract partial class ObjectStoreRepositoryContract
         var later = T0.AddSeconds(5);
 
         var keys = await ListKeysAsync(All(), later);
-        var (entries, failure) = await Repository.ListEntriesAsync(Partition, All(), later, CancellationToken.None);
+        var (entries, failure) = await ListEntriesAsync(Partition, All(), later);
 
         Assert.Equal(["long"], keys.Items);
         Assert.Equal(LookupFailure.None, failure);
@@ -106,7 +106,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await WriteAsync(Key("k"), ttlSeconds: 1);
         await Repository.PurgeExpiredAsync(T0.AddSeconds(2), 10, CancellationToken.None);
 
-        var result = await Repository.WriteEntryAsync(Key("k"), Text("again"), null, WriteCondition.None, T0.AddSeconds(2), CancellationToken.None);
+        var result = await WriteEntryAsync(Key("k"), Text("again"), null, WriteCondition.None, T0.AddSeconds(2));
 
         Assert.Equal(WriteOutcome.Created, result.Outcome);
     }

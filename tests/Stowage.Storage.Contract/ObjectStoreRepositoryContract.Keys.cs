@@ -161,7 +161,7 @@ public abstract partial class ObjectStoreRepositoryContract
         var values = new List<string>();
         do
         {
-            var (page, failure) = await Repository.ListEntriesAsync(Partition, new PageRequest(null, cursor, 25), T0, CancellationToken.None);
+            var (page, failure) = await ListEntriesAsync(Partition, new PageRequest(null, cursor, 25), T0);
             Assert.Equal(LookupFailure.None, failure);
             counts.Add(page!.Items.Count);
             values.AddRange(page.Items.Select(e => $"{e.Key}={System.Text.Encoding.UTF8.GetString(e.Value.Data)}"));

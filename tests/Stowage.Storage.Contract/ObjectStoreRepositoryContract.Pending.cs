@@ -9,7 +9,7 @@ public abstract partial class ObjectStoreRepositoryContract
 
     private async Task<PendingWriteResult> WritePendingAsync(KeyAddress key, string text, WriteCondition? condition = null, DateTimeOffset? now = null)
     {
-        var result = await Repository.WritePendingAsync(key, Text(text), null, condition ?? WriteCondition.None, now ?? T0, CancellationToken.None);
+        var result = await WritePendingAsync(key, Text(text), null, condition ?? WriteCondition.None, now ?? T0);
         Assert.Equal(WriteOutcome.Created, result.Outcome);
         return result;
     }
@@ -74,7 +74,7 @@ public abstract partial class ObjectStoreRepositoryContract
         await CreateStoreAsync();
         var first = await WritePendingAsync(Key("k"), "a");
 
-        var second = await Repository.WritePendingAsync(Key("k"), Text("b"), null, WriteCondition.None, ConfirmationEnd.AddMilliseconds(-1), CancellationToken.None);
+        var second = await WritePendingAsync(Key("k"), Text("b"), null, WriteCondition.None, ConfirmationEnd.AddMilliseconds(-1));
         var late = await Repository.ConfirmPendingAsync(Key("k"), first.ConfirmationId!, ConfirmationEnd, CancellationToken.None);
         var afterTtl = await WritePendingAsync(Key("k"), "c", now: ConfirmationEnd);
 
@@ -102,7 +102,7 @@ public abstract partial class ObjectStoreRepositoryContract
     {
         await CreateStoreAsync();
         var v1 = await WriteAsync(Key("k"), "one");
-        var exists = await Repository.WritePendingAsync(Key("k"), Text("x"), null, WriteCondition.Absent, T0, CancellationToken.None);
+        var exists = await WritePendingAsync(Key("k"), Text("x"), null, WriteCondition.Absent, T0);
         var pending = await WritePendingAsync(Key("k"), "cas", WriteCondition.Version(v1.Version));
         var v2 = await WriteAsync(Key("k"), "two");
 

@@ -67,7 +67,7 @@ public abstract partial class ObjectStoreRepositoryContract
     {
         await CreateStoreAsync(settings: Rolling60 with { Encrypted = false });
         await WriteBinariesAsync([("a", 10), ("x/0", 3 * MiB)]);
-        await Repository.WriteEntryAsync(Key("x/1"), new StoredValue(ValueKind.Binary, new byte[3 * MiB]), 1, WriteCondition.None, T0, CancellationToken.None);
+        await WriteEntryAsync(Key("x/1"), new StoredValue(ValueKind.Binary, new byte[3 * MiB]), 1, WriteCondition.None, T0);
         var live = await WriteBinariesAsync([("x/2", MiB), ("x/3", MiB), ("x/4", 10), ("y", 10)]);
         var later = T0.AddSeconds(1);
 
@@ -88,7 +88,7 @@ public abstract partial class ObjectStoreRepositoryContract
         foreach (var (key, size) in values)
         {
             var data = RandomNumberGenerator.GetBytes(size);
-            var result = await Repository.WriteEntryAsync(Key(key), new StoredValue(ValueKind.Binary, data), null, WriteCondition.None, T0, CancellationToken.None);
+            var result = await WriteEntryAsync(Key(key), new StoredValue(ValueKind.Binary, data), null, WriteCondition.None, T0);
             Assert.Equal(WriteOutcome.Created, result.Outcome);
             written[key] = data;
         }
@@ -98,7 +98,7 @@ public abstract partial class ObjectStoreRepositoryContract
 
     private async Task<Page<Entry>> ListValuesAsync(PageRequest page, DateTimeOffset now)
     {
-        var (found, failure) = await Repository.ListEntriesAsync(Partition, page, now, CancellationToken.None);
+        var (found, failure) = await ListEntriesAsync(Partition, page, now);
         Assert.Equal(LookupFailure.None, failure);
         return found!;
     }

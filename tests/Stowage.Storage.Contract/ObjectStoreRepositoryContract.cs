@@ -46,7 +46,7 @@ public abstract partial class ObjectStoreRepositoryContract : IAsyncLifetime
 
     protected async Task<Entry> WriteAsync(KeyAddress key, string text = "v", long? ttlSeconds = null, DateTimeOffset? now = null)
     {
-        var result = await Repository.WriteEntryAsync(key, Text(text), ttlSeconds, WriteCondition.None, now ?? T0, CancellationToken.None);
+        var result = await WriteEntryAsync(key, Text(text), ttlSeconds, WriteCondition.None, now ?? T0);
         Assert.NotNull(result.Entry);
         return result.Entry;
     }
@@ -61,7 +61,7 @@ public abstract partial class ObjectStoreRepositoryContract : IAsyncLifetime
 
     protected async Task<Entry?> GetAsync(KeyAddress key, DateTimeOffset? now = null)
     {
-        var (entry, failure) = await Repository.GetEntryAsync(key, now ?? T0, CancellationToken.None);
+        var (entry, failure) = await GetEntryAsync(key, now ?? T0);
         Assert.Equal(entry is null ? LookupFailure.KeyNotFound : LookupFailure.None, failure);
         return entry;
     }

@@ -9,6 +9,8 @@ namespace Stowage.Storage.Sqlite.Tests;
 /// <summary>
 /// Values of stores whose settings say <c>encrypted</c> must not be readable in the database
 /// files; everything else about them (round trips, listings, setting changes) stays the same.
+/// Values go through <see cref="ObjectStoreService"/>, which seals them (<see cref="ValueSealer"/>),
+/// onto the SQLite backend, which stores what it is given.
 /// </summary>
 public sealed class EncryptionAtRestTests : IAsyncLifetime
 {
@@ -20,7 +22,16 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
 
     private readonly TempDatabase _db = new();
 
+    private readonly Microsoft.Extensions.Time.Testing.FakeTimeProvider _clock = new(T0);
+
+    private ObjectStoreService? _service;
+
     private SqliteObjectStoreRepository Repository => _db.ObjectStore;
+
+    // One node's service: its own sealer, so its guess of each store's setting is its own.
+    private ObjectStoreService Service => _service ??= NewNode();
+
+    private ObjectStoreService NewNode() => new(Repository, new ValueSealer(TestDataKey.Protector), _clock);
 
     public async Task InitializeAsync()
     {
@@ -88,9 +99,8 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
             Assert.Equal(value.Data.Length + 30, stored.Length);
         }
 
-        var (page, failure) = await Repository.ListEntriesAsync(new PartitionAddress(Encrypted, "p"), new PageRequest(null, null, 100), T0, CancellationToken.None);
-        Assert.Equal(LookupFailure.None, failure);
-        Assert.Equal(values.Keys.Order(StringComparer.Ordinal), page!.Items.Select(e => e.Key));
+        var page = (await Service.ListValuesAsync(new PartitionAddress(Encrypted, "p"), new PageRequest(null, null, 100), CancellationToken.None)).Value;
+        Assert.Equal(values.Keys.Order(StringComparer.Ordinal), page.Items.Select(e => e.Key));
         Assert.All(page.Items, e => Assert.Equal(values[e.Key], e.Value, ValueComparer.Instance));
     }
 
@@ -125,24 +135,24 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
         Assert.Equal("two"u8.Length + 30, RawRow(Encrypted, "after").Value.Length);
         Assert.Equal([0L, 0L], new[] { RawRow(Plain, "before").Encrypted, RawRow(Plain, "after").Encrypted });
         Assert.Equal("two"u8.ToArray(), RawRow(Plain, "after").Value);
-        var (page, _) = await Repository.ListEntriesAsync(new PartitionAddress(Encrypted, "p"), new PageRequest(null, null, 100), T0, CancellationToken.None);
-        Assert.Equal(["two", "one"], page!.Items.Select(e => Encoding.UTF8.GetString(e.Value.Data)));
+        var page = (await Service.ListValuesAsync(new PartitionAddress(Encrypted, "p"), new PageRequest(null, null, 100), CancellationToken.None)).Value;
+        Assert.Equal(["two", "one"], page.Items.Select(e => Encoding.UTF8.GetString(e.Value.Data)));
     }
 
     [Fact]
     public async Task Write_AnotherNodeRecreatedTheStoreUnencrypted_StoresWhatTheSettingNowSays()
     {
         // This node last saw the store encrypted; another node deletes it and creates it again without.
-        var otherNode = new SqliteObjectStoreRepository(_db.Database, TestDataKey.Protector);
+        var otherNode = NewNode();
         await Write(Encrypted, "before", Text("zero"));
         await otherNode.DeleteStoreAsync(Encrypted, CancellationToken.None);
-        await otherNode.UpsertStoreAsync(Encrypted, PlainSettings, T0, CancellationToken.None);
+        await otherNode.PutStoreAsync(Encrypted, PlainSettings, CancellationToken.None);
         await Write(Encrypted, "after-off", Text("one"));
         var writtenOff = RawRow(Encrypted, "after-off");
 
         // Now this node last saw it unencrypted; the other node recreates it encrypted.
         await otherNode.DeleteStoreAsync(Encrypted, CancellationToken.None);
-        await otherNode.UpsertStoreAsync(Encrypted, EncryptedSettings, T0, CancellationToken.None);
+        await otherNode.PutStoreAsync(Encrypted, EncryptedSettings, CancellationToken.None);
         await Write(Encrypted, "after-on", Text("two"));
 
         Assert.Equal("one"u8.ToArray(), writtenOff.Value);
@@ -169,7 +179,7 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
         }
 
         Assert.Equal("original"u8.ToArray(), (await Read(Encrypted, "k")).Data);
-        await Assert.ThrowsAsync<CryptographicException>(() => Repository.GetEntryAsync(new KeyAddress(new PartitionAddress(target, partition), key), T0, CancellationToken.None));
+        await Assert.ThrowsAsync<CryptographicException>(() => Service.GetAsync(new KeyAddress(new PartitionAddress(target, partition), key), CancellationToken.None));
     }
 
     [Fact]
@@ -199,15 +209,15 @@ public sealed class EncryptionAtRestTests : IAsyncLifetime
 
     private async Task Write(StoreAddress store, string key, StoredValue value, string partition = "p")
     {
-        var result = await Repository.WriteEntryAsync(new KeyAddress(new PartitionAddress(store, partition), key), value, null, WriteCondition.None, T0, CancellationToken.None);
-        Assert.NotNull(result.Entry);
+        var result = await Service.PutAsync(new KeyAddress(new PartitionAddress(store, partition), key), value, null, CancellationToken.None);
+        Assert.True(result.IsSuccess, result.Error?.Message);
     }
 
     private async Task<StoredValue> Read(StoreAddress store, string key)
     {
-        var (entry, failure) = await Repository.GetEntryAsync(new KeyAddress(new PartitionAddress(store, "p"), key), T0, CancellationToken.None);
-        Assert.Equal(LookupFailure.None, failure);
-        return entry!.Value;
+        var result = await Service.GetAsync(new KeyAddress(new PartitionAddress(store, "p"), key), CancellationToken.None);
+        Assert.True(result.IsSuccess, result.Error?.Message);
+        return result.Value.Value;
     }
 
     private (byte[] Value, long Encrypted) RawRow(StoreAddress store, string key)

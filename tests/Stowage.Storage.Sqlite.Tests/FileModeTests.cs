@@ -45,7 +45,7 @@ public sealed class FileModeTests
     private static async Task<UnixFileMode[]> WriteAndListModesAsync(TempDatabaseFile file)
     {
         await using var database = file.Open();
-        var repository = new SqliteObjectStoreRepository(database, TestDataKey.Protector);
+        var repository = new SqliteObjectStoreRepository(database);
         await repository.UpsertStoreAsync(Key.Store, StoreSettings.Defaults, T0, CancellationToken.None);
         await repository.WriteEntryAsync(Key, new StoredValue(ValueKind.String, "v"u8.ToArray()), null, WriteCondition.None, T0, CancellationToken.None);
         return [.. new[] { "", "-wal", "-shm" }.Select(suffix => File.GetUnixFileMode(file.Path + suffix))];

@@ -29,7 +29,7 @@ public sealed class GroupCommitTests : OneStoreDatabaseTest
         Assert.Equal(keys, page!.Items);
         foreach (var key in keys)
         {
-            var (entry, _) = await db.ObjectStore.GetEntryAsync(new KeyAddress(Partition, key), T0, CancellationToken.None);
+            var (entry, _) = await db.ObjectStore.GetPlainAsync(new KeyAddress(Partition, key), T0, CancellationToken.None);
             Assert.Equal(Encoding.UTF8.GetBytes(key), entry!.Value.Data);
         }
     }
@@ -106,7 +106,7 @@ public sealed class GroupCommitTests : OneStoreDatabaseTest
         try
         {
             var database = file.Open();
-            var repository = new SqliteObjectStoreRepository(database, TestDataKey.Protector);
+            var repository = new SqliteObjectStoreRepository(database);
             await repository.UpsertStoreAsync(Partition.Store, StoreSettings.Defaults, T0, CancellationToken.None);
             var gate = new Gate(database.Writer);
             await gate.EnteredAsync;
@@ -119,7 +119,7 @@ public sealed class GroupCommitTests : OneStoreDatabaseTest
             Assert.All(queued, t => Assert.Equal(TaskStatus.RanToCompletion, t.Status));
             await Assert.ThrowsAsync<StorageUnavailableException>(() => Write(repository, "too-late"));
             await using var reopened = file.Open();
-            var (page, _) = await new SqliteObjectStoreRepository(reopened, TestDataKey.Protector).ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
+            var (page, _) = await new SqliteObjectStoreRepository(reopened).ListKeysAsync(Partition, new PageRequest(null, null, 1000), T0, CancellationToken.None);
             Assert.Equal(Enumerable.Range(0, 50).Select(i => $"q{i:D2}"), page!.Items);
         }
         finally
@@ -128,7 +128,7 @@ public sealed class GroupCommitTests : OneStoreDatabaseTest
         }
     }
 
-    private static Task<WriteResult> Write(SqliteObjectStoreRepository repository, string key) =>
+    private static Task<Stowage.Storage.Contract.WriteResult> Write(SqliteObjectStoreRepository repository, string key) =>
         repository.WriteEntryAsync(new KeyAddress(Partition, key), new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(key)), null, WriteCondition.None, T0, CancellationToken.None);
 
     private static int Insert(WriteContext w, string tokenHash) =>

@@ -15,7 +15,7 @@ public sealed class MigrationTests
         using var file = new TempDatabaseFile();
         await using (var first = file.Open())
         {
-            var repository = new SqliteObjectStoreRepository(first, TestDataKey.Protector);
+            var repository = new SqliteObjectStoreRepository(first);
             await repository.UpsertStoreAsync(Key.Store, StoreSettings.Defaults, T0, CancellationToken.None);
             await repository.WriteEntryAsync(Key, new StoredValue(ValueKind.Binary, [0, 1, 2, 255]), null, WriteCondition.None, T0, CancellationToken.None);
         }
@@ -24,8 +24,45 @@ public sealed class MigrationTests
 
         Assert.Equal(1, EmbeddedScripts()[0].Version);
         Assert.Equal(EmbeddedScripts(), AppliedMigrations(file));
-        var (entry, _) = await new SqliteObjectStoreRepository(second, TestDataKey.Protector).GetEntryAsync(Key, T0, CancellationToken.None);
+        var (entry, _) = await new SqliteObjectStoreRepository(second).GetPlainAsync(Key, T0, CancellationToken.None);
         Assert.Equal(new byte[] { 0, 1, 2, 255 }, entry!.Value.Data);
+    }
+
+    [Fact]
+    public async Task V006_DatabaseFromBefore_EntriesAndPendingWritesGetTheSizeTheyCountedFor()
+    {
+        using var file = new TempDatabaseFile();
+        var plain = Key with { Partition = Key.Partition with { Store = Key.Store with { StoreId = "plain" } } };
+        long encryptedSize, plainSize, pendingSize;
+        await using (var first = file.Open())
+        {
+            var repository = new SqliteObjectStoreRepository(first);
+            await repository.UpsertStoreAsync(Key.Store, StoreSettings.Defaults, T0, CancellationToken.None);
+            await repository.UpsertStoreAsync(plain.Store, StoreSettings.Defaults with { Encrypted = false }, T0, CancellationToken.None);
+            await repository.WriteEntryAsync(Key, new StoredValue(ValueKind.String, "encrypted value"u8.ToArray()), null, WriteCondition.None, T0, CancellationToken.None);
+            await repository.WriteEntryAsync(plain, new StoredValue(ValueKind.String, "plain value"u8.ToArray()), null, WriteCondition.None, T0, CancellationToken.None);
+            await repository.WritePendingAsync(Key with { Key = "later" }, new StoredValue(ValueKind.Binary, new byte[100]), null, WriteCondition.None, T0, CancellationToken.None);
+            (encryptedSize, plainSize, pendingSize) = (EntryRules.SizeOf("k", 15), EntryRules.SizeOf("k", 11), EntryRules.SizeOf("later", 100));
+        }
+
+        // Back to the schema before V006: no size columns, the migration not applied.
+        using (var old = file.Connect())
+        {
+            SqliteDatabase.Exec(old, "ALTER TABLE entries DROP COLUMN size; ALTER TABLE pending_writes DROP COLUMN size; DELETE FROM schema_migrations WHERE version = 6;");
+        }
+
+        await using (var reopened = file.Open())
+        {
+            Assert.Equal(EmbeddedScripts(), AppliedMigrations(file));
+        }
+
+        using var check = file.Connect();
+        using var command = check.CreateCommand();
+        command.CommandText = "SELECT (SELECT group_concat(size) FROM (SELECT size FROM entries ORDER BY id)), (SELECT size FROM pending_writes);";
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal($"{encryptedSize},{plainSize}", reader.GetString(0));
+        Assert.Equal(pendingSize, reader.GetInt64(1));
     }
 
     [Fact]
@@ -43,10 +80,10 @@ public sealed class MigrationTests
         try
         {
             Assert.Equal(EmbeddedScripts(), AppliedMigrations(file));
-            var writes = databases.Select(d => new SqliteObjectStoreRepository(d, TestDataKey.Protector))
+            var writes = databases.Select(d => new SqliteObjectStoreRepository(d))
                 .Select((r, i) => r.UpsertStoreAsync(Key.Store with { StoreId = $"s{i}" }, StoreSettings.Defaults, T0, CancellationToken.None));
             Assert.Equal([StoreWriteOutcome.Created, StoreWriteOutcome.Created], (await Task.WhenAll(writes)).Select(w => w.Outcome));
-            var page = await new SqliteObjectStoreRepository(databases[0], TestDataKey.Protector).ListStoresAsync(Key.Store.Environment, new PageRequest(null, null, 25), CancellationToken.None);
+            var page = await new SqliteObjectStoreRepository(databases[0]).ListStoresAsync(Key.Store.Environment, new PageRequest(null, null, 25), CancellationToken.None);
             Assert.Equal(["s0", "s1"], page.Items.Select(s => s.StoreId));
         }
         finally

@@ -23,7 +23,7 @@ public sealed class ObjectStoreServiceTests : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _service = new ObjectStoreService(_db.ObjectStore, _clock);
+        _service = new ObjectStoreService(_db.ObjectStore, PlainValues.Sealer, _clock);
         return Task.CompletedTask;
     }
 

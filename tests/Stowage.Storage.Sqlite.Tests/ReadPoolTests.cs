@@ -90,7 +90,7 @@ public sealed class ReadPoolTests : OneStoreDatabaseTest
         {
             await Task.Yield();
             var key = i % 2 == 0 ? "cherry" : "banana";
-            var (entry, _) = await Db.ObjectStore.GetEntryAsync(new KeyAddress(Partition, key), T0, CancellationToken.None);
+            var (entry, _) = await Db.ObjectStore.GetPlainAsync(new KeyAddress(Partition, key), T0, CancellationToken.None);
             return Encoding.UTF8.GetString(entry!.Value.Data) == key;
         });
 

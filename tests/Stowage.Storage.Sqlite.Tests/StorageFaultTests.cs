@@ -57,7 +57,7 @@ public sealed class StorageFaultTests : OneStoreDatabaseTest
         await LimitWriterAsync("PRAGMA query_only = 1;");
 
         var failure = await Assert.ThrowsAsync<StorageUnavailableException>(() => Write("refused", 10));
-        var (existing, _) = await Db.ObjectStore.GetEntryAsync(new KeyAddress(Partition, "existing"), T0, CancellationToken.None);
+        var (existing, _) = await Db.ObjectStore.GetPlainAsync(new KeyAddress(Partition, "existing"), T0, CancellationToken.None);
 
         Assert.Equal(ErrorCodes.StorageReadOnly, failure.Code);
         Assert.Equal(Encoding.UTF8.GetBytes(new string('x', 10)), existing!.Value.Data);
@@ -87,7 +87,7 @@ public sealed class StorageFaultTests : OneStoreDatabaseTest
     private Task LimitWriterAsync(string pragma) =>
         Db.Database.Writer.ExecuteAsync(w => w.Command(pragma).ExecuteScalar(), CancellationToken.None);
 
-    private Task<WriteResult> Write(string key, int size) =>
+    private Task<Stowage.Storage.Contract.WriteResult> Write(string key, int size) =>
         Db.ObjectStore.WriteEntryAsync(
             new KeyAddress(Partition, key), new StoredValue(ValueKind.String, Encoding.UTF8.GetBytes(new string('x', size))),
             null, WriteCondition.None, T0, CancellationToken.None);

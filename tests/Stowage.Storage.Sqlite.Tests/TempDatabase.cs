@@ -46,7 +46,7 @@ internal sealed class TempDatabase : IAsyncDisposable
     public TempDatabase(int maxBatch = 256)
     {
         Database = _file.Open(maxBatch);
-        ObjectStore = new SqliteObjectStoreRepository(Database, TestDataKey.Protector);
+        ObjectStore = new SqliteObjectStoreRepository(Database);
         Access = new SqliteAccessRepository(Database);
     }
 

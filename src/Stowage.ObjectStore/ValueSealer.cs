@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+
+namespace Stowage.ObjectStore;
+
+/// <summary>
+/// Turns values into what backends store and back: encrypted with the data key for stores
+/// whose settings say <c>encrypted</c> (bound to the key's address and type, see
+/// <see cref="IValueProtector"/>), sized by <see cref="EntryRules.SizeOf"/>. It also
+/// remembers whether each store encrypts, so a value is sealed before its write reaches the
+/// backend; the backend checks that guess against the store inside the write transaction
+/// (<see cref="WriteOutcome.EncryptionMismatch"/>), so a wrong guess costs one more sealing,
+/// never a value stored the wrong way.
+/// </summary>
+public sealed class ValueSealer(IValueProtector protector)
+{
+    // Only a hint, and nothing tells this node about stores other nodes delete: bounded.
+    private const int MaxRemembered = 10_000;
+
+    private readonly ConcurrentDictionary<StoreAddress, bool> _encrypts = new();
+
+    /// <summary>Whether the store encrypted its values when last seen; stores not seen yet are guessed to, as stores do by default.</summary>
+    public bool Guess(StoreAddress store) => !_encrypts.TryGetValue(store, out var encrypts) || encrypts;
+
+    /// <summary>Notes the store's setting (from a store read or a refused write).</summary>
+    public void Saw(StoreAddress store, bool encrypts)
+    {
+        if (_encrypts.TryGetValue(store, out var known) && known == encrypts)
+        {
+            return;
+        }
+
+        if (_encrypts.Count >= MaxRemembered)
+        {
+            _encrypts.Clear();
+        }
+
+        _encrypts[store] = encrypts;
+    }
+
+    public PersistedValue Seal(KeyAddress key, StoredValue value, bool encrypt) => new(
+        value.Kind,
+        encrypt ? protector.Protect(key, value.Kind, value.Data) : value.Data,
+        encrypt,
+        EntrySize(key, value));
+
+    public StoredValue Open(KeyAddress key, PersistedValue value)
+    {
+        if (!value.Encrypted)
+        {
+            return new StoredValue(value.Kind, value.Bytes);
+        }
+
+        try
+        {
+            return new StoredValue(value.Kind, protector.Unprotect(key, value.Kind, value.Bytes));
+        }
+        catch (CryptographicException e)
+        {
+            // Names no key or value: the message ends up in logs.
+            throw new CryptographicException(
+                "A stored value could not be decrypted: the data key is not the one it was written with, or the row was altered.", e);
+        }
+    }
+
+    public Entry Open(PartitionAddress partition, PersistedEntry entry) =>
+        new(entry.Key, Open(new KeyAddress(partition, entry.Key), entry.Value), entry.Expiry, entry.Version);
+
+    private static long EntrySize(KeyAddress key, StoredValue value) => EntryRules.SizeOf(key.Key, value.Data.Length);
+}

@@ -1,0 +1,50 @@
+using Stowage.Core.Paging;
+using Stowage.Core.Security;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Contract;
+
+/// <summary>A write's outcome as these tests read it: the entry (plain value) when it was written.</summary>
+public sealed record WriteResult(WriteOutcome Outcome, Entry? Entry);
+
+/// <summary>
+/// The suite writes and reads plain values: these helpers seal them the way the store wants
+/// (as <see cref="ObjectStoreService"/> does, with a fixed test key) and open what the
+/// backend returns, so each test states values as text while the backend sees exactly what
+/// it gets in production.
+/// </summary>
+public abstract partial class ObjectStoreRepositoryContract
+{
+    protected static readonly ValueSealer Sealer = new(
+        new AesGcmValueProtector(new AesGcmProtector(Enumerable.Range(1, AesGcmProtector.KeySize).Select(i => (byte)(i * 7)).ToArray(), 1)));
+
+    protected async Task<PersistedValue> SealAsync(KeyAddress key, StoredValue value) =>
+        Sealer.Seal(key, value, (await Repository.GetStoreAsync(key.Store, CancellationToken.None))?.Settings.Encrypted ?? false);
+
+    protected async Task<WriteResult> WriteEntryAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now)
+    {
+        var result = await Repository.WriteEntryAsync(key, await SealAsync(key, value), ttlSeconds, condition, now, CancellationToken.None);
+        return new WriteResult(result.Outcome, result.Outcome is WriteOutcome.Created or WriteOutcome.Updated ? new Entry(key.Key, value, result.Expiry!, result.Version) : null);
+    }
+
+    protected async Task<PendingWriteResult> WritePendingAsync(KeyAddress key, StoredValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now)
+    {
+        var confirmationId = EntryRules.NewConfirmationId();
+        var result = await Repository.WritePendingAsync(key, await SealAsync(key, value), ttlSeconds, condition, confirmationId, now, CancellationToken.None);
+        return result.Outcome == WriteOutcome.Created
+            ? new PendingWriteResult(result.Outcome, new Entry(key.Key, value, result.Expiry!, result.Version), confirmationId, result.DiscardAt)
+            : new PendingWriteResult(result.Outcome, null, null, null);
+    }
+
+    protected async Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now)
+    {
+        var (entry, failure) = await Repository.GetEntryAsync(key, now, CancellationToken.None);
+        return (entry is null ? null : Sealer.Open(key.Partition, entry), failure);
+    }
+
+    protected async Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now)
+    {
+        var (found, failure) = await Repository.ListEntriesAsync(partition, page, now, CancellationToken.None);
+        return (found is null ? null : new Page<Entry>([.. found.Items.Select(e => Sealer.Open(partition, e))], found.NextAfter), failure);
+    }
+}
