@@ -5,9 +5,11 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: chromium for the console's browser tests (driven by
-# Playwright's bundled driver; no browser download).
+# Playwright's bundled driver; no browser download) and PostgreSQL for the PostgreSQL
+# provider's tests (a throwaway server, below).
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
 if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -19,7 +21,34 @@ if [ "${#packages[@]}" -gt 0 ]; then
 fi
 
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+pg_dir=""
+pg_bin="$(compgen -G "/usr/lib/postgresql/*/bin" | sort -V | tail -n 1)"
+as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+cleanup() {
+  if [ -n "$pg_dir" ]; then
+    as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -m immediate -w stop >/dev/null 2>&1
+    rm -rf "$pg_dir"
+  fi
+  rm -rf "$results"
+}
+trap cleanup EXIT
+
+# A throwaway PostgreSQL server for the tests: loopback only, a port below the ephemeral
+# range, fsync on (the durability tests mean it), removed at the end whatever happens.
+pg_dir="$(mktemp -d /tmp/stowage-test-pg.XXXXXX)"
+[ "$(id -u)" -ne 0 ] || chown postgres:postgres "$pg_dir"
+pg_port=25432
+while (exec 3<>"/dev/tcp/127.0.0.1/$pg_port") 2>/dev/null; do pg_port=$((pg_port + 1)); done
+if ! { as_postgres "$pg_bin/initdb" -D "$pg_dir/data" -U postgres --auth=trust -E UTF8 >"$pg_dir/initdb.log" 2>&1 \
+    && as_postgres "$pg_bin/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c max_connections=300 -c wal_level=replica -c max_wal_senders=10" \
+      start >/dev/null; }; then
+  echo "could not start PostgreSQL for the tests:" >&2
+  cat "$pg_dir/initdb.log" "$pg_dir/log" >&2 2>/dev/null
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export STOWAGE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 
 if ! dotnet build Stowage.slnx -c Release -nologo -clp:ErrorsOnly; then
   echo "0 passed, 1 failed"

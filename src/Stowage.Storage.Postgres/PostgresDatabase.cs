@@ -1,0 +1,125 @@
+using System.Data;
+using Npgsql;
+using Stowage.Core.Errors;
+
+namespace Stowage.Storage.Postgres;
+
+/// <summary>
+/// One PostgreSQL database shared by every node: a single <see cref="NpgsqlDataSource"/>
+/// (pooled connections, statements prepared automatically), the schema brought up to date at
+/// start (see <see cref="PostgresMigrator"/>), and the transaction helpers every repository
+/// uses. Repository methods promise to behave as if serializable; <see cref="WriteAsync{T}"/>
+/// runs them in SERIALIZABLE transactions and retries serialization failures and deadlocks,
+/// so a method body must have no effect outside its transaction.
+/// </summary>
+internal sealed class PostgresDatabase : IAsyncDisposable
+{
+    private const int MaxAttempts = 8;
+
+    public PostgresDatabase(PostgresStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        DataSource = BuildDataSource(options);
+        try
+        {
+            PostgresMigrator.Apply(DataSource);
+        }
+        catch (NpgsqlException ex)
+        {
+            DataSource.Dispose();
+            throw new StorageUnavailableException($"cannot prepare the PostgreSQL database: {PostgresErrors.Describe(ex)}", ex);
+        }
+        catch
+        {
+            DataSource.Dispose();
+            throw;
+        }
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Runs <paramref name="read"/> on a pooled connection, outside any explicit transaction.</summary>
+    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        try
+        {
+            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            return await read(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (PostgresErrors.IsUnavailable(ex, cancellationToken))
+        {
+            throw PostgresErrors.Unavailable(ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in one transaction of <paramref name="isolation"/> and
+    /// commits it, retrying the whole body on a serialization failure (40001) or deadlock
+    /// (40P01). The body may run more than once: it must not act outside the transaction.
+    /// </summary>
+    public async Task<T> WriteAsync<T>(
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> write,
+        CancellationToken cancellationToken,
+        IsolationLevel isolation = IsolationLevel.Serializable)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken).ConfigureAwait(false);
+                var result = await write(connection, transaction, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (PostgresException ex) when (PostgresErrors.IsRetryable(ex) && attempt < MaxAttempts)
+            {
+                // Back off a little, with jitter, so that the same transactions do not collide again.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (PostgresErrors.IsUnavailable(ex, cancellationToken))
+            {
+                throw PostgresErrors.Unavailable(ex);
+            }
+        }
+    }
+
+    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+
+    private static NpgsqlDataSource BuildDataSource(PostgresStorageOptions options)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException ex)
+        {
+            // The message names the bad keyword, never the value (which may be the password).
+            throw new StorageUnavailableException("the PostgreSQL connection string is not valid: " + FirstSentence(ex.Message), ex);
+        }
+
+        var given = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        if (!given.ContainsKey("Timeout"))
+        {
+            builder.Timeout = options.ConnectTimeoutSeconds;
+        }
+
+        if (!given.ContainsKey("Command Timeout"))
+        {
+            builder.CommandTimeout = options.CommandTimeoutSeconds;
+        }
+
+        builder.MaxAutoPrepare = Math.Max(builder.MaxAutoPrepare, 64);
+        builder.ApplicationName ??= "stowage";
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf('.', StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+}

@@ -1,0 +1,50 @@
+using System.Net.Sockets;
+using Npgsql;
+using Stowage.Core.Errors;
+
+namespace Stowage.Storage.Postgres;
+
+/// <summary>Which PostgreSQL failures are the database's unavailability rather than a bug.</summary>
+internal static class PostgresErrors
+{
+    public static bool IsRetryable(PostgresException ex) =>
+        ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
+
+    /// <summary>
+    /// True for failures of the database rather than of the statement: it cannot be reached,
+    /// is shutting down, is read-only (a standby not yet promoted), is out of disk or
+    /// connections, or did not answer in time. A cancellation the caller asked for is not one.
+    /// </summary>
+    public static bool IsUnavailable(Exception ex, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        return ex switch
+        {
+            PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+                || pg.SqlState.StartsWith("53", StringComparison.Ordinal) // insufficient resources
+                || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) // operator intervention: shutdown, cannot connect now
+                || pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction
+                || pg.SqlState == PostgresErrorCodes.QueryCanceled,
+            NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+            TimeoutException => true,
+            SocketException => true,
+            _ => false,
+        };
+    }
+
+    public static StorageUnavailableException Unavailable(Exception ex) =>
+        new($"the database is unavailable: {Describe(ex)}", ex);
+
+    /// <summary>One line about a failure, never the connection string or a password.</summary>
+    public static string Describe(Exception ex) => ex switch
+    {
+        PostgresException pg => $"{pg.MessageText} (SQLSTATE {pg.SqlState})",
+        NpgsqlException { InnerException: SocketException socket } => socket.Message,
+        NpgsqlException { InnerException: TimeoutException } => "the connection timed out",
+        _ => ex.Message,
+    };
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Stowage.Storage.Postgres;
+
+public static class PostgresStorageExtensions
+{
+    /// <summary>Registers every store interface on one PostgreSQL database shared by all nodes.</summary>
+    public static IServiceCollection AddPostgresStorage(this IServiceCollection services, PostgresStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton(options);
+        services.AddSingleton<PostgresDatabase>();
+        return services;
+    }
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Npgsql;
+
+namespace Stowage.Testing.Postgres;
+
+/// <summary>
+/// The PostgreSQL server the tests use. <c>scripts/test.sh</c> starts one and names it in
+/// <c>STOWAGE_TEST_POSTGRES</c> (a connection string to its <c>postgres</c> database); a
+/// developer running <c>dotnet test</c> directly gets a throwaway server started here, once
+/// per test process, under a temporary directory (initdb and pg_ctl from the distribution's
+/// packages, loopback only) and stopped when the process exits. Without PostgreSQL installed
+/// this fails with one line saying what to do: a test that needs PostgreSQL never skips.
+/// </summary>
+public static class PostgresTestServer
+{
+    public const string EnvironmentVariable = "STOWAGE_TEST_POSTGRES";
+
+    private static readonly Lazy<string> AdminConnectionString = new(Start, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>A connection string to the server's maintenance database (<c>postgres</c>).</summary>
+    public static string Admin => AdminConnectionString.Value;
+
+    /// <summary>A new, empty database on the server, dropped when the result is disposed.</summary>
+    public static async Task<TestDatabase> CreateDatabaseAsync(CancellationToken cancellationToken = default)
+    {
+        var name = "stowage_t_" + Guid.NewGuid().ToString("N")[..16];
+        await using (var connection = new NpgsqlConnection(Admin))
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(Admin) { Database = name };
+        return new TestDatabase(name, builder.ConnectionString);
+    }
+
+    internal static async Task DropAsync(string name)
+    {
+        await using var connection = new NpgsqlConnection(Admin);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string Start()
+    {
+        var given = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (!string.IsNullOrWhiteSpace(given))
+        {
+            return given;
+        }
+
+        var server = LocalServer.Start();
+        server.StopAfter(Environment.ProcessId);
+        return server.ConnectionString;
+    }
+
+    /// <summary>A throwaway server of this process: initdb under a temporary directory, pg_ctl start/stop.</summary>
+    private sealed class LocalServer
+    {
+        private readonly string _directory;
+        private readonly string _bin;
+
+        private LocalServer(string directory, string bin, int port)
+        {
+            _directory = directory;
+            _bin = bin;
+            ConnectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres;Pooling=false";
+        }
+
+        public string ConnectionString { get; }
+
+        public static LocalServer Start()
+        {
+            var bin = Directory.Exists("/usr/lib/postgresql")
+                ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(b => File.Exists(Path.Combine(b, "initdb"))).OrderDescending().FirstOrDefault()
+                : null;
+            if (bin is null)
+            {
+                throw new InvalidOperationException(
+                    $"These tests need PostgreSQL 15 or newer: run 'bash scripts/test.sh' (it installs and starts one), install the 'postgresql' package, or set {EnvironmentVariable} to a server's connection string.");
+            }
+
+            var directory = Directory.CreateTempSubdirectory("stowage-pg-").FullName;
+            var port = FreePort();
+            var server = new LocalServer(directory, bin, port);
+            if (Environment.UserName == "root")
+            {
+                Run("chown", "postgres:postgres", directory);
+            }
+
+            server.AsPostgres("initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
+            server.AsPostgres("pg_ctl", "-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "log"), "-w", "-o",
+                $"-c listen_addresses=127.0.0.1 -p {port.ToString(CultureInfo.InvariantCulture)} -k {directory} -c max_connections=300", "start");
+            return server;
+        }
+
+        /// <summary>
+        /// Stops the server and removes its directory once process <paramref name="pid"/> has
+        /// ended, however it ends: a test host is often killed rather than left to run its exit
+        /// handlers, so a detached watcher does it.
+        /// </summary>
+        public void StopAfter(int pid)
+        {
+            var pgCtl = Path.Combine(_bin, "pg_ctl");
+            var asPostgres = Environment.UserName == "root" ? "runuser -u postgres -- " : string.Empty;
+            var script = $"while kill -0 {pid.ToString(CultureInfo.InvariantCulture)} 2>/dev/null; do sleep 1; done; "
+                + $"{asPostgres}'{pgCtl}' -D '{_directory}/data' -m immediate -w stop >/dev/null 2>&1; rm -rf '{_directory}'";
+            var start = new ProcessStartInfo("setsid") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+            foreach (var argument in new[] { "sh", "-c", script })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var watcher = Process.Start(start)!;
+        }
+
+        private void AsPostgres(string tool, params string[] arguments)
+        {
+            var path = Path.Combine(_bin, tool);
+            if (Environment.UserName == "root")
+            {
+                Run("runuser", ["-u", "postgres", "--", path, .. arguments]);
+            }
+            else
+            {
+                Run(path, arguments);
+            }
+        }
+
+        private static void Run(string file, params string[] arguments)
+        {
+            var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var argument in arguments)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}{output.Result}");
+            }
+        }
+
+        // Below the kernel's ephemeral range (32768 and up), so no outgoing connection takes it meanwhile.
+        private static int FreePort()
+        {
+            for (var attempt = 0; attempt < 50; attempt++)
+            {
+                var port = Random.Shared.Next(20000, 32000);
+                try
+                {
+                    using var listener = new TcpListener(IPAddress.Loopback, port);
+                    listener.Start();
+                    return port;
+                }
+                catch (SocketException)
+                {
+                }
+            }
+
+            throw new InvalidOperationException("no free loopback port for a PostgreSQL test server");
+        }
+    }
+}
+
+/// <summary>A database of the test server that exists until disposed.</summary>
+public sealed class TestDatabase : IAsyncDisposable
+{
+    internal TestDatabase(string name, string connectionString)
+    {
+        Name = name;
+        ConnectionString = connectionString;
+    }
+
+    public string Name { get; }
+
+    public string ConnectionString { get; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await PostgresTestServer.DropAsync(Name);
+    }
+}
