@@ -1,12 +1,14 @@
+using Microsoft.Extensions.DependencyInjection;
 using Stowage.ObjectStore;
 using Stowage.Server.Hosting;
+using Stowage.Server.Hosting.Keys;
 using Stowage.Storage.Sqlite;
 
 namespace Stowage.Bench.Harness;
 
 /// <summary>
 /// Fills the big partition of a running server through the server's own storage code: the
-/// same <see cref="SqliteObjectStoreRepository.WriteEntryAsync"/> (encryption with the data
+/// same <see cref="IObjectStoreRepository.WriteEntryAsync"/> (encryption with the data
 /// key, counters, expiry) that an API write ends in, from this process, beside the server,
 /// as a second node sharing the database would. Only HTTP and JSON are skipped: through the
 /// API a million writes take many minutes on two shared cores, and this is set-up, not a
@@ -19,13 +21,15 @@ internal static class Seeder
 
     public static async Task SeedAsync(string dataDirectory, PartitionAddress partition, int keys, int valueBytes, CancellationToken cancellationToken)
     {
-        await using var database = new SqliteDatabase(new SqliteStorageOptions
-        {
-            DatabasePath = Path.Combine(dataDirectory, Server.ServiceRegistration.DatabaseFileName),
-            MaxBatch = Batch,
-        });
-        var repository = new SqliteObjectStoreRepository(database);
-        var sealer = new ValueSealer(DataKeys.LoadOrCreateProtector(dataDirectory));
+        await using var services = new ServiceCollection()
+            .AddSqliteStorage(new SqliteStorageOptions
+            {
+                DatabasePath = Path.Combine(dataDirectory, StorageRegistration.DatabaseFileName),
+                MaxBatch = Batch,
+            })
+            .BuildServiceProvider();
+        var repository = services.GetRequiredService<IObjectStoreRepository>();
+        var sealer = new ValueSealer(DataKeys.LoadOrCreateProtector(new FileKeyMaterial(Path.Combine(dataDirectory, DataKeys.DirectoryName))));
         var value = new StoredValue(ValueKind.String, System.Text.Encoding.UTF8.GetBytes(new string('v', valueBytes)));
         var writes = new List<Task<EntryWriteResult>>(Batch);
         for (var start = 0; start < keys; start += Batch)

@@ -8,6 +8,11 @@ using Stowage.Server.Hosting;
 using Stowage.Server.Infrastructure;
 using Stowage.Server.OAuth;
 
+if (args.Length > 0 && args[0] == CopyDataCommand.Name)
+{
+    return await CopyDataCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Request-level framework chatter stays out of the log unless asked for in configuration
@@ -15,9 +20,10 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddFilter("Stowage.Console.Session.ConsoleAuthenticationHandler", LogLevel.Warning);
 
-// The console's data-protection keys sit in data/keys/console/ as owner-only files beside
-// data/keys/data.key; encrypting them with a key from the same folder would add nothing, so
-// the "no XML encryptor" warning on each new key is noise (decisions.md).
+// The console's data-protection keys are kept with the other key material (owner-only files
+// beside data/keys/data.key, or database rows wrapped with the master key); encrypting them
+// again with a key from the same place would add nothing, so the "no XML encryptor"
+// warning on each new key is noise (decisions.md).
 builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
 WebApplication app;
@@ -26,7 +32,7 @@ try
     var options = builder.AddStowageHosting();
     builder.Services.AddStowage(options);
     app = builder.Build();
-    app.Services.OpenStorage();
+    app.Services.OpenStorage(options);
 }
 catch (StartupConfigurationException ex)
 {

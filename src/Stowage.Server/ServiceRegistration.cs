@@ -1,35 +1,20 @@
 using Stowage.Access;
 using Stowage.Access.Audit;
-using Stowage.Core.Errors;
 using Stowage.ObjectStore;
 using Stowage.Server.Features.Accounts;
 using Stowage.Server.Features.Audit;
 using Stowage.Server.Features.Stats;
 using Stowage.Server.Hosting;
 using Stowage.Server.OAuth;
-using Stowage.Storage.Sqlite;
 
 namespace Stowage.Server;
 
-/// <summary>The composition root: picks the storage backend and wires every service.</summary>
+/// <summary>The composition root: wires every service over the storage backend of <see cref="StorageRegistration"/>.</summary>
 public static class ServiceRegistration
 {
-    public const string DatabaseFileName = "stowage.db";
-
     public static IServiceCollection AddStowage(this IServiceCollection services, StowageOptions options)
     {
-        if (options.Storage.Provider != StorageProvider.Sqlite)
-        {
-            throw new StartupConfigurationException(
-                $"{StowageOptions.SectionName}:Storage:Provider", "this build supports only 'sqlite' (embedded storage)");
-        }
-
-        services.AddSqliteStorage(new SqliteStorageOptions
-        {
-            DatabasePath = Path.Combine(options.DataDirectory, DatabaseFileName),
-            FlushToDisk = options.Durability == DurabilityMode.Fsync,
-        });
-        services.AddSingleton(DataKeys.LoadOrCreateProtector(options.DataDirectory));
+        services.AddStowageStorage(options);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ValueSealer>();
@@ -63,23 +48,5 @@ public static class ServiceRegistration
         }));
         services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
         return services;
-    }
-
-    /// <summary>
-    /// Opens the database (and applies migrations) before the host starts, so that an unusable
-    /// data directory (read-only, full, a file that is not a database) stops the start with one
-    /// line naming the setting rather than the host's stack trace from a lazily built service.
-    /// </summary>
-    /// <exception cref="StartupConfigurationException">The database cannot be opened for writing.</exception>
-    public static void OpenStorage(this IServiceProvider services)
-    {
-        try
-        {
-            _ = services.GetRequiredService<SqliteDatabase>();
-        }
-        catch (StorageUnavailableException ex)
-        {
-            throw new StartupConfigurationException($"{StowageOptions.SectionName}:DataDirectory", ex.Message, ex);
-        }
     }
 }

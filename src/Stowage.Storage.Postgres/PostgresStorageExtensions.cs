@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Stowage.Core.Security;
 
 namespace Stowage.Storage.Postgres;
 
@@ -10,6 +11,8 @@ public static class PostgresStorageExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton<PostgresDatabase>();
+        services.AddSingleton<ISharedKeyRepository, PostgresSharedKeyRepository>();
+        services.AddSingleton<IAuthFailureRepository, PostgresAuthFailureRepository>();
         return services;
     }
 }

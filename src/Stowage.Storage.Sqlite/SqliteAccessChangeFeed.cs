@@ -3,7 +3,7 @@ using Stowage.Access.Apps;
 namespace Stowage.Storage.Sqlite;
 
 /// <summary>The access change log and revoked token ids on SQLite.</summary>
-public sealed class SqliteAccessChangeFeed(SqliteDatabase database) : IAccessChangeFeed
+internal sealed class SqliteAccessChangeFeed(SqliteDatabase database) : IAccessChangeFeed
 {
     public Task<long> LatestSequenceAsync(CancellationToken cancellationToken) =>
         database.ReadAsync(c =>

@@ -4,7 +4,7 @@ using Stowage.Access.Apps;
 namespace Stowage.Storage.Sqlite;
 
 /// <summary>Changes to the organization tree and environments, each one transaction with its change entry.</summary>
-public sealed partial class SqliteAccessRepository
+internal sealed partial class SqliteAccessRepository
 {
     public Task<DirectoryOutcome> CreateOrganizationAsync(Organization organization, IReadOnlyList<EnvironmentRecord> environments, int maxOrganizations, CancellationToken cancellationToken) =>
         database.Writer.ExecuteAsync(w =>

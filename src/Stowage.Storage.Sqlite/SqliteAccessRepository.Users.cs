@@ -3,7 +3,7 @@ using Stowage.Access.Apps;
 
 namespace Stowage.Storage.Sqlite;
 
-public sealed partial class SqliteAccessRepository
+internal sealed partial class SqliteAccessRepository
 {
     private const string UserColumns = "id, username, first_name, last_name, email, password_hash, created_at, org_id";
 

@@ -4,7 +4,7 @@ using Stowage.Access;
 namespace Stowage.Storage.Sqlite;
 
 /// <summary>Organizations, environments, users and sessions on SQLite.</summary>
-public sealed partial class SqliteAccessRepository(SqliteDatabase database) : IOrganizationRepository, IUserRepository, ISessionRepository
+internal sealed partial class SqliteAccessRepository(SqliteDatabase database) : IOrganizationRepository, IUserRepository, ISessionRepository
 {
     public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<Organization>>(c =>

@@ -5,7 +5,7 @@ using Stowage.Access.Audit;
 namespace Stowage.Storage.Sqlite;
 
 /// <summary>The audit log on SQLite: appended and pruned through the writer, queried by organization and time.</summary>
-public sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepository
+internal sealed class SqliteAuditRepository(SqliteDatabase database) : IAuditRepository
 {
     private const string Insert = """
         INSERT INTO audit_log (at, org_id, actor_type, actor_id, actor_name, client_ip, action, object_type, object_id, detail)

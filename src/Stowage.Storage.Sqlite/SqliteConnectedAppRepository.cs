@@ -6,7 +6,7 @@ using Stowage.Access.Apps;
 namespace Stowage.Storage.Sqlite;
 
 /// <summary>Connected apps and their scope assignments on SQLite.</summary>
-public sealed class SqliteConnectedAppRepository(SqliteDatabase database) : IConnectedAppRepository
+internal sealed class SqliteConnectedAppRepository(SqliteDatabase database) : IConnectedAppRepository
 {
     private const string Columns =
         "client_id, client_name, grant_types, redirect_uris, scopes, public_keys, client_uri, audience, owner_org_id, owner_user_id, enabled, secret_ciphertext, secret_version, created_at, updated_at";

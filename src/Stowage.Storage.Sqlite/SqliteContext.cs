@@ -9,7 +9,7 @@ namespace Stowage.Storage.Sqlite;
 /// here is compiled once for the life of the connection (SQLite re-prepares it by itself if
 /// the schema changes). Commands handed out are owned by the context: callers never dispose them.
 /// </summary>
-public abstract class SqliteContext
+internal abstract class SqliteContext
 {
     // Bounds the cache when SQL text is built from input (filters, IN lists): past this, start over.
     private const int MaxCommands = 256;
@@ -55,7 +55,7 @@ public abstract class SqliteContext
 }
 
 /// <summary>The writer's connection (see <see cref="SqliteWriter"/>); the writer owns the command cache across reconnections.</summary>
-public sealed class WriteContext : SqliteContext
+internal sealed class WriteContext : SqliteContext
 {
     internal WriteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
         : base(connection, commands)
@@ -66,7 +66,7 @@ public sealed class WriteContext : SqliteContext
 }
 
 /// <summary>A read connection of <see cref="SqliteDatabase"/>'s pool, lent for one read with its prepared commands.</summary>
-public sealed class ReadContext : SqliteContext, IDisposable
+internal sealed class ReadContext : SqliteContext, IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands;
 

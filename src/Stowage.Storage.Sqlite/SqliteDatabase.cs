@@ -14,7 +14,7 @@ namespace Stowage.Storage.Sqlite;
 /// execution of a compiled statement, not a compilation and an execution. Checkpoints run
 /// beside the writer, not in its commits (see <see cref="SqliteCheckpointer"/>).
 /// </summary>
-public sealed class SqliteDatabase : IAsyncDisposable
+internal sealed class SqliteDatabase : IAsyncDisposable
 {
     private readonly string _readConnectionString;
     private readonly ConcurrentStack<ReadContext> _idleReaders = new();

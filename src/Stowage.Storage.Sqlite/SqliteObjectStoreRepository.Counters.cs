@@ -7,7 +7,7 @@ namespace Stowage.Storage.Sqlite;
 /// expired-but-not-purged ones included; <see cref="SqliteUsageRepository"/> subtracts
 /// those at read time, and the purger takes them off when it deletes them.
 /// </summary>
-public sealed partial class SqliteObjectStoreRepository
+internal sealed partial class SqliteObjectStoreRepository
 {
     private DateTimeOffset Now() => (time ?? TimeProvider.System).GetUtcNow();
 

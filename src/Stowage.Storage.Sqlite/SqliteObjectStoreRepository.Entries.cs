@@ -4,7 +4,7 @@ using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
 
-public sealed partial class SqliteObjectStoreRepository
+internal sealed partial class SqliteObjectStoreRepository
 {
     private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted, size";
 

@@ -3,7 +3,7 @@ using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
 
-public sealed partial class SqliteObjectStoreRepository
+internal sealed partial class SqliteObjectStoreRepository
 {
     public Task<Page<string>?> ListPartitionsAsync(StoreAddress store, PageRequest page, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>

@@ -8,7 +8,7 @@ namespace Stowage.Storage.Sqlite;
 /// the partition nor the store's counters, so readers and usage see nothing of it until a
 /// confirm applies it through the same path as a direct write.
 /// </summary>
-public sealed partial class SqliteObjectStoreRepository
+internal sealed partial class SqliteObjectStoreRepository
 {
     private const string PendingWhere = "store_id = $storeId AND partition = $partition AND key = $key";
 

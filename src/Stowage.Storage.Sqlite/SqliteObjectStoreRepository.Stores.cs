@@ -3,7 +3,7 @@ using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
 
-public sealed partial class SqliteObjectStoreRepository
+internal sealed partial class SqliteObjectStoreRepository
 {
     public Task<StoreRecord?> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
         database.ReadAsync(c => FindStore(c.Command(FindStoreSql), store)?.Record, cancellationToken);

@@ -4,7 +4,7 @@ using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
 
-public sealed partial class SqliteObjectStoreRepository
+internal sealed partial class SqliteObjectStoreRepository
 {
     /// <summary>
     /// The stored sizes of a values page's candidate rows. <c>length()</c> of a BLOB is read from

@@ -10,7 +10,7 @@ namespace Stowage.Storage.Sqlite;
 /// aggregate across partial files: stores, partitions, entries. Values are stored as given
 /// (<see cref="PersistedValue"/>: ciphertext or not, with their counted size).
 /// </summary>
-public sealed partial class SqliteObjectStoreRepository(SqliteDatabase database, TimeProvider? time = null) : IObjectStoreRepository
+internal sealed partial class SqliteObjectStoreRepository(SqliteDatabase database, TimeProvider? time = null) : IObjectStoreRepository
 {
     private const string StoreColumns =
         "id, name, default_ttl_s, default_confirmation_ttl_s, is_fixed_ttl, persistent, encrypted, created_at, updated_at";

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
+using Stowage.Metering;
 using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Sqlite;
@@ -22,6 +23,7 @@ public static class SqliteStorageExtensions
         services.AddSingleton<IConnectedAppRepository, SqliteConnectedAppRepository>();
         services.AddSingleton<IAccessChangeFeed, SqliteAccessChangeFeed>();
         services.AddSingleton<IAuditRepository, SqliteAuditRepository>();
+        services.AddSingleton<IUsageRepository, SqliteUsageRepository>();
         return services;
     }
 }

@@ -8,7 +8,7 @@ namespace Stowage.Storage.Sqlite;
 /// lifetimes in <c>store_lifetimes</c>, and store contents from the counters that
 /// <see cref="SqliteObjectStoreRepository"/> keeps on each <c>stores</c> row.
 /// </summary>
-public sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepository
+internal sealed class SqliteUsageRepository(SqliteDatabase database) : IUsageRepository
 {
     private const string AddSql = """
         INSERT INTO usage_hourly (org_id, env_id, region, store, hour, requests, billing_units, rejected)

@@ -15,7 +15,7 @@ namespace Stowage.Storage.Sqlite;
 /// mid-step, a file handle on a volume that was remounted) outlives it: once the disk has
 /// space again or the directory is writable, the next write simply works.
 /// </summary>
-public sealed class SqliteWriter : IAsyncDisposable
+internal sealed class SqliteWriter : IAsyncDisposable
 {
     private readonly Func<SqliteConnection> _open;
     private readonly int _maxBatch;

@@ -1,16 +1,19 @@
+using System.Text;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Stowage.Console;
 using Stowage.Console.Session;
+using Stowage.Server.Hosting.Keys;
 using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Hosting;
 
 /// <summary>
 /// The web console in this host: its pages, the shared sign-in throttle, and the keys that
-/// protect its antiforgery and notice cookies, kept with the other keys in
-/// <c>data/keys/console/</c> (owner-only files) so they survive restarts.
+/// protect its antiforgery and notice cookies, kept with the other key material (under
+/// <c>console/</c>) so they survive restarts and are the same on every node.
 /// </summary>
 public static class ConsoleHosting
 {
@@ -18,9 +21,9 @@ public static class ConsoleHosting
     {
         services.AddStowageConsole();
         services.AddSingleton<ISignInThrottle, SignInThrottle>();
-        services.AddDataProtection()
-            .SetApplicationName("Stowage")
-            .AddKeyManagementOptions(keys => keys.XmlRepository = new OwnerOnlyXmlRepository(Path.Combine(options.DataDirectory, "keys", "console")));
+        services.AddDataProtection().SetApplicationName("Stowage");
+        services.AddOptions<KeyManagementOptions>()
+            .Configure<IKeyMaterial>((keys, material) => keys.XmlRepository = new KeyMaterialXmlRepository(material));
         return services;
     }
 
@@ -33,27 +36,21 @@ public static class ConsoleHosting
         public void RecordFailure(string username, string? address) => throttle.RecordFailure(ThrottleKind.Login, username, address);
     }
 
-    /// <summary>Data-protection key ring as XML files readable by the server's user only.</summary>
-    private sealed class OwnerOnlyXmlRepository(string directory) : IXmlRepository
+    /// <summary>
+    /// The data-protection key ring in the key material (owner-only files, or the database
+    /// wrapped with the master key), so every node protects and reads the same cookies.
+    /// </summary>
+    private sealed class KeyMaterialXmlRepository(IKeyMaterial keys) : IXmlRepository
     {
+        private const string Folder = KeyMaterialNames.ConsoleFolder;
+
         public IReadOnlyCollection<XElement> GetAllElements() =>
-            Directory.Exists(directory)
-                ? [.. Directory.EnumerateFiles(directory, "*.xml").Order(StringComparer.Ordinal).Select(f => XElement.Load(f))]
-                : [];
+            [.. keys.ReadAll(Folder).Select(xml => XElement.Parse(Encoding.UTF8.GetString(xml)))];
 
         public void StoreElement(XElement element, string friendlyName)
         {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, DataDirectory.OwnerOnlyFolder);
-            }
-
             var name = string.Concat(friendlyName.Where(char.IsAsciiLetterOrDigit));
-            OwnerOnlyFile.Write(Path.Combine(directory, $"key-{name}.xml"), element.ToString(SaveOptions.DisableFormatting));
+            keys.Write($"{Folder}/key-{name}.xml", Encoding.UTF8.GetBytes(element.ToString(SaveOptions.DisableFormatting)));
         }
     }
 }

@@ -53,6 +53,12 @@ public sealed class StowageOptions
 
     public StowageAuditOptions Audit { get; init; } = new();
 
+    /// <summary>
+    /// With the postgres provider: the file of 32 random bytes every node reads, which wraps the
+    /// key material the nodes share through the database (Stowage:MasterKeyFile). Absolute.
+    /// </summary>
+    public string? MasterKeyFile { get; init; }
+
     /// <summary>How often metered usage is written to storage (Stowage:Metering:FlushIntervalSeconds).</summary>
     public int MeteringFlushIntervalSeconds { get; init; } = 2;
 
@@ -163,7 +169,7 @@ internal static class StowageOptionsReader
         "Https:Enabled", "Durability", "Tokens:LifetimeSeconds", "Throttle:WindowSeconds",
         "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
         "TrustedProxies",
-        "Audit:RetentionDays",
+        "Audit:RetentionDays", "MasterKeyFile",
     ];
 
     private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
@@ -185,10 +191,17 @@ internal static class StowageOptionsReader
             throw Fail("Storage:ConnectionString", $"is required when {Prefix}Storage:Provider is postgres");
         }
 
+        var masterKeyFile = Optional(configuration, "MasterKeyFile");
+        if (masterKeyFile is not null && masterKeyFile.Contains('\0', StringComparison.Ordinal))
+        {
+            throw Fail("MasterKeyFile", "is not a valid path");
+        }
+
         return new StowageOptions
         {
             DataDirectory = DataDirectory(configuration, currentDirectory),
             Storage = new StowageStorageOptions { Provider = provider, ConnectionString = connectionString },
+            MasterKeyFile = masterKeyFile is null ? null : Path.GetFullPath(masterKeyFile, currentDirectory),
             Admin = new StowageAdminOptions
             {
                 Username = Name(configuration, "Admin:Username", "admin"),

@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 
 namespace Stowage.Server.Infrastructure;
 
@@ -28,23 +31,41 @@ public readonly record struct ThrottleVerdict(bool IsBlocked, ThrottleState Stat
 public sealed class Throttle
 {
     private const int MaxSubjectLength = 256;
+    private const int KeyHashLength = 16;
 
     // A request without a peer address (an in-memory host) still counts against one address
     // key, so the per-address limit is never skipped.
     private const string UnknownAddress = "-";
 
-    private readonly ThrottleLimiter _clientPairs;
-    private readonly ThrottleLimiter _clientAddresses;
-    private readonly ThrottleLimiter _userPairs;
-    private readonly ThrottleLimiter _loginAddresses;
+    // Failures waiting to be shared with the other nodes; past this many (the database is
+    // unreachable), the oldest are dropped rather than memory growing without end.
+    private const int MaxOutbox = 100_000;
+
+    // Indexed by the first byte of a shared key: the order must be the same on every node.
+    private readonly ThrottleLimiter[] _limiters;
+    private readonly ConcurrentQueue<(byte[] Key, DateTimeOffset At)> _outbox = new();
+    private readonly TimeProvider _time;
 
     public Throttle(ThrottleOptions options, TimeProvider time)
     {
-        _clientPairs = new ThrottleLimiter(options.ClientIdLimit, options.Window, time);
-        _clientAddresses = new ThrottleLimiter(options.AddressLimit, options.Window, time);
-        _userPairs = new ThrottleLimiter(options.UsernameLimit, options.Window, time);
-        _loginAddresses = new ThrottleLimiter(options.AddressLimit, options.Window, time);
+        _time = time;
+        _limiters =
+        [
+            new ThrottleLimiter(options.ClientIdLimit, options.Window, time),
+            new ThrottleLimiter(options.AddressLimit, options.Window, time),
+            new ThrottleLimiter(options.UsernameLimit, options.Window, time),
+            new ThrottleLimiter(options.AddressLimit, options.Window, time),
+        ];
+        Window = options.Window;
     }
+
+    public TimeSpan Window { get; }
+
+    /// <summary>
+    /// True when the storage is shared by several nodes (<see cref="ThrottleSharing"/> runs):
+    /// each failure recorded here is then also queued for the other nodes.
+    /// </summary>
+    public bool Shares { get; set; }
 
     /// <summary>
     /// The verdict for a request from <paramref name="address"/> naming <paramref name="subject"/>
@@ -52,23 +73,59 @@ public sealed class Throttle
     /// </summary>
     public ThrottleVerdict Check(ThrottleKind kind, string? subject, string? address)
     {
-        var (pairs, addresses) = Limiters(kind);
+        var (pairs, addresses) = Indexes(kind);
         var at = address ?? UnknownAddress;
         return Combine(
-            PairKey(kind, subject, at) is { } pair ? pairs.Peek(pair) : null,
-            addresses.Peek(at),
-            pairs.Limit);
+            PairKey(kind, subject, at) is { } pair ? _limiters[pairs].Peek(Hex(pair)) : null,
+            _limiters[addresses].Peek(Hex(AddressKey(at))),
+            _limiters[pairs].Limit);
     }
 
     /// <summary>Counts one failure against (subject, address) and against the address; returns the verdict after it.</summary>
     public ThrottleVerdict RecordFailure(ThrottleKind kind, string? subject, string? address)
     {
-        var (pairs, addresses) = Limiters(kind);
+        var (pairs, addresses) = Indexes(kind);
         var at = address ?? UnknownAddress;
-        return Combine(
-            PairKey(kind, subject, at) is { } pair ? pairs.RecordFailure(pair) : null,
-            addresses.RecordFailure(at),
-            pairs.Limit);
+        var pair = PairKey(kind, subject, at);
+        var addressKey = AddressKey(at);
+        var verdict = Combine(
+            pair is not null ? _limiters[pairs].RecordFailure(Hex(pair)) : null,
+            _limiters[addresses].RecordFailure(Hex(addressKey)),
+            _limiters[pairs].Limit);
+        if (Shares)
+        {
+            var now = _time.GetUtcNow();
+            if (pair is not null)
+            {
+                Share(pairs, pair, now);
+            }
+
+            Share(addresses, addressKey, now);
+        }
+
+        return verdict;
+    }
+
+    /// <summary>Takes the failures recorded here since the last call, for the other nodes.</summary>
+    public IReadOnlyList<(byte[] Key, DateTimeOffset At)> TakeShared()
+    {
+        var taken = new List<(byte[], DateTimeOffset)>();
+        while (taken.Count < MaxOutbox && _outbox.TryDequeue(out var failure))
+        {
+            taken.Add(failure);
+        }
+
+        return taken;
+    }
+
+    /// <summary>Counts a failure another node recorded (a key from its <see cref="TakeShared"/>).</summary>
+    public void ApplyShared(byte[] key, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length == 1 + KeyHashLength && key[0] < _limiters.Length)
+        {
+            _limiters[key[0]].RecordRemote(Convert.ToHexString(key, 1, KeyHashLength), at);
+        }
     }
 
     /// <summary>
@@ -92,17 +149,29 @@ public sealed class Throttle
     /// <summary>Whole seconds, rounded up, and at least 1 while blocked: "retry after 0" invites a busy loop.</summary>
     public static long Seconds(TimeSpan span) => Math.Max(1, (long)Math.Ceiling(span.TotalSeconds));
 
-    private (ThrottleLimiter Pairs, ThrottleLimiter Addresses) Limiters(ThrottleKind kind) => kind switch
+    private static (int Pairs, int Addresses) Indexes(ThrottleKind kind) => kind switch
     {
-        ThrottleKind.OAuthClient => (_clientPairs, _clientAddresses),
-        ThrottleKind.Login => (_userPairs, _loginAddresses),
+        ThrottleKind.OAuthClient => (0, 1),
+        ThrottleKind.Login => (2, 3),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    // Usernames are matched case-insensitively at sign-in, so "Admin" and "admin" share a
-    // counter; an over-long subject is cut rather than stored whole. The address follows a
-    // character no address contains.
-    private static string? PairKey(ThrottleKind kind, string? subject, string address)
+    private void Share(int limiter, byte[] hash, DateTimeOffset at)
+    {
+        var key = new byte[1 + KeyHashLength];
+        key[0] = (byte)limiter;
+        hash.CopyTo(key, 1);
+        _outbox.Enqueue((key, at));
+        while (_outbox.Count > MaxOutbox && _outbox.TryDequeue(out _))
+        {
+        }
+    }
+
+    // Counters are keyed by a hash: what a client presents as a username may be a mistyped
+    // password, and keys are shared with other nodes through the database. Usernames are
+    // matched case-insensitively at sign-in, so "Admin" and "admin" share a counter; an
+    // over-long subject is cut first. The address follows a character no address contains.
+    private static byte[]? PairKey(ThrottleKind kind, string? subject, string address)
     {
         if (string.IsNullOrEmpty(subject))
         {
@@ -110,8 +179,14 @@ public sealed class Throttle
         }
 
         var key = subject.Length > MaxSubjectLength ? subject[..MaxSubjectLength] : subject;
-        return string.Concat(kind == ThrottleKind.Login ? key.ToUpperInvariant() : key, "\n", address);
+        return Hash(string.Concat(kind == ThrottleKind.Login ? key.ToUpperInvariant() : key, "\n", address));
     }
+
+    private static byte[] AddressKey(string address) => Hash(address);
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key))[..KeyHashLength];
+
+    private static string Hex(byte[] hash) => Convert.ToHexString(hash);
 
     private static ThrottleVerdict Combine(ThrottleState? subject, ThrottleState? address, int defaultLimit)
     {

@@ -54,7 +54,12 @@ public sealed class ThrottleLimiter
     }
 
     /// <summary>Counts one failure for the key and returns its state after it.</summary>
-    public ThrottleState RecordFailure(string key)
+    public ThrottleState RecordFailure(string key) => Record(key, null);
+
+    /// <summary>Counts a failure another node saw at <paramref name="at"/> (see <see cref="Throttle"/>).</summary>
+    public void RecordRemote(string key, DateTimeOffset at) => Record(key, at);
+
+    private ThrottleState Record(string key, DateTimeOffset? at)
     {
         if (Interlocked.Increment(ref _operations) % SweepEvery == 0 || _entries.Count >= MaxKeys)
         {
@@ -73,7 +78,7 @@ public sealed class ThrottleLimiter
                 }
 
                 var now = _time.GetUtcNow();
-                entry.Add(now, Limit);
+                entry.Add(at ?? now, Limit);
                 return entry.State(Limit, Window, now);
             }
         }
@@ -102,19 +107,26 @@ public sealed class ThrottleLimiter
 
     private sealed class Entry
     {
-        private readonly Queue<DateTimeOffset> _failures = new();
+        // Oldest first. Local failures arrive in order; another node's may be older than the newest.
+        private readonly List<DateTimeOffset> _failures = [];
 
         public bool Removed { get; set; }
 
-        public void Add(DateTimeOffset now, int limit)
+        public void Add(DateTimeOffset at, int limit)
         {
-            _failures.Enqueue(now);
+            var index = _failures.Count;
+            while (index > 0 && _failures[index - 1] > at)
+            {
+                index--;
+            }
+
+            _failures.Insert(index, at);
 
             // Failures past twice the limit change nothing but how long the key stays blocked;
             // keeping the newest bounds memory per key.
-            while (_failures.Count > 2 * limit)
+            if (_failures.Count > 2 * limit)
             {
-                _failures.Dequeue();
+                _failures.RemoveRange(0, _failures.Count - 2 * limit);
             }
         }
 
@@ -135,17 +147,20 @@ public sealed class ThrottleLimiter
 
             // Below the limit the next slot frees when the oldest failure leaves the window;
             // at or above it, once enough have left to bring the count below the limit.
-            var freeing = _failures.ElementAt(Math.Max(0, count - limit));
+            var freeing = _failures[Math.Max(0, count - limit)];
             var resetAfter = freeing + window - now;
             return new ThrottleState(limit, Math.Max(0, limit - count), resetAfter > TimeSpan.Zero ? resetAfter : TimeSpan.Zero);
         }
 
         private void Trim(TimeSpan window, DateTimeOffset now)
         {
-            while (_failures.TryPeek(out var oldest) && oldest + window <= now)
+            var expired = 0;
+            while (expired < _failures.Count && _failures[expired] + window <= now)
             {
-                _failures.Dequeue();
+                expired++;
             }
+
+            _failures.RemoveRange(0, expired);
         }
     }
 }

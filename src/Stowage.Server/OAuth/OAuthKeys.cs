@@ -1,13 +1,15 @@
 using System.Security.Cryptography;
+using System.Text;
 using Microsoft.IdentityModel.Tokens;
 using Stowage.Server.Hosting;
+using Stowage.Server.Hosting.Keys;
 
 namespace Stowage.Server.OAuth;
 
 /// <summary>
 /// The token signing key (ECDSA P-256, ES256) and the encryption key OpenIddict requires,
-/// created once in &lt;data&gt;/keys/ (owner-only files) and reused across restarts, so tokens
-/// survive a restart and nodes that share the key folder accept each other's tokens. Access
+/// created once where the key material lives (see <see cref="IKeyMaterial"/>) and reused across restarts, so tokens
+/// survive a restart and nodes that share the key material accept each other's tokens. Access
 /// tokens are signed, not encrypted: every node validates them locally with the public key.
 /// </summary>
 public sealed class OAuthKeys : IDisposable
@@ -35,17 +37,16 @@ public sealed class OAuthKeys : IDisposable
 
     public SymmetricSecurityKey EncryptionKey { get; }
 
-    /// <summary>Loads the keys from <paramref name="keysDirectory"/>, creating whichever is missing.</summary>
-    /// <exception cref="StartupConfigurationException">A key file exists but is not a key of the right kind.</exception>
-    public static OAuthKeys LoadOrCreate(string keysDirectory)
+    /// <summary>Loads the keys from <paramref name="keys"/>, creating whichever is missing.</summary>
+    /// <exception cref="StartupConfigurationException">A key exists but is not a key of the right kind.</exception>
+    public static OAuthKeys LoadOrCreate(IKeyMaterial keys)
     {
-        CreateDirectory(keysDirectory);
-        var signingPath = Path.Combine(keysDirectory, SigningKeyFileName);
-        var pem = KeyFile.ReadOrCreate(signingPath, () =>
+        ArgumentNullException.ThrowIfNull(keys);
+        var pem = Encoding.UTF8.GetString(keys.ReadOrCreate(SigningKeyFileName, () =>
         {
             using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-            return created.ExportPkcs8PrivateKeyPem();
-        });
+            return Encoding.UTF8.GetBytes(created.ExportPkcs8PrivateKeyPem());
+        }));
 
         var ecdsa = ECDsa.Create();
         try
@@ -59,80 +60,19 @@ public sealed class OAuthKeys : IDisposable
         catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             ecdsa.Dispose();
-            throw new StartupConfigurationException(signingPath, "is not an ECDSA P-256 private key in PEM form (remove it to have a new one made; issued tokens then stop working)", e);
+            throw new StartupConfigurationException(keys.Setting, $"{keys.Describe(SigningKeyFileName)} is not an ECDSA P-256 private key in PEM form (remove it to have a new one made; issued tokens then stop working)", e);
         }
 
-        var encryptionPath = Path.Combine(keysDirectory, EncryptionKeyFileName);
-        var encoded = KeyFile.ReadOrCreate(encryptionPath, () => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n");
+        var encoded = Encoding.ASCII.GetString(keys.ReadOrCreate(EncryptionKeyFileName, () => Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n")));
         var encryptionKey = new byte[32];
         if (!Convert.TryFromBase64String(encoded.Trim(), encryptionKey, out var length) || length != 32)
         {
             ecdsa.Dispose();
-            throw new StartupConfigurationException(encryptionPath, "is not a base64 256-bit key (remove it to have a new one made)");
+            throw new StartupConfigurationException(keys.Setting, $"{keys.Describe(EncryptionKeyFileName)} is not a base64 256-bit key (remove it to have a new one made)");
         }
 
         return new OAuthKeys(ecdsa, encryptionKey);
     }
 
     public void Dispose() => _ecdsa.Dispose();
-
-    private static void CreateDirectory(string path)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-        }
-        else
-        {
-            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-    }
-}
-
-/// <summary>A key file created exactly once, even when several nodes start at the same moment.</summary>
-internal static class KeyFile
-{
-    public static string ReadOrCreate(string path, Func<string> create)
-    {
-        if (File.Exists(path))
-        {
-            OwnerOnlyFile.Restrict(path);
-            return File.ReadAllText(path);
-        }
-
-        // Written whole to a private temporary file (0600 from creation), then linked into
-        // place without overwriting: of two nodes racing, one wins and both use its key.
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        var contents = create();
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        try
-        {
-            using (var stream = new FileStream(temporary, options))
-            using (var writer = new StreamWriter(stream))
-            {
-                writer.Write(contents);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
-            }
-
-            try
-            {
-                File.Move(temporary, path, overwrite: false);
-                return contents;
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                return File.ReadAllText(path);
-            }
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-    }
 }

@@ -8,6 +8,7 @@ using Stowage.Access.Audit;
 using Stowage.Access.Tokens;
 using Stowage.Core.Security;
 using Stowage.Server.Hosting;
+using Stowage.Server.Hosting.Keys;
 using Stowage.Server.Infrastructure;
 using Stowage.Server.OAuth.Handlers;
 
@@ -23,11 +24,10 @@ public static class OAuthServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddStowageOAuth(this IServiceCollection services, StowageOptions options)
     {
-        var keysDirectory = Path.Combine(options.DataDirectory, DataKeys.DirectoryName);
-        services.AddSingleton(_ => OAuthKeys.LoadOrCreate(keysDirectory));
-        services.TryAddSingleton<ISecretProtector>(_ =>
+        services.AddSingleton(sp => OAuthKeys.LoadOrCreate(sp.GetRequiredService<IKeyMaterial>()));
+        services.TryAddSingleton<ISecretProtector>(sp =>
         {
-            var key = DataKeys.LoadOrCreate(options.DataDirectory);
+            var key = DataKeys.LoadOrCreate(sp.GetRequiredService<IKeyMaterial>());
             try
             {
                 return new AesGcmSecretProtector(new AesGcmProtector(key, DataKeys.KeyId));
@@ -46,6 +46,7 @@ public static class OAuthServiceCollectionExtensions
             AddressLimit = options.Throttle.AddressLimit,
         });
         services.TryAddSingleton<Throttle>();
+        services.AddHostedService<ThrottleSharing>();
         services.TryAddSingleton<AuditLog>();
         services.TryAddSingleton<RefusalCounters>();
         services.AddSingleton<OAuthAudit>();

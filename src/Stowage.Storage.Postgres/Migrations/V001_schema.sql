@@ -219,11 +219,20 @@ CREATE TABLE store_lifetimes (
 CREATE INDEX store_lifetimes_env ON store_lifetimes (org_id, env_id, name);
 
 -- Key material every node shares (data key, token signing keys, console data-protection
--- keys), each wrapped with the master key; `purpose` names it.
+-- keys), each wrapped (encrypted) with the master key by the server before it gets here.
 CREATE TABLE shared_keys (
-    purpose    text COLLATE "C" NOT NULL,
-    key_id     text COLLATE "C" NOT NULL,
+    name       text COLLATE "C" PRIMARY KEY,
     wrapped    bytea NOT NULL,
-    created_at bigint NOT NULL,
-    PRIMARY KEY (purpose, key_id)
+    created_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Failed authentications every node shares, so the throttle holds for the cluster; keys are
+-- hashes of (kind, subject, address), never a presented name. Pruned after a day.
+CREATE TABLE auth_failures (
+    id   bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    node text COLLATE "C" NOT NULL,
+    key  bytea NOT NULL,
+    at   bigint NOT NULL
+);
+
+CREATE INDEX auth_failures_at ON auth_failures (at);

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using Stowage.Server.Hosting;
 
 namespace Stowage.Server.Tests.Infrastructure;
 
@@ -7,7 +8,7 @@ public static class DatabaseFile
 {
     public static long Count(StowageFactory factory, string sql)
     {
-        var path = Path.Combine(factory.DataDirectory, ServiceRegistration.DatabaseFileName);
+        var path = Path.Combine(factory.DataDirectory, StorageRegistration.DatabaseFileName);
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
         connection.Open();
         using var command = connection.CreateCommand();
@@ -19,7 +20,7 @@ public static class DatabaseFile
     public static async Task<bool> ContainsAsync(StowageFactory factory, string text)
     {
         var needle = System.Text.Encoding.UTF8.GetBytes(text);
-        foreach (var file in Directory.GetFiles(factory.DataDirectory, ServiceRegistration.DatabaseFileName + "*"))
+        foreach (var file in Directory.GetFiles(factory.DataDirectory, StorageRegistration.DatabaseFileName + "*"))
         {
             await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var copy = new MemoryStream();

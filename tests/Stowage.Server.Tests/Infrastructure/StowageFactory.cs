@@ -44,6 +44,11 @@ public class StowageFactory : WebApplicationFactory<Program>
         builder.UseSetting("Stowage:Admin:Password", AdminPassword);
         builder.UseSetting("Stowage:Https:Enabled", "false");
         builder.UseSetting("Stowage:Durability", "process");
+        foreach (var (key, value) in TestStorage.SettingsFor(DataDirectory))
+        {
+            builder.UseSetting(key, value);
+        }
+
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);
@@ -140,6 +145,7 @@ public class StowageFactory : WebApplicationFactory<Program>
             return;
         }
 
+        TestStorage.ForgetAsync(DataDirectory).GetAwaiter().GetResult();
         try
         {
             Directory.Delete(DataDirectory, recursive: true);

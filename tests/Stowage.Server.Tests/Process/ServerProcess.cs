@@ -166,6 +166,11 @@ public sealed class ServerProcess : IDisposable
             start.ArgumentList.Add($"--Stowage:Admin:Password={info.AdminPassword}");
         }
 
+        foreach (var (key, value) in Infrastructure.TestStorage.SettingsFor(info.DataDirectory))
+        {
+            start.ArgumentList.Add($"--{key}={value}");
+        }
+
         foreach (var argument in info.ExtraArguments)
         {
             start.ArgumentList.Add(argument);

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stowage.Metering;
-using Stowage.Storage.Sqlite;
 
 namespace Stowage.Server.Features.Stats;
 
@@ -12,7 +11,6 @@ public static class StatsRegistration
     /// </summary>
     public static IServiceCollection AddStowageMetering(this IServiceCollection services, TimeSpan flushInterval)
     {
-        services.AddSqliteUsageStorage();
         services.TryAddSingleton(new MeteringOptions { FlushInterval = flushInterval });
         services.AddSingleton<UsageMeter>();
         services.AddSingleton<UsageStats>();
