@@ -29,11 +29,11 @@ internal sealed class MigratedDatabase : IAsyncDisposable
 
     public PostgresDatabase Database { get; }
 
-    public static async Task<MigratedDatabase> CreateAsync()
+    public static async Task<MigratedDatabase> CreateAsync(CancellationToken cancellationToken = default)
     {
-        var template = await TemplateAsync();
+        var template = await TemplateAsync(cancellationToken);
         var name = "stowage_t_" + Guid.NewGuid().ToString("N")[..16];
-        await AdminAsync($"CREATE DATABASE {name} TEMPLATE {template}");
+        await AdminAsync($"CREATE DATABASE {name} TEMPLATE {template}", cancellationToken);
         var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestServer.Admin) { Database = name }.ConnectionString;
         return new MigratedDatabase(name, connectionString, new PostgresDatabase(new PostgresStorageOptions { ConnectionString = connectionString }));
     }
@@ -41,12 +41,12 @@ internal sealed class MigratedDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();
-        await AdminAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)");
+        await AdminAsync($"DROP DATABASE IF EXISTS {Name} WITH (FORCE)", CancellationToken.None);
     }
 
-    private static async Task<string> TemplateAsync()
+    private static async Task<string> TemplateAsync(CancellationToken cancellationToken)
     {
-        await TemplateGate.WaitAsync();
+        await TemplateGate.WaitAsync(cancellationToken);
         try
         {
             if (_template is not null)
@@ -55,20 +55,20 @@ internal sealed class MigratedDatabase : IAsyncDisposable
             }
 
             var name = "stowage_tpl_" + SchemaHash();
-            if (await AdminCountAsync($"SELECT COUNT(*) FROM pg_database WHERE datname = '{name}'") == 0)
+            if (await AdminCountAsync($"SELECT COUNT(*) FROM pg_database WHERE datname = '{name}'", cancellationToken) == 0)
             {
                 var building = "stowage_tpb_" + Guid.NewGuid().ToString("N")[..16];
-                await AdminAsync($"CREATE DATABASE {building}");
+                await AdminAsync($"CREATE DATABASE {building}", cancellationToken);
                 var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestServer.Admin) { Database = building, Pooling = false }.ConnectionString;
                 await new PostgresDatabase(new PostgresStorageOptions { ConnectionString = connectionString }).DisposeAsync();
                 try
                 {
-                    await AdminAsync($"ALTER DATABASE {building} RENAME TO {name}");
+                    await AdminAsync($"ALTER DATABASE {building} RENAME TO {name}", cancellationToken);
                 }
                 catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.DuplicateDatabase)
                 {
                     // Another test process finished the same template first.
-                    await AdminAsync($"DROP DATABASE {building} WITH (FORCE)");
+                    await AdminAsync($"DROP DATABASE {building} WITH (FORCE)", cancellationToken);
                 }
             }
 
@@ -96,19 +96,19 @@ internal sealed class MigratedDatabase : IAsyncDisposable
         return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
 
-    private static async Task AdminAsync(string sql)
+    private static async Task AdminAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(PostgresTestServer.Admin);
-        await connection.OpenAsync();
+        await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
-    private static async Task<long> AdminCountAsync(string sql)
+    private static async Task<long> AdminCountAsync(string sql, CancellationToken cancellationToken)
     {
         await using var connection = new NpgsqlConnection(PostgresTestServer.Admin);
-        await connection.OpenAsync();
+        await connection.OpenAsync(cancellationToken);
         await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync())!;
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 }
