@@ -3,6 +3,10 @@ namespace Stowage.Access;
 /// <summary>
 /// Organizations and environments. The tree is small (100 business groups, 150
 /// environments each), so readers load it whole and cache it; see <see cref="OrganizationDirectory"/>.
+/// Each method behaves as if serializable, whatever the number of nodes calling it at once:
+/// its checks (<c>maxOrganizations</c>, <c>maxPerOrganization</c>, names, an organization's
+/// last environment) and its write are one step, so concurrent callers cannot both pass a
+/// check only one of them may pass. Lists are ordered by id.
 /// </summary>
 public interface IOrganizationRepository
 {
@@ -46,6 +50,7 @@ public enum DirectoryOutcome
     LastEnvironment,
 }
 
+/// <summary>Users; each method behaves as if serializable (a username is unique ignoring ASCII case, even under concurrent creates).</summary>
 public interface IUserRepository
 {
     Task<UserRecord?> FindByUsernameAsync(string username, CancellationToken cancellationToken);

@@ -1,4 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Stowage.Access;
+using Stowage.Access.Apps;
+using Stowage.Access.Audit;
 using Stowage.Core.Security;
 
 namespace Stowage.Storage.Postgres;
@@ -11,6 +15,14 @@ public static class PostgresStorageExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton<PostgresDatabase>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<PostgresAccessRepository>();
+        services.AddSingleton<IOrganizationRepository>(sp => sp.GetRequiredService<PostgresAccessRepository>());
+        services.AddSingleton<IUserRepository>(sp => sp.GetRequiredService<PostgresAccessRepository>());
+        services.AddSingleton<ISessionRepository>(sp => sp.GetRequiredService<PostgresAccessRepository>());
+        services.AddSingleton<IConnectedAppRepository, PostgresConnectedAppRepository>();
+        services.AddSingleton<IAccessChangeFeed, PostgresAccessChangeFeed>();
+        services.AddSingleton<IAuditRepository, PostgresAuditRepository>();
         services.AddSingleton<ISharedKeyRepository, PostgresSharedKeyRepository>();
         services.AddSingleton<IAuthFailureRepository, PostgresAuthFailureRepository>();
         return services;

@@ -9,7 +9,7 @@ internal sealed partial class SqliteAccessRepository(SqliteDatabase database) : 
     public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<Organization>>(c =>
         {
-            var command = c.Command("SELECT id, name, parent_id, owner_id, client_id, created_at, updated_at FROM organizations;");
+            var command = c.Command("SELECT id, name, parent_id, owner_id, client_id, created_at, updated_at FROM organizations ORDER BY id;");
             return ReadAll(command, r => new Organization(
                 r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetString(3), r.GetString(4),
                 Sql.Time(r.GetInt64(5)), Sql.Time(r.GetInt64(6))));
@@ -18,7 +18,7 @@ internal sealed partial class SqliteAccessRepository(SqliteDatabase database) : 
     public Task<IReadOnlyList<EnvironmentRecord>> ListEnvironmentsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<EnvironmentRecord>>(c =>
         {
-            var command = c.Command("SELECT id, org_id, name, type, client_id, created_at FROM environments;");
+            var command = c.Command("SELECT id, org_id, name, type, client_id, created_at FROM environments ORDER BY id;");
             return ReadAll(command, r => new EnvironmentRecord(
                 r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Sql.Time(r.GetInt64(5))));
         }, cancellationToken);

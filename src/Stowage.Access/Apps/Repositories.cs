@@ -12,6 +12,9 @@ public enum AppWriteOutcome
 /// Connected apps and their scope assignments. Every change that affects issued tokens
 /// (enable/disable, secret reset, assignments, deletion) appends an <see cref="AccessChange"/>
 /// in the same transaction, which every node follows (see <see cref="IAccessChangeFeed"/>).
+/// Each method behaves as if serializable, whatever the number of nodes calling it at once:
+/// the limits (<c>maxApps</c>, <c>maxGrants</c>) and the case-insensitive name check hold
+/// under concurrent callers (of N creates racing for the last slot, exactly one succeeds).
 /// </summary>
 public interface IConnectedAppRepository
 {
@@ -68,6 +71,15 @@ public sealed record AccessChange(long Sequence, AccessChangeKind Kind, string S
 /// The ordered log of access changes that every node polls: the way a revocation or a
 /// disabled app takes effect on all nodes within a second, without a database read per request.
 /// </summary>
+/// <remarks>
+/// Ordering guarantee: sequence order is commit order. A change becomes readable only after
+/// every change with a smaller sequence that will ever be readable, so a follower that keeps
+/// the last sequence it saw and calls <see cref="ReadAfterAsync"/> with it sees every change
+/// exactly once, in increasing order, and never skips one. Sequences may have gaps (a
+/// transaction that rolled back). Every transaction that appends a change (revocations; app
+/// creation, updates, secret resets, assignment changes and deletion; organization,
+/// environment and user changes) keeps this guarantee, on every backend and any number of nodes.
+/// </remarks>
 public interface IAccessChangeFeed
 {
     Task<long> LatestSequenceAsync(CancellationToken cancellationToken);

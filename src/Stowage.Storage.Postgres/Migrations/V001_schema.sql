@@ -23,9 +23,11 @@ CREATE TABLE environments (
     name        text COLLATE "C" NOT NULL,
     type        text COLLATE "C" NOT NULL,
     client_id   text COLLATE "C" NOT NULL,
-    created_at  bigint NOT NULL,
-    UNIQUE (org_id, name)
+    created_at  bigint NOT NULL
 );
+
+-- Names are unique in their organization ignoring ASCII case, as the repositories check them.
+CREATE UNIQUE INDEX environments_name ON environments (org_id, lower(name COLLATE "C"));
 
 CREATE TABLE users (
     id            text COLLATE "C" PRIMARY KEY,
@@ -162,8 +164,10 @@ CREATE TABLE app_grants (
 CREATE INDEX app_grants_env ON app_grants (env_id);
 CREATE INDEX app_grants_org ON app_grants (org_id);
 
--- The ordered log every node follows to drop cached token state within a second. Appends
--- take a transaction-scoped advisory lock first, so seq order is commit order.
+-- The ordered log every node follows to drop cached token state within a second. Every
+-- append takes the transaction-scoped advisory lock PostgresAccessChanges.FeedLockKey right
+-- before its insert and holds it to commit, so seq order is commit order: a follower that
+-- read seq n never misses a smaller one committed later.
 CREATE TABLE access_changes (
     seq     bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind    integer NOT NULL,
