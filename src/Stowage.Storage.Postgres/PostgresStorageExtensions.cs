@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Stowage.Metering;
+using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Postgres;
 
@@ -10,6 +12,9 @@ public static class PostgresStorageExtensions
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton(options);
         services.AddSingleton<PostgresDatabase>();
+        services.AddSingleton<IObjectStoreRepository>(sp => new PostgresObjectStoreRepository(
+            sp.GetRequiredService<PostgresDatabase>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton<IUsageRepository, PostgresUsageRepository>();
         return services;
     }
 }
