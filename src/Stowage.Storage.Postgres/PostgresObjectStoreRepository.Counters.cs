@@ -33,8 +33,5 @@ internal sealed partial class PostgresObjectStoreRepository
         }
     }
 
-    private static Task ResetCountersAsync(Db db, long storeId, CancellationToken cancellationToken) =>
-        db.Command("UPDATE stores SET key_count = 0, partition_count = 0, size_bytes = 0 WHERE id = $1").With(storeId).ExecAsync(cancellationToken);
-
     private static Task DeleteCountersAsync(Db db, long storeId, CancellationToken cancellationToken) => Task.CompletedTask;
 }

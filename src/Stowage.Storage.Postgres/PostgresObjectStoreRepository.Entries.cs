@@ -50,6 +50,7 @@ internal sealed partial class PostgresObjectStoreRepository
         ArgumentNullException.ThrowIfNull(condition);
         return WriteAsync(async (db, ct) =>
         {
+            await LockKeyAsync(db, key, ct).ConfigureAwait(false);
             if (await FindStoreAsync(db, key.Store, ct).ConfigureAwait(false) is not { } store)
             {
                 return EntryWriteResult.Failed(WriteOutcome.StoreNotFound);
@@ -63,9 +64,8 @@ internal sealed partial class PostgresObjectStoreRepository
 
     /// <summary>
     /// Writes a row as given inside the caller's transaction: checks <paramref name="condition"/>
-    /// against the live key first. Two writers with the same expected version cannot both pass:
-    /// both read the row, the second to change it fails to serialize and, retried, sees the
-    /// other's version. A refused write changes nothing, not even the partition.
+    /// against the live key first; the caller holds the key's lock, so two writers with the same
+    /// expected version cannot both pass. A refused write changes nothing, not even the partition.
     /// </summary>
     private static async Task<EntryWriteResult> ApplyWriteAsync(
         Db db, (long Id, StoreRecord Record) store, KeyAddress key, PersistedValue value,
@@ -79,9 +79,13 @@ internal sealed partial class PostgresObjectStoreRepository
             return EntryWriteResult.Failed(refused);
         }
 
-        var partitionId = existingPartition
-            ?? await db.Command("INSERT INTO partitions (store_id, name) VALUES ($1, $2) RETURNING id")
-                .With(store.Id).With(Pg.Utf8(key.Partition.Partition)).ScalarAsync<long>(cancellationToken).ConfigureAwait(false);
+        // Writers of other keys may create the partition at the same time: one inserts it (and counts it), the others use it.
+        var createdPartition = existingPartition is null ? await db.Command(
+                "INSERT INTO partitions (store_id, name) VALUES ($1, $2) ON CONFLICT (store_id, name) DO NOTHING RETURNING id")
+            .With(store.Id).With(Pg.Utf8(key.Partition.Partition)).ScalarAsync<long?>(cancellationToken).ConfigureAwait(false) : null;
+        var partitionId = existingPartition ?? createdPartition
+            ?? await FindPartitionAsync(db, store.Id, key.Partition.Partition, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("a partition created concurrently cannot be gone while its store is locked");
 
         var expiry = TtlPolicy.ForWrite(store.Record.Settings, ttlSeconds, now);
         var newVersion = promisedVersion is { } promised ? EntryRules.VersionFor(previousVersion, promised) : EntryRules.NewVersion(previousVersion);
@@ -93,7 +97,7 @@ internal sealed partial class PostgresObjectStoreRepository
             .With(Pg.Millis(expiry.ExpiresAt)).With(expiry.TtlMillis)
             .With(expiry.IsFixed).With(newVersion).With(Pg.Millis(now))
             .ExecAsync(cancellationToken).ConfigureAwait(false);
-        await AdjustStoreAsync(db, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, value.Size - previousSize, cancellationToken).ConfigureAwait(false);
+        await AdjustStoreAsync(db, store.Id, previousExpiry is null ? 1 : 0, createdPartition is null ? 0 : 1, value.Size - previousSize, cancellationToken).ConfigureAwait(false);
 
         // Overwriting an expired entry is a create for the caller: the key was gone.
         return new EntryWriteResult(live ? WriteOutcome.Updated : WriteOutcome.Created, expiry, newVersion);
@@ -107,7 +111,7 @@ internal sealed partial class PostgresObjectStoreRepository
             return (null, 0, 0);
         }
 
-        var row = await db.Command("SELECT expires_at, size, version FROM entries WHERE partition_id = $1 AND key = $2")
+        var row = await db.Command("SELECT expires_at, size, version FROM entries WHERE partition_id = $1 AND key = $2" + db.Lock(ForUpdate))
             .With(partitionId.Value).With(Pg.Utf8(key.Key)).RowAsync(r => (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)), cancellationToken).ConfigureAwait(false);
         return row is { } found ? (found.Item1, found.Item2, found.Item3) : (null, 0, 0);
     }
@@ -127,6 +131,7 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task<LookupFailure> DeleteEntryAsync(KeyAddress key, long? ifVersion, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (db, ct) =>
         {
+            await LockKeyAsync(db, key, ct).ConfigureAwait(false);
             var (id, failure) = await ResolvePartitionAsync(db, key.Partition, ct).ConfigureAwait(false);
             if (id is not { } partitionId)
             {

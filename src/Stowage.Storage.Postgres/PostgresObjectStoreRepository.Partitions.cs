@@ -21,7 +21,8 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task<bool?> DeletePartitionAsync(PartitionAddress partition, CancellationToken cancellationToken) =>
         WriteAsync<bool?>(async (db, ct) =>
         {
-            var (id, failure) = await ResolvePartitionAsync(db, partition, ct).ConfigureAwait(false);
+            // FOR UPDATE waits for the writes using the partition, and finds it gone if another delete won.
+            var (id, failure) = await ResolvePartitionAsync(db, partition, ct, ForUpdate).ConfigureAwait(false);
             if (id is not { } partitionId)
             {
                 return failure == LookupFailure.StoreNotFound ? null : false;
@@ -35,7 +36,7 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task<bool> DeleteAllPartitionsAsync(StoreAddress store, CancellationToken cancellationToken) =>
         WriteAsync(async (db, ct) =>
         {
-            if (await FindStoreAsync(db, store, ct).ConfigureAwait(false) is not { } found)
+            if (await FindStoreAsync(db, store, ct, ForUpdate).ConfigureAwait(false) is not { } found)
             {
                 return false;
             }
@@ -56,12 +57,15 @@ internal sealed partial class PostgresObjectStoreRepository
             return failure;
         }, cancellationToken);
 
+    /// <summary>The caller holds the store row FOR UPDATE: no write runs in it meanwhile. What was deleted comes off the counters.</summary>
     private static async Task DeleteAllPartitionRowsAsync(Db db, long storeId, CancellationToken cancellationToken)
     {
-        await db.Command("DELETE FROM entries WHERE partition_id IN (SELECT id FROM partitions WHERE store_id = $1)")
-            .With(storeId).ExecAsync(cancellationToken).ConfigureAwait(false);
-        await db.Command("DELETE FROM partitions WHERE store_id = $1").With(storeId).ExecAsync(cancellationToken).ConfigureAwait(false);
-        await ResetCountersAsync(db, storeId, cancellationToken).ConfigureAwait(false);
+        var (keys, bytes) = (await db.Command("""
+            WITH gone AS (DELETE FROM entries WHERE partition_id IN (SELECT id FROM partitions WHERE store_id = $1) RETURNING size)
+            SELECT COUNT(*), COALESCE(SUM(size), 0)::bigint FROM gone
+            """).With(storeId).RowAsync(r => (r.GetInt64(0), r.GetInt64(1)), cancellationToken).ConfigureAwait(false))!.Value;
+        var partitions = await db.Command("DELETE FROM partitions WHERE store_id = $1").With(storeId).ExecAsync(cancellationToken).ConfigureAwait(false);
+        await AdjustStoreAsync(db, storeId, -keys, -partitions, -bytes, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Deletes a partition's entries and takes what they counted off the store's counters.</summary>

@@ -21,6 +21,7 @@ internal sealed partial class PostgresObjectStoreRepository
         ArgumentNullException.ThrowIfNull(condition);
         return WriteAsync(async (db, ct) =>
         {
+            await LockKeyAsync(db, key, ct).ConfigureAwait(false);
             if (await FindStoreAsync(db, key.Store, ct).ConfigureAwait(false) is not { } store)
             {
                 return EntryWriteResult.Failed(WriteOutcome.StoreNotFound);
@@ -70,6 +71,7 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task<WriteOutcome> ConfirmPendingAsync(KeyAddress key, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (db, ct) =>
         {
+            await LockKeyAsync(db, key, ct).ConfigureAwait(false);
             if (await FindStoreAsync(db, key.Store, ct).ConfigureAwait(false) is not { } store)
             {
                 return WriteOutcome.StoreNotFound;
@@ -96,6 +98,7 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task<LookupFailure> RejectPendingAsync(KeyAddress key, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (db, ct) =>
         {
+            await LockKeyAsync(db, key, ct).ConfigureAwait(false);
             if (await FindStoreAsync(db, key.Store, ct).ConfigureAwait(false) is not { } store)
             {
                 return LookupFailure.StoreNotFound;

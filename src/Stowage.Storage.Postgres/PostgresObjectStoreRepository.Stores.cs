@@ -17,6 +17,7 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task<StoreWriteResult> UpsertStoreAsync(StoreAddress store, StoreSettings settings, DateTimeOffset now, CancellationToken cancellationToken) =>
         WriteAsync(async (db, ct) =>
         {
+            await LockStoreAddressAsync(db, store, ct).ConfigureAwait(false);
             var existing = await FindStoreAsync(db, store, ct).ConfigureAwait(false);
             if (existing is { } current && current.Record.Settings.Encrypted != settings.Encrypted)
             {
@@ -35,8 +36,6 @@ internal sealed partial class PostgresObjectStoreRepository
             }
             else
             {
-                // Two nodes creating the same store: the loser's unique violation is a serialization
-                // failure under SERIALIZABLE, retried, and then finds the store (Updated).
                 await db.Command("""
                     INSERT INTO stores (org_id, env_id, name, default_ttl_s, default_confirmation_ttl_s, is_fixed_ttl,
                         persistent, encrypted, created_at, updated_at)
@@ -58,7 +57,8 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task<bool> DeleteStoreAsync(StoreAddress store, CancellationToken cancellationToken) =>
         WriteAsync(async (db, ct) =>
         {
-            if (await FindStoreAsync(db, store, ct).ConfigureAwait(false) is not { } found)
+            await LockStoreAddressAsync(db, store, ct).ConfigureAwait(false);
+            if (await FindStoreAsync(db, store, ct, ForUpdate).ConfigureAwait(false) is not { } found)
             {
                 return false;
             }
@@ -70,7 +70,7 @@ internal sealed partial class PostgresObjectStoreRepository
     public Task DeleteEnvironmentAsync(EnvironmentAddress environment, CancellationToken cancellationToken) =>
         WriteAsync(async (db, ct) =>
         {
-            var ids = await db.Command("SELECT id FROM stores WHERE org_id = $1 AND env_id = $2 ORDER BY id")
+            var ids = await db.Command("SELECT id FROM stores WHERE org_id = $1 AND env_id = $2 ORDER BY id FOR UPDATE")
                 .With(environment.OrgId).With(environment.EnvId).RowsAsync(r => r.GetInt64(0), ct).ConfigureAwait(false);
             var now = Now();
             foreach (var id in ids)

@@ -1,3 +1,4 @@
+using System.Data;
 using Npgsql;
 using Stowage.Core.Paging;
 using Stowage.ObjectStore;
@@ -7,9 +8,9 @@ namespace Stowage.Storage.Postgres;
 /// <summary>
 /// <see cref="IObjectStoreRepository"/> on PostgreSQL, answering exactly as the SQLite backend
 /// does: names and keys are UTF-8 <c>bytea</c> (byte-wise order, prefix ranges as key ranges),
-/// times Unix milliseconds. Every change is one SERIALIZABLE transaction
-/// (<see cref="PostgresDatabase.WriteAsync{T}"/>, retried on conflict), so a check and the
-/// write it guards cannot be split by another node. Split by aggregate across partial files.
+/// times Unix milliseconds. Every change is one READ COMMITTED transaction that first locks
+/// what it reads to decide (see the Locks part), so a check and the write it guards cannot be
+/// split by another node. Split by aggregate across partial files.
 /// </summary>
 internal sealed partial class PostgresObjectStoreRepository(PostgresDatabase database, TimeProvider? time = null) : IObjectStoreRepository
 {
@@ -26,14 +27,14 @@ internal sealed partial class PostgresObjectStoreRepository(PostgresDatabase dat
     private DateTimeOffset Now() => (time ?? TimeProvider.System).GetUtcNow();
 
     private Task<T> WriteAsync<T>(Func<Db, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        database.WriteAsync((c, t, ct) => work(new Db(c, t), ct), cancellationToken);
+        database.WriteAsync((c, t, ct) => work(new Db(c, t), ct), cancellationToken, IsolationLevel.ReadCommitted);
 
     private Task<T> ReadAsync<T>(Func<Db, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
         database.ReadAsync((c, ct) => work(new Db(c, null), ct), cancellationToken);
 
-    /// <summary>The row id and settings of a store, or null.</summary>
-    private static Task<(long Id, StoreRecord Record)?> FindStoreAsync(Db db, StoreAddress store, CancellationToken cancellationToken) =>
-        db.Command(FindStoreSql).With(store.OrgId).With(store.EnvId).With(Pg.Utf8(store.StoreId))
+    /// <summary>The row id and settings of a store, or null; inside a write, locked (by default against its deletion).</summary>
+    private static Task<(long Id, StoreRecord Record)?> FindStoreAsync(Db db, StoreAddress store, CancellationToken cancellationToken, string lockClause = KeyShare) =>
+        db.Command(FindStoreSql + db.Lock(lockClause)).With(store.OrgId).With(store.EnvId).With(Pg.Utf8(store.StoreId))
             .RowAsync(r => (r.GetInt64(0), ReadStore(r)), cancellationToken);
 
     private static StoreRecord ReadStore(NpgsqlDataReader r) => new(
@@ -42,18 +43,19 @@ internal sealed partial class PostgresObjectStoreRepository(PostgresDatabase dat
         Pg.Time(r.GetInt64(7)),
         Pg.Time(r.GetInt64(8)));
 
-    private static Task<long?> FindPartitionAsync(Db db, long storeId, string partition, CancellationToken cancellationToken) =>
-        db.Command(FindPartitionSql).With(storeId).With(Pg.Utf8(partition)).ScalarAsync<long?>(cancellationToken);
+    private static Task<long?> FindPartitionAsync(Db db, long storeId, string partition, CancellationToken cancellationToken, string lockClause = KeyShare) =>
+        db.Command(FindPartitionSql + db.Lock(lockClause)).With(storeId).With(Pg.Utf8(partition)).ScalarAsync<long?>(cancellationToken);
 
     /// <summary>Resolves store and partition, reporting which is missing.</summary>
-    private static async Task<(long? PartitionId, LookupFailure Failure)> ResolvePartitionAsync(Db db, PartitionAddress partition, CancellationToken cancellationToken)
+    private static async Task<(long? PartitionId, LookupFailure Failure)> ResolvePartitionAsync(
+        Db db, PartitionAddress partition, CancellationToken cancellationToken, string partitionLock = KeyShare)
     {
         if (await FindStoreAsync(db, partition.Store, cancellationToken).ConfigureAwait(false) is not { } store)
         {
             return (null, LookupFailure.StoreNotFound);
         }
 
-        return await FindPartitionAsync(db, store.Id, partition.Partition, cancellationToken).ConfigureAwait(false) is { } id
+        return await FindPartitionAsync(db, store.Id, partition.Partition, cancellationToken, partitionLock).ConfigureAwait(false) is { } id
             ? (id, LookupFailure.None)
             : (null, LookupFailure.PartitionNotFound);
     }
@@ -121,4 +123,7 @@ internal sealed partial class PostgresObjectStoreRepository(PostgresDatabase dat
 internal readonly record struct Db(NpgsqlConnection Connection, NpgsqlTransaction? Transaction)
 {
     public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+
+    /// <summary>A row-lock clause inside a write; nothing for a read, which locks nothing.</summary>
+    public string Lock(string clause) => Transaction is null ? string.Empty : clause;
 }
