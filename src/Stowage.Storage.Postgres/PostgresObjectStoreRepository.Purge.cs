@@ -7,7 +7,8 @@ namespace Stowage.Storage.Postgres;
 /// rows it takes (<c>FOR UPDATE SKIP LOCKED</c>), so two purgers never take the same row; the
 /// rows' counts come off their stores' counters in the same transaction, from what the DELETE
 /// itself returned, so nothing is taken off twice; a node that dies mid-batch rolls back and
-/// leaves its rows for the next one.
+/// leaves its rows for the next one. Each run also folds counter deltas into their stores' rows
+/// (see the Counters part); that is not counted in what it returns.
 /// </summary>
 internal sealed partial class PostgresObjectStoreRepository
 {
@@ -43,6 +44,7 @@ internal sealed partial class PostgresObjectStoreRepository
                 }
 
                 var pending = await db.Command(PurgePendingSql).With(Pg.Millis(now)).With(batchSize).ExecAsync(ct).ConfigureAwait(false);
+                await FoldCountersAsync(db, ct).ConfigureAwait(false);
                 return (int)removed.Sum(r => r.Keys) + pending;
             },
             cancellationToken,
