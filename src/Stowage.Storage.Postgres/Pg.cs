@@ -1,15 +1,17 @@
+using System.Text;
 using Npgsql;
 
 namespace Stowage.Storage.Postgres;
 
 /// <summary>
-/// Small helpers shared by the repositories: typed positional parameters (so statements are
-/// prepared automatically by the data source), time as Unix milliseconds, and execution that
-/// disposes the command it runs.
+/// Small helpers shared by the repositories: positional, typed parameters (so statements are
+/// prepared automatically and never guessed at), times as Unix milliseconds, names as UTF-8,
+/// and execution that disposes the command it runs.
 /// </summary>
 internal static class Pg
 {
-    public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql) => new(sql, connection);
+    public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null) =>
+        new(sql, connection, transaction);
 
     /// <summary>Adds the next positional parameter ($1, $2, …), typed by <typeparamref name="T"/>; null is sent as NULL.</summary>
     public static NpgsqlCommand With<T>(this NpgsqlCommand command, T value)
@@ -22,11 +24,26 @@ internal static class Pg
 
     public static DateTimeOffset Time(long millis) => DateTimeOffset.FromUnixTimeMilliseconds(millis);
 
+    public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+
+    public static string Text(NpgsqlDataReader reader, int ordinal) => Encoding.UTF8.GetString(reader.GetFieldValue<byte[]>(ordinal));
+
+    public static string? NullableText(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
     public static async Task<int> ExecAsync(this NpgsqlCommand command, CancellationToken cancellationToken)
     {
         await using (command.ConfigureAwait(false))
         {
             return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public static async Task<T?> ScalarAsync<T>(this NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        await using (command.ConfigureAwait(false))
+        {
+            var value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return value is null or DBNull ? default : (T)value;
         }
     }
 
@@ -50,23 +67,36 @@ internal static class Pg
         }
     }
 
-    public static async Task<List<T>> ReadAllAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+    /// <summary>Every row of a query, each read by <paramref name="read"/>.</summary>
+    public static async Task<List<T>> RowsAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {
         await using (command.ConfigureAwait(false))
         {
-            var items = new List<T>();
+            var rows = new List<T>();
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    items.Add(read(reader));
+                    rows.Add(read(reader));
                 }
             }
 
-            return items;
+            return rows;
         }
     }
 
-    public static string? NullableText(this NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    /// <summary>The first row of a query read by <paramref name="read"/>, or null when there is none.</summary>
+    public static async Task<T?> RowAsync<T>(this NpgsqlCommand command, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
+        where T : struct
+    {
+        await using (command.ConfigureAwait(false))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? read(reader) : null;
+            }
+        }
+    }
 }

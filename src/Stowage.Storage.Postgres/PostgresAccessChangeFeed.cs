@@ -16,7 +16,7 @@ internal sealed class PostgresAccessChangeFeed(PostgresDatabase database, TimePr
     public Task<IReadOnlyList<AccessChange>> ReadAfterAsync(long sequence, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<AccessChange>>(
             async (c, ct) => await c.Command("SELECT seq, kind, subject FROM access_changes WHERE seq > $1 ORDER BY seq LIMIT $2").With(sequence).With((long)limit)
-                .ReadAllAsync(r => new AccessChange(r.GetInt64(0), (AccessChangeKind)r.GetInt32(1), r.GetString(2)), ct),
+                .RowsAsync(r => new AccessChange(r.GetInt64(0), (AccessChangeKind)r.GetInt32(1), r.GetString(2)), ct),
             cancellationToken);
 
     // No check before a write: READ COMMITTED, so concurrent revocations never fail each other.
@@ -36,6 +36,6 @@ internal sealed class PostgresAccessChangeFeed(PostgresDatabase database, TimePr
     public Task<IReadOnlyList<(string TokenId, DateTimeOffset ExpiresAt)>> RevokedTokensAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<(string, DateTimeOffset)>>(
             async (c, ct) => await c.Command("SELECT token_id, expires_at FROM revoked_tokens WHERE expires_at > $1 ORDER BY token_id").With(Pg.Millis(now))
-                .ReadAllAsync(r => (r.GetString(0), Pg.Time(r.GetInt64(1))), ct),
+                .RowsAsync(r => (r.GetString(0), Pg.Time(r.GetInt64(1))), ct),
             cancellationToken);
 }

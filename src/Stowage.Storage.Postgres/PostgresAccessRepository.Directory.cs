@@ -58,7 +58,7 @@ internal sealed partial class PostgresAccessRepository
             }
 
             var changes = new PendingChanges();
-            var environments = await c.Command("SELECT id FROM environments WHERE org_id = $1 ORDER BY id").With(orgId).ReadAllAsync(r => r.GetString(0), ct);
+            var environments = await c.Command("SELECT id FROM environments WHERE org_id = $1 ORDER BY id").With(orgId).RowsAsync(r => r.GetString(0), ct);
             foreach (var env in environments)
             {
                 await DeleteEnvironmentRowsAsync(c, orgId, env, changes, ct);
@@ -154,7 +154,7 @@ internal sealed partial class PostgresAccessRepository
     /// <summary>Deletes assignments (or apps) and records a change for every app that lost one, in client id order.</summary>
     private static async Task DeleteGrantsAsync(NpgsqlConnection c, string sql, string id, PendingChanges changes, CancellationToken ct)
     {
-        var clients = await c.Command(sql).With(id).ReadAllAsync(r => r.GetString(0), ct);
+        var clients = await c.Command(sql).With(id).RowsAsync(r => r.GetString(0), ct);
         foreach (var client in clients.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal))
         {
             changes.Add(AccessChangeKind.App, client);

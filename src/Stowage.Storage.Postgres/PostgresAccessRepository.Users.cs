@@ -46,10 +46,10 @@ internal sealed partial class PostgresAccessRepository
     public Task<IReadOnlyList<UserRecord>> ListAllAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<UserRecord>>(async (c, ct) =>
         {
-            var admin = await c.Command("SELECT user_id, org_id FROM user_admin_orgs ORDER BY user_id, org_id").ReadAllAsync(r => (User: r.GetString(0), Org: r.GetString(1)), ct);
+            var admin = await c.Command("SELECT user_id, org_id FROM user_admin_orgs ORDER BY user_id, org_id").RowsAsync(r => (User: r.GetString(0), Org: r.GetString(1)), ct);
             var adminOf = admin.ToLookup(a => a.User, a => a.Org, StringComparer.Ordinal);
             return await c.Command("SELECT " + UserColumns + " FROM users ORDER BY lower(username COLLATE \"C\"), id")
-                .ReadAllAsync(r => ReadUser(r, adminOf[r.GetString(0)].ToArray()), ct);
+                .RowsAsync(r => ReadUser(r, adminOf[r.GetString(0)].ToArray()), ct);
         }, cancellationToken);
 
     public Task<IReadOnlyList<UserRecord>> ListAdministratorsAsync(IReadOnlyCollection<string> orgIds, CancellationToken cancellationToken) =>
@@ -59,7 +59,7 @@ internal sealed partial class PostgresAccessRepository
             var ids = new List<string>();
             foreach (var org in orgIds)
             {
-                ids.AddRange(await c.Command("SELECT user_id FROM user_admin_orgs WHERE org_id = $1 ORDER BY user_id").With(org).ReadAllAsync(r => r.GetString(0), ct));
+                ids.AddRange(await c.Command("SELECT user_id FROM user_admin_orgs WHERE org_id = $1 ORDER BY user_id").With(org).RowsAsync(r => r.GetString(0), ct));
             }
 
             var users = new List<UserRecord>();
@@ -111,7 +111,7 @@ internal sealed partial class PostgresAccessRepository
         database.ReadAsync(async (c, ct) =>
         {
             var found = await c.Command("SELECT user_id, expires_at, revoked FROM sessions WHERE token_hash = $1").With(tokenHash)
-                .ReadAllAsync(r => new SessionRecord(tokenHash, r.GetString(0), Pg.Time(r.GetInt64(1)), r.GetBoolean(2)), ct);
+                .RowsAsync(r => new SessionRecord(tokenHash, r.GetString(0), Pg.Time(r.GetInt64(1)), r.GetBoolean(2)), ct);
             return found.Count == 0 ? null : found[0];
         }, cancellationToken);
 
@@ -138,13 +138,13 @@ internal sealed partial class PostgresAccessRepository
 
     private static async Task<UserRecord?> ReadUserAsync(NpgsqlConnection c, string sql, string value, CancellationToken ct)
     {
-        var found = await c.Command(sql).With(value).ReadAllAsync(r => ReadUser(r, []), ct);
+        var found = await c.Command(sql).With(value).RowsAsync(r => ReadUser(r, []), ct);
         if (found.Count == 0)
         {
             return null;
         }
 
-        var adminOf = await c.Command("SELECT org_id FROM user_admin_orgs WHERE user_id = $1 ORDER BY org_id").With(found[0].Id).ReadAllAsync(r => r.GetString(0), ct);
+        var adminOf = await c.Command("SELECT org_id FROM user_admin_orgs WHERE user_id = $1 ORDER BY org_id").With(found[0].Id).RowsAsync(r => r.GetString(0), ct);
         return found[0] with { AdminOf = adminOf };
     }
 

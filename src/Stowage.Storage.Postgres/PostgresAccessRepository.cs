@@ -16,14 +16,14 @@ internal sealed partial class PostgresAccessRepository(PostgresDatabase database
     public Task<IReadOnlyList<Organization>> ListOrganizationsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<Organization>>(
             async (c, ct) => await c.Command("SELECT id, name, parent_id, owner_id, client_id, created_at, updated_at FROM organizations ORDER BY id")
-                .ReadAllAsync(r => new Organization(
+                .RowsAsync(r => new Organization(
                     r.GetString(0), r.GetString(1), r.NullableText(2), r.GetString(3), r.GetString(4), Pg.Time(r.GetInt64(5)), Pg.Time(r.GetInt64(6))), ct),
             cancellationToken);
 
     public Task<IReadOnlyList<EnvironmentRecord>> ListEnvironmentsAsync(CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<EnvironmentRecord>>(
             async (c, ct) => await c.Command("SELECT id, org_id, name, type, client_id, created_at FROM environments ORDER BY id")
-                .ReadAllAsync(r => new EnvironmentRecord(
+                .RowsAsync(r => new EnvironmentRecord(
                     r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), Pg.Time(r.GetInt64(5))), ct),
             cancellationToken);
 

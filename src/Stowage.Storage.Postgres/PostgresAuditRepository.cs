@@ -61,7 +61,7 @@ internal sealed class PostgresAuditRepository(PostgresDatabase database) : IAudi
             var entries = await Filtered("SELECT id, at, org_id, actor_type, actor_id, actor_name, client_ip, action, object_type, object_id, detail FROM audit_log"
                     + Filter + " ORDER BY at DESC, id DESC LIMIT $7 OFFSET $8")
                 .With((long)query.Limit).With((long)query.Offset)
-                .ReadAllAsync(r => new AuditEntry(
+                .RowsAsync(r => new AuditEntry(
                     r.GetInt64(0), Pg.Time(r.GetInt64(1)), r.NullableText(2), r.GetString(3), r.NullableText(4),
                     r.NullableText(5), r.NullableText(6), r.GetString(7), r.GetString(8), r.NullableText(9), r.NullableText(10)), ct);
             return (entries, total);

@@ -10,7 +10,7 @@ internal sealed partial class PostgresConnectedAppRepository
     public Task<IReadOnlyList<ScopeGrant>> GetGrantsAsync(string clientId, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<ScopeGrant>>(
             async (c, ct) => await c.Command("SELECT scope, org_id, env_id FROM app_grants WHERE client_id = $1 ORDER BY scope, org_id, env_id").With(clientId)
-                .ReadAllAsync(r => new ScopeGrant(r.GetString(0), NullIfEmpty(r.GetString(1)), NullIfEmpty(r.GetString(2))), ct),
+                .RowsAsync(r => new ScopeGrant(r.GetString(0), NullIfEmpty(r.GetString(1)), NullIfEmpty(r.GetString(2))), ct),
             cancellationToken);
 
     public Task<AppWriteOutcome> SetGrantsAsync(string clientId, IReadOnlyList<ScopeGrant> grants, bool replace, int maxGrants, CancellationToken cancellationToken) =>

@@ -44,7 +44,7 @@ internal sealed partial class PostgresConnectedAppRepository(PostgresDatabase da
     public Task<ConnectedApp?> GetAsync(string clientId, CancellationToken cancellationToken) =>
         database.ReadAsync(async (c, ct) =>
         {
-            var found = await c.Command("SELECT " + Columns + " FROM connected_apps WHERE client_id = $1").With(clientId).ReadAllAsync(Read, ct);
+            var found = await c.Command("SELECT " + Columns + " FROM connected_apps WHERE client_id = $1").With(clientId).RowsAsync(Read, ct);
             return found.Count == 0 ? null : found[0];
         }, cancellationToken);
 
@@ -57,7 +57,7 @@ internal sealed partial class PostgresConnectedAppRepository(PostgresDatabase da
             var owners = ownerOrgIds?.ToArray();
             var total = (int)await c.Command("SELECT COUNT(*) FROM connected_apps" + filter).With(owners).With(term).CountAsync(ct);
             var apps = await c.Command("SELECT " + Columns + " FROM connected_apps" + filter + " ORDER BY lower(client_name COLLATE \"C\"), client_id LIMIT $3 OFFSET $4")
-                .With(owners).With(term).With((long)limit).With((long)offset).ReadAllAsync(Read, ct);
+                .With(owners).With(term).With((long)limit).With((long)offset).RowsAsync(Read, ct);
             return (apps, total);
         }, cancellationToken);
 

@@ -4,6 +4,8 @@ using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
 using Stowage.Core.Security;
+using Stowage.Metering;
+using Stowage.ObjectStore;
 
 namespace Stowage.Storage.Postgres;
 
@@ -25,6 +27,9 @@ public static class PostgresStorageExtensions
         services.AddSingleton<IAuditRepository, PostgresAuditRepository>();
         services.AddSingleton<ISharedKeyRepository, PostgresSharedKeyRepository>();
         services.AddSingleton<IAuthFailureRepository, PostgresAuthFailureRepository>();
+        services.AddSingleton<IObjectStoreRepository>(sp => new PostgresObjectStoreRepository(
+            sp.GetRequiredService<PostgresDatabase>(), sp.GetService<TimeProvider>()));
+        services.AddSingleton<IUsageRepository, PostgresUsageRepository>();
         return services;
     }
 }

@@ -29,6 +29,11 @@ internal sealed class MigratedDatabase : IAsyncDisposable
 
     public PostgresDatabase Database { get; }
 
+    public PostgresStorageOptions Options => new() { ConnectionString = ConnectionString };
+
+    /// <summary>Opens the backend on this database once more, as another node does at start.</summary>
+    public PostgresDatabase Open() => new(Options);
+
     public static async Task<MigratedDatabase> CreateAsync(CancellationToken cancellationToken = default)
     {
         var template = await TemplateAsync(cancellationToken);

@@ -8,7 +8,8 @@ namespace Stowage.Storage.Sqlite.Tests;
 /// <summary>
 /// keyCount, partitionCount and sizeBytes against a model, through random sequences of
 /// writes, overwrites, deletes, clears, partition and store deletions, clock moves and
-/// purges. Each run prints its seed; a failure names the seed and the step to replay.
+/// purges. Each run prints its seed; a failure names the seed and the step to replay. Expiry
+/// and pending writes on their own are in the contract suite (UsageRepositoryContract).
 /// </summary>
 public sealed class UsageCountersTests(ITestOutputHelper output)
 {
@@ -26,61 +27,6 @@ public sealed class UsageCountersTests(ITestOutputHelper output)
         var seed = Environment.TickCount ^ (run * 7919);
         output.WriteLine($"seed {seed}");
         await RunAsync(seed, steps: 300);
-    }
-
-    [Fact]
-    public async Task StoreUsage_ExpiredButNotPurged_IsExcludedAndPurgeKeepsItExact()
-    {
-        await using var db = new TempDatabase();
-        var usage = new SqliteUsageRepository(db.Database);
-        var store = new StoreAddress("org", "env", "s");
-        await db.ObjectStore.UpsertStoreAsync(store, Plain(60), T0, default);
-        var partition = new PartitionAddress(store, "p");
-        await db.ObjectStore.WriteEntryAsync(new KeyAddress(partition, "short"), Value(10), 1, WriteCondition.None, T0, default);
-        await db.ObjectStore.WriteEntryAsync(new KeyAddress(partition, "long"), Value(20), null, WriteCondition.None, T0, default);
-
-        var beforeExpiry = await usage.GetStoreUsageAsync("org", "env", "s", T0.AddMilliseconds(999), default);
-        var expired = await usage.GetStoreUsageAsync("org", "env", "s", T0.AddSeconds(1), default);
-        await db.ObjectStore.PurgeExpiredAsync(T0.AddSeconds(1), 100, default);
-        var purged = await usage.GetStoreUsageAsync("org", "env", "s", T0.AddSeconds(1), default);
-
-        Assert.Equal(new StoreUsage(2, 1, 5 + 10 + 4 + 20), beforeExpiry);
-        Assert.Equal(new StoreUsage(1, 1, 4 + 20), expired);
-        Assert.Equal(new StoreUsage(1, 1, 4 + 20), purged);
-    }
-
-    [Fact]
-    public async Task StoreUsage_PendingWrites_CountOnlyOnceConfirmed()
-    {
-        await using var db = new TempDatabase();
-        var usage = new SqliteUsageRepository(db.Database);
-        var repository = db.ObjectStore;
-        var store = new StoreAddress("org", "env", "s");
-        // Keys live an hour, pending writes 600 s: the purge below only reaches the pending one.
-        await repository.UpsertStoreAsync(store, Plain(3600), T0, default);
-        var partition = new PartitionAddress(store, "p");
-        var a = new KeyAddress(partition, "a");
-        var b = new KeyAddress(partition, "b");
-
-        var pendingA = await repository.WritePendingAsync(a, Value(10), null, WriteCondition.None, T0, default);
-        var pendingB = await repository.WritePendingAsync(b, Value(20), null, WriteCondition.None, T0, default);
-        var whilePending = await usage.GetStoreUsageAsync("org", "env", "s", T0, default);
-        await repository.RejectPendingAsync(b, pendingB.ConfirmationId!, T0, default);
-        await repository.ConfirmPendingAsync(a, pendingA.ConfirmationId!, T0, default);
-        var confirmed = await usage.GetStoreUsageAsync("org", "env", "s", T0, default);
-        var overwrite = await repository.WritePendingAsync(a, Value(30), null, WriteCondition.None, T0, default);
-        var beforeOverwrite = await usage.GetStoreUsageAsync("org", "env", "s", T0, default);
-        await repository.ConfirmPendingAsync(a, overwrite.ConfirmationId!, T0, default);
-        var overwritten = await usage.GetStoreUsageAsync("org", "env", "s", T0, default);
-        await repository.WritePendingAsync(b, Value(40), null, WriteCondition.None, T0, default);
-        await repository.PurgeExpiredAsync(T0.AddSeconds(600), 100, default);
-        var afterPurge = await usage.GetStoreUsageAsync("org", "env", "s", T0, default);
-
-        Assert.Equal(new StoreUsage(0, 0, 0), whilePending);
-        Assert.Equal(new StoreUsage(1, 1, 1 + 10), confirmed);
-        Assert.Equal(new StoreUsage(1, 1, 1 + 10), beforeOverwrite);
-        Assert.Equal(new StoreUsage(1, 1, 1 + 30), overwritten);
-        Assert.Equal(new StoreUsage(1, 1, 1 + 30), afterPurge);
     }
 
     private static StoreSettings Plain(long ttlSeconds) => new(ttlSeconds, 600, false, true, false);

@@ -80,6 +80,19 @@ CREATE TABLE stores (
     UNIQUE (org_id, env_id, name)
 );
 
+-- Changes to a store's counters not yet folded into its row: every write appends one, so
+-- writers to one store never queue on its row (docs/decisions.md); readers add them up and
+-- the expiry purger folds them into the row.
+CREATE TABLE store_counter_deltas (
+    id         bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    store_id   bigint NOT NULL,
+    keys       bigint NOT NULL,
+    partitions bigint NOT NULL,
+    bytes      bigint NOT NULL
+);
+
+CREATE INDEX store_counter_deltas_store ON store_counter_deltas (store_id);
+
 CREATE TABLE partitions (
     id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     store_id bigint NOT NULL,

@@ -1,0 +1,120 @@
+using Stowage.Metering;
+using Stowage.ObjectStore;
+
+namespace Stowage.Storage.Contract;
+
+/// <summary>
+/// What must hold when nodes race on one store: a condition is checked and the write it guards
+/// applied as one step, the per-store counters stay exact under concurrent writers, and
+/// concurrent purges take each expired row once and off the counters once.
+/// </summary>
+public abstract class ConcurrencyContract : SharedStorageContract
+{
+    private static readonly StoreAddress Store = new("org", "env", "race");
+    private static readonly StoreSettings Settings = new(3600, 600, false, true, false);
+    private const int Writers = 32;
+
+    [Fact]
+    public async Task WriteEntry_ConcurrentSameIfVersion_ExactlyOneWins()
+    {
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        var first = await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 2), null, WriteCondition.None, T0, default);
+
+        var results = await RaceAsync(Writers, (node, i) =>
+            node.ObjectStore.WriteEntryAsync(key, Plain(i + 1, i + 2), null, WriteCondition.Version(first.Version), T0, default));
+
+        Assert.Single(results, r => r.Outcome == WriteOutcome.Updated);
+        Assert.Equal(Writers - 1, results.Count(r => r.Outcome == WriteOutcome.VersionMismatch));
+        var winner = results.Single(r => r.Outcome == WriteOutcome.Updated);
+        var (stored, _) = await Nodes[1 % Nodes.Count].ObjectStore.GetEntryAsync(key, T0, default);
+        Assert.Equal(winner.Version, stored!.Version);
+        Assert.Equal(new StoreUsage(1, 1, stored.Value.Size), await UsageAsync(T0));
+    }
+
+    [Fact]
+    public async Task WriteEntry_ConcurrentIfAbsentOnMissingKey_ExactlyOneWins()
+    {
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "new-partition"), "k");
+
+        var results = await RaceAsync(Writers, (node, i) =>
+            node.ObjectStore.WriteEntryAsync(key, Plain(i + 1, 100 + i), null, WriteCondition.Absent, T0, default));
+
+        Assert.Single(results, r => r.Outcome == WriteOutcome.Created);
+        Assert.Equal(Writers - 1, results.Count(r => r.Outcome == WriteOutcome.KeyExists));
+        var (stored, _) = await Nodes[0].ObjectStore.GetEntryAsync(key, T0, default);
+        Assert.Equal(results.Single(r => r.Outcome == WriteOutcome.Created).Version, stored!.Version);
+        Assert.Equal(new StoreUsage(1, 1, stored.Value.Size), await UsageAsync(T0));
+    }
+
+    [Fact]
+    public async Task WriteEntry_ConcurrentWritersToDifferentKeys_CountersExact()
+    {
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+
+        // Each writer creates 12 keys over 3 shared partitions, overwrites 4 with another size, deletes 2.
+        await RaceAsync(Writers, async (node, w) =>
+        {
+            for (var i = 0; i < 12; i++)
+            {
+                await node.ObjectStore.WriteEntryAsync(WriterKey(w, i), Plain(8, 10 + i), null, WriteCondition.None, T0, default);
+            }
+
+            for (var i = 0; i < 4; i++)
+            {
+                await node.ObjectStore.WriteEntryAsync(WriterKey(w, i), Plain(8, 1000), null, WriteCondition.None, T0, default);
+            }
+
+            for (var i = 10; i < 12; i++)
+            {
+                await node.ObjectStore.DeleteEntryAsync(WriterKey(w, i), null, T0, default);
+            }
+
+            return w;
+        });
+
+        // Per writer: keys 0-3 count 1000 each, keys 4-9 count 14..19.
+        var perWriter = (4 * 1000) + Enumerable.Range(4, 6).Sum(i => 10 + i);
+        Assert.Equal(new StoreUsage(Writers * 10, 3, Writers * (long)perWriter), await UsageAsync(T0));
+    }
+
+    [Fact]
+    public async Task PurgeExpired_ConcurrentPurgersOnSameRows_EachRowPurgedOnceCountersExact()
+    {
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        const int Expiring = 300;
+        for (var i = 0; i < Expiring; i++)
+        {
+            await Nodes[0].ObjectStore.WriteEntryAsync(WriterKey(i, 0), Plain(4, 7), 1, WriteCondition.None, T0, default);
+        }
+
+        for (var i = 0; i < 5; i++)
+        {
+            await Nodes[0].ObjectStore.WriteEntryAsync(new KeyAddress(new PartitionAddress(Store, "p0"), $"live-{i}"), Plain(4, 50), null, WriteCondition.None, T0, default);
+        }
+
+        var later = T0.AddSeconds(2);
+        var purged = await RaceAsync(8, async (node, _) =>
+        {
+            var total = 0;
+            for (var batch = -1; batch != 0; total += batch)
+            {
+                batch = await node.ObjectStore.PurgeExpiredAsync(later, 7, default);
+            }
+
+            return total;
+        });
+
+        Assert.Equal(Expiring, purged.Sum());
+        Assert.Equal(0, await Nodes[0].ObjectStore.PurgeExpiredAsync(later, 1000, default));
+        Assert.Equal(new StoreUsage(5, 3, 5 * 50), await UsageAsync(later));
+        Assert.Equal(new StoreUsage(5, 3, 5 * 50), await UsageAsync(T0));
+    }
+
+    private static KeyAddress WriterKey(int writer, int i) =>
+        new(new PartitionAddress(Store, $"p{(writer + i) % 3}"), $"w{writer:D2}-k{i:D2}");
+
+    private Task<StoreUsage?> UsageAsync(DateTimeOffset now) =>
+        Nodes[^1].Usage.GetStoreUsageAsync(Store.OrgId, Store.EnvId, Store.StoreId, now, default);
+}
