@@ -13,9 +13,20 @@ internal static class Pg
     public static NpgsqlCommand Command(this NpgsqlConnection connection, string sql, NpgsqlTransaction? transaction = null) =>
         new(sql, connection, transaction);
 
-    /// <summary>Adds the next positional parameter ($1, $2, …), typed by <typeparamref name="T"/>; null is sent as NULL.</summary>
+    /// <summary>
+    /// Adds the next positional parameter ($1, $2, …), typed by <typeparamref name="T"/>; null
+    /// is sent as NULL. PostgreSQL text cannot hold U+0000 (SQLite's can): a NUL in a string
+    /// parameter (a hostile search term, a name nobody validated) is sent as U+FFFD instead of
+    /// failing the statement, so it matches nothing stored and never turns into a 500.
+    /// </summary>
     public static NpgsqlCommand With<T>(this NpgsqlCommand command, T value)
     {
+        if (value is string text && text.Contains('\0', StringComparison.Ordinal))
+        {
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = text.Replace('\0', '\uFFFD') });
+            return command;
+        }
+
         command.Parameters.Add(new NpgsqlParameter<T> { TypedValue = value });
         return command;
     }

@@ -16,6 +16,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 {
     private const int MaxAttempts = 8;
 
+    // The advisory lock key of the retry lane ("retries" in ASCII, as a number).
+    private const long RetryLaneKey = 0x72657472696573;
+
     public PostgresDatabase(PostgresStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -69,13 +72,41 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             try
             {
                 await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                await using var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken).ConfigureAwait(false);
-                var result = await write(connection, transaction, cancellationToken).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return result;
+
+                // A retry waits its turn in one lane shared by all nodes before its snapshot is
+                // taken, so retries never collide with each other: under a burst of writers
+                // contending for one scope, every transaction gets through in a few attempts
+                // instead of colliding again and again.
+                var inLane = attempt > 1;
+                if (inLane)
+                {
+                    await ExecAsync(connection, $"SELECT pg_advisory_lock({RetryLaneKey})", cancellationToken).ConfigureAwait(false);
+                }
+
+                try
+                {
+                    await using var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken).ConfigureAwait(false);
+                    var result = await write(connection, transaction, cancellationToken).ConfigureAwait(false);
+                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                    return result;
+                }
+                finally
+                {
+                    if (inLane && connection.State == ConnectionState.Open)
+                    {
+                        await ExecAsync(connection, $"SELECT pg_advisory_unlock({RetryLaneKey})", CancellationToken.None).ConfigureAwait(false);
+                    }
+                }
             }
-            catch (PostgresException ex) when (PostgresErrors.IsRetryable(ex) && attempt < MaxAttempts)
+            catch (PostgresException ex) when (PostgresErrors.IsRetryable(ex))
             {
+                if (attempt >= MaxAttempts)
+                {
+                    // Still colliding after every attempt: the database is overloaded, which is a
+                    // 503 with Retry-After for the client, never a 500.
+                    throw new StorageUnavailableException("the database is too busy to complete the write; retry shortly", ex);
+                }
+
                 // Back off a little, with jitter, so that the same transactions do not collide again.
                 await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, 5 * attempt)), cancellationToken).ConfigureAwait(false);
             }
@@ -84,6 +115,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
                 throw PostgresErrors.Unavailable(ex);
             }
         }
+    }
+
+    private static async Task ExecAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => DataSource.DisposeAsync();

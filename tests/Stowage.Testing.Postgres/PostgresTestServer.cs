@@ -59,16 +59,24 @@ public static class PostgresTestServer
         return server.ConnectionString;
     }
 
+    /// <summary>
+    /// A server of its own for a test that stops and starts it (an outage): loopback only, a
+    /// free port, removed when disposed.
+    /// </summary>
+    public static DedicatedServer StartDedicated() => new(LocalServer.Start());
+
     /// <summary>A throwaway server of this process: initdb under a temporary directory, pg_ctl start/stop.</summary>
-    private sealed class LocalServer
+    internal sealed class LocalServer
     {
         private readonly string _directory;
         private readonly string _bin;
+        private readonly int _port;
 
         private LocalServer(string directory, string bin, int port)
         {
             _directory = directory;
             _bin = bin;
+            _port = port;
             ConnectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres;Pooling=false";
         }
 
@@ -94,8 +102,7 @@ public static class PostgresTestServer
             }
 
             server.AsPostgres("initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-            server.AsPostgres("pg_ctl", "-D", Path.Combine(directory, "data"), "-l", Path.Combine(directory, "log"), "-w", "-o",
-                $"-c listen_addresses=127.0.0.1 -p {port.ToString(CultureInfo.InvariantCulture)} -k {directory} -c max_connections=300", "start");
+            server.Resume();
             return server;
         }
 
@@ -117,6 +124,28 @@ public static class PostgresTestServer
             }
 
             using var watcher = Process.Start(start)!;
+        }
+
+        /// <summary>Stops the server the way an operator or a crash would (fast shutdown), keeping its data.</summary>
+        public void Pause() => AsPostgres("pg_ctl", "-D", Path.Combine(_directory, "data"), "-m", "fast", "-w", "stop");
+
+        /// <summary>Starts the stopped server again on the same port.</summary>
+        public void Resume() => AsPostgres("pg_ctl", "-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "log"), "-w", "-o",
+            $"-c listen_addresses=127.0.0.1 -p {_port.ToString(CultureInfo.InvariantCulture)} -k {_directory} -c max_connections=300", "start");
+
+        /// <summary>Stops the server and removes its directory.</summary>
+        public void Remove()
+        {
+            try
+            {
+                AsPostgres("pg_ctl", "-D", Path.Combine(_directory, "data"), "-m", "immediate", "-w", "stop");
+            }
+            catch (InvalidOperationException)
+            {
+                // Already stopped.
+            }
+
+            Directory.Delete(_directory, recursive: true);
         }
 
         private void AsPostgres(string tool, params string[] arguments)
@@ -189,4 +218,21 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         await PostgresTestServer.DropAsync(Name);
     }
+}
+
+/// <summary>A PostgreSQL server of one test, which it may stop and start again.</summary>
+public sealed class DedicatedServer : IDisposable
+{
+    private readonly PostgresTestServer.LocalServer _server;
+
+    internal DedicatedServer(PostgresTestServer.LocalServer server) => _server = server;
+
+    /// <summary>Its maintenance database, <c>postgres</c>.</summary>
+    public string ConnectionString => _server.ConnectionString.Replace(";Pooling=false", string.Empty, StringComparison.Ordinal);
+
+    public void Stop() => _server.Pause();
+
+    public void Start() => _server.Resume();
+
+    public void Dispose() => _server.Remove();
 }

@@ -12,9 +12,9 @@ namespace Stowage.Server.Tests.Cluster;
 /// <summary>
 /// <c>copy-data</c> moves a SQLite installation into PostgreSQL: apps keep their secrets,
 /// tokens signed before the move still verify, encrypted values still read, ids carry over.
-/// It runs in the SQLite pass only (it uses both providers itself).
+/// It picks both providers itself, so it runs once, not again in the PostgreSQL pass.
 /// </summary>
-[Trait("Provider", "sqlite")]
+[Trait("Runs", "once")]
 public sealed class CopyDataTests : IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("stowage-copy-").FullName;
@@ -37,6 +37,7 @@ public sealed class CopyDataTests : IAsyncLifetime
         await using (var sqlite = new StowageFactory(dataDirectory: source) { KeepDataDirectory = true })
         {
             sqlite.Settings["Stowage:Storage:Provider"] = "sqlite";
+            sqlite.Settings["Stowage:PublicBaseUrl"] = "http://stowage.test/";
             var admin = sqlite.CreateAdminClient();
             var root = await sqlite.RootAsync();
             (orgId, envId) = (root.OrgId, root.SandboxId);
@@ -59,6 +60,7 @@ public sealed class CopyDataTests : IAsyncLifetime
         postgres.Settings["Stowage:Storage:Provider"] = "postgres";
         postgres.Settings["Stowage:Storage:ConnectionString"] = _target.ConnectionString;
         postgres.Settings["Stowage:MasterKeyFile"] = masterKey;
+        postgres.Settings["Stowage:PublicBaseUrl"] = "http://stowage.test/";
         using var client = postgres.CreateClient();
         Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(client, token, orgId, envId));
         var fresh = await OAuthTestKit.GetTokenAsync(client, app);

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Stowage.Contracts;
+using Stowage.Server.Tests.Infrastructure;
 
 namespace Stowage.Server.Tests.DataPlane;
 
@@ -72,6 +73,25 @@ public sealed class StoreEncryptionTests(DataPlaneFixture fixture) : IClassFixtu
     /// <summary>The store's rows as the database file holds them, in key order.</summary>
     private List<(bool Encrypted, string Value)> RawRows(string storeId)
     {
+        if (TestStorage.IsPostgres)
+        {
+            using var pg = new Npgsql.NpgsqlConnection(TestStorage.ConnectionStringFor(fixture.Factory.DataDirectory));
+            pg.Open();
+            using var query = new Npgsql.NpgsqlCommand("""
+                SELECT e.value_encrypted, e.value FROM entries e JOIN partitions p ON p.id = e.partition_id JOIN stores s ON s.id = p.store_id
+                WHERE s.name = $1 ORDER BY e.key
+                """, pg);
+            query.Parameters.Add(new Npgsql.NpgsqlParameter<byte[]> { TypedValue = Encoding.UTF8.GetBytes(storeId) });
+            using var pgReader = query.ExecuteReader();
+            var found = new List<(bool, string)>();
+            while (pgReader.Read())
+            {
+                found.Add((pgReader.GetBoolean(0), Encoding.Latin1.GetString(pgReader.GetFieldValue<byte[]>(1))));
+            }
+
+            return found;
+        }
+
         using var connection = new SqliteConnection($"Data Source={Path.Combine(fixture.Factory.DataDirectory, "stowage.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
         using var command = connection.CreateCommand();

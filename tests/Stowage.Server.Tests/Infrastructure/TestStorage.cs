@@ -9,7 +9,8 @@ namespace Stowage.Server.Tests.Infrastructure;
 /// twice: on the embedded SQLite provider, and with <c>STOWAGE_TEST_PROVIDER=postgres</c> on a
 /// real PostgreSQL (a database per data directory, and a master key file in that directory),
 /// so every endpoint is exercised on both. Tests about SQLite files themselves carry
-/// <c>[Trait("Provider", "sqlite")]</c> and are left out of the second run.
+/// <c>[Trait("Provider", "sqlite")]</c>, and tests that pick their providers themselves
+/// <c>[Trait("Runs", "once")]</c>; both are left out of the second run.
 /// </summary>
 public static class TestStorage
 {
@@ -53,6 +54,12 @@ public static class TestStorage
             ["Stowage:MasterKeyFile"] = masterKey,
         };
     }
+
+    /// <summary>The PostgreSQL database that belongs to <paramref name="dataDirectory"/>.</summary>
+    public static string ConnectionStringFor(string dataDirectory) =>
+        Databases.TryGetValue(dataDirectory, out var database)
+            ? database.Value.ConnectionString
+            : throw new InvalidOperationException($"no test database for '{dataDirectory}'");
 
     /// <summary>Drops the database of <paramref name="dataDirectory"/>, if it has one.</summary>
     public static async Task ForgetAsync(string dataDirectory)

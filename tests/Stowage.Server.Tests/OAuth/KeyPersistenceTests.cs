@@ -32,7 +32,7 @@ public sealed class KeyPersistenceTests
             }
 
             var keyFile = Path.Combine(dataDirectory, "keys", "oauth-signing-es256.pem");
-            if (!OperatingSystem.IsWindows())
+            if (!OperatingSystem.IsWindows() && !TestStorage.IsPostgres)
             {
                 Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(keyFile));
             }
@@ -72,15 +72,23 @@ public sealed class KeyPersistenceTests
     }
 
     /// <summary>A server on a given data directory, which it leaves in place when disposed.</summary>
-    private sealed class DataDirectoryFactory(string dataDirectory, string? publicBaseUrl = null) : StowageFactory
+    private sealed class DataDirectoryFactory : StowageFactory
     {
+        private readonly string? _publicBaseUrl;
+
+        public DataDirectoryFactory(string dataDirectory, string? publicBaseUrl = null)
+            : base(dataDirectory: dataDirectory)
+        {
+            _publicBaseUrl = publicBaseUrl;
+            KeepDataDirectory = true;
+        }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Stowage:DataDirectory", dataDirectory);
-            if (publicBaseUrl is not null)
+            if (_publicBaseUrl is not null)
             {
-                builder.UseSetting("Stowage:PublicBaseUrl", publicBaseUrl);
+                builder.UseSetting("Stowage:PublicBaseUrl", _publicBaseUrl);
             }
         }
     }

@@ -63,12 +63,11 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
     }
 
     /// <summary>A node: the shared data directory, and a fixed public URL so both nodes are one issuer.</summary>
-    private sealed class NodeFactory(string dataDirectory) : StowageFactory
+    private sealed class NodeFactory(string dataDirectory) : StowageFactory(dataDirectory: dataDirectory)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("Stowage:DataDirectory", dataDirectory);
             builder.UseSetting("Stowage:PublicBaseUrl", "http://stowage.test/");
         }
     }

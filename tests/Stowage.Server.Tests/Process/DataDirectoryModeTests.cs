@@ -9,8 +9,10 @@ namespace Stowage.Server.Tests.Process;
 /// (the database and its -wal and -shm files, keys, TLS files, the admin password, the
 /// console's key ring), whatever the directory's mode was before and whatever the umask.
 /// </summary>
+// The modes of the SQLite files and key files in the data directory.
 [Collection(ServerProcessCollection.Name)]
 [SupportedOSPlatform("linux")]
+[Trait("Provider", "sqlite")]
 public sealed class DataDirectoryModeTests(ITestOutputHelper output) : IDisposable
 {
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using Stowage.Server.Tests.OAuth;
+using Stowage.Testing.Postgres;
+
+namespace Stowage.Server.Tests.Cluster;
+
+/// <summary>Two nodes on one PostgreSQL database: what one node learns, the other honours.</summary>
+[Trait("Runs", "once")]
+public sealed class ClusterTests : IAsyncLifetime
+{
+    private TestDatabase? _database;
+
+    public async Task InitializeAsync() => _database = await PostgresTestServer.CreateDatabaseAsync();
+
+    public async Task DisposeAsync() => await _database!.DisposeAsync();
+
+    [Fact]
+    public async Task WrongSecrets_SpreadOverTwoNodes_ThrottledOnBoth()
+    {
+        using var cluster = new PostgresNodes(_database!.ConnectionString);
+        var limits = new Dictionary<string, string> { ["Stowage:Throttle:ClientIdLimit"] = "6" };
+        var a = cluster.Add(limits);
+        var root = await a.RootAsync();
+        var b = cluster.Add(limits);
+        var app = await OAuthTestKit.CreateAppAsync(a, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
+        using var httpA = a.CreateClient();
+        using var httpB = b.CreateClient();
+
+        // Three wrong secrets on each node: neither alone reaches the limit of six.
+        foreach (var http in new[] { httpA, httpA, httpA, httpB, httpB, httpB })
+        {
+            using var refused = await OAuthTestKit.RequestTokenWithFormAsync(http, app.ClientId, "wrong-secret");
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        // Within a second both nodes know of all six: even the right secret waits now.
+        Assert.Equal(HttpStatusCode.TooManyRequests, await EventuallyAsync(httpA, app, HttpStatusCode.TooManyRequests));
+        Assert.Equal(HttpStatusCode.TooManyRequests, await EventuallyAsync(httpB, app, HttpStatusCode.TooManyRequests));
+    }
+
+    [Fact]
+    public async Task DatabaseStoppedAndStarted_503ThenServesAgainByItself()
+    {
+        using var server = PostgresTestServer.StartDedicated();
+        using var cluster = new PostgresNodes(server.ConnectionString);
+        var node = cluster.Add();
+        var root = await node.RootAsync();
+        var app = await OAuthTestKit.CreateAppAsync(node, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
+        using var http = node.CreateClient();
+        http.Timeout = TimeSpan.FromSeconds(10);
+        var token = await OAuthTestKit.GetTokenAsync(http, app);
+        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+
+        server.Stop();
+
+        using (var stores = await StoresAsync(http, token, root))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, stores.StatusCode);
+            using var problem = JsonDocument.Parse(await stores.Content.ReadAsStringAsync());
+            Assert.Equal("STORAGE_UNAVAILABLE", problem.RootElement.GetProperty("code").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/readyz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/healthz")).StatusCode);
+
+        server.Start();
+
+        var ready = Stopwatch.StartNew();
+        var status = HttpStatusCode.ServiceUnavailable;
+        while (status != HttpStatusCode.OK && ready.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(100);
+            status = (await http.GetAsync("/readyz")).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+    }
+
+    private static Task<HttpResponseMessage> StoresAsync(HttpClient http, string token, Infrastructure.TenantIds root)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, $"/api/v1/organizations/{root.OrgId}/environments/{root.SandboxId}/stores");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return http.SendAsync(request);
+    }
+
+    // The right secret is the probe: a success records no failure, so polling adds nothing.
+    private static async Task<HttpStatusCode> EventuallyAsync(HttpClient http, TestApp app, HttpStatusCode expected)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            using var response = await OAuthTestKit.RequestTokenWithFormAsync(http, app.ClientId, app.Secret);
+            if (response.StatusCode == expected || waited.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                return response.StatusCode;
+            }
+
+            await Task.Delay(100);
+        }
+    }
+}
