@@ -59,10 +59,11 @@ dotnet test Stowage.slnx -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
 
-# The server's and the console's end-to-end tests once more on the PostgreSQL provider
+# The server's and the console's end-to-end tests, the crash loop and the fuzzer once more on
+# the PostgreSQL provider
 # (tests about SQLite files themselves are marked Provider=sqlite, and tests that pick their
 # providers themselves Runs=once; both stay out).
-for project in tests/Stowage.Server.Tests tests/Stowage.Console.Tests; do
+for project in tests/Stowage.Server.Tests tests/Stowage.Console.Tests tests/Stowage.Reliability.Tests; do
   STOWAGE_TEST_PROVIDER=postgres dotnet test "$project" -c Release --no-build -nologo --filter "Provider!=sqlite&Runs!=once" \
     --logger "trx;LogFilePrefix=postgres" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
 done

@@ -14,7 +14,9 @@ namespace Stowage.Reliability.Tests;
 /// output and checks nothing (the writer-level tests in Stowage.Storage.Sqlite.Tests cover the
 /// same error handling with SQLite's own limits everywhere).
 /// </summary>
+// Disk full and a read-only data directory under the SQLite file; PostgreSQL's own disk is the operator's.
 [Collection(ServerProcessCollection.Name)]
+[Trait("Provider", "sqlite")]
 public sealed class DiskFaultTests(ITestOutputHelper output)
 {
     private static readonly string[] FullCodes = ["STORAGE_FULL", "STORAGE_UNAVAILABLE"];
