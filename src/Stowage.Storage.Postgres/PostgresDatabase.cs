@@ -15,9 +15,12 @@ namespace Stowage.Storage.Postgres;
 internal sealed class PostgresDatabase : IAsyncDisposable
 {
     private const int MaxAttempts = 8;
+    private const int SilentForMilliseconds = 1000;
 
     // The advisory lock key of the retry lane ("retries" in ASCII, as a number).
     private const long RetryLaneKey = 0x72657472696573;
+
+    private long _silentUntil;
 
     public PostgresDatabase(PostgresStorageOptions options)
     {
@@ -41,10 +44,34 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
+    /// <summary>
+    /// Fails at once, without a round trip, for a moment after a statement or a connection
+    /// timed out: a request that needs several reads from a database that went silent then
+    /// gets its 503 after one timeout, not after one per read.
+    /// </summary>
+    private void ThrowIfSilent()
+    {
+        if (Environment.TickCount64 < Volatile.Read(ref _silentUntil))
+        {
+            throw new StorageUnavailableException("the database is unavailable: it did not answer a moment ago");
+        }
+    }
+
+    private StorageUnavailableException Unavailable(Exception ex)
+    {
+        if (PostgresErrors.IsTimeout(ex))
+        {
+            Volatile.Write(ref _silentUntil, Environment.TickCount64 + SilentForMilliseconds);
+        }
+
+        return PostgresErrors.Unavailable(ex);
+    }
+
     /// <summary>Runs <paramref name="read"/> on a pooled connection, outside any explicit transaction.</summary>
     public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
+        ThrowIfSilent();
         try
         {
             await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -52,7 +79,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
         catch (Exception ex) when (PostgresErrors.IsUnavailable(ex, cancellationToken))
         {
-            throw PostgresErrors.Unavailable(ex);
+            throw Unavailable(ex);
         }
     }
 
@@ -67,6 +94,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         IsolationLevel isolation = IsolationLevel.Serializable)
     {
         ArgumentNullException.ThrowIfNull(write);
+        ThrowIfSilent();
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -112,7 +140,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             }
             catch (Exception ex) when (PostgresErrors.IsUnavailable(ex, cancellationToken))
             {
-                throw PostgresErrors.Unavailable(ex);
+                throw Unavailable(ex);
             }
         }
     }
@@ -138,15 +166,24 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             throw new StorageUnavailableException("the PostgreSQL connection string is not valid: " + FirstSentence(ex.Message), ex);
         }
 
-        var given = new NpgsqlConnectionStringBuilder(options.ConnectionString);
-        if (!given.ContainsKey("Timeout"))
+        // Only what the operator wrote: Npgsql's own builder answers "present" for every keyword it knows.
+        var given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = options.ConnectionString };
+        bool Given(params string[] keywords) => keywords.Any(given.ContainsKey);
+        if (!Given("Timeout"))
         {
             builder.Timeout = options.ConnectTimeoutSeconds;
         }
 
-        if (!given.ContainsKey("Command Timeout"))
+        if (!Given("Command Timeout", "CommandTimeout"))
         {
             builder.CommandTimeout = options.CommandTimeoutSeconds;
+        }
+
+        // A statement that timed out breaks its connection at once instead of waiting for the
+        // server to confirm a cancel (-1): a silent server must not add seconds to the 503.
+        if (!Given("Cancellation Timeout", "CancellationTimeout"))
+        {
+            builder.CancellationTimeout = -1;
         }
 
         builder.MaxAutoPrepare = Math.Max(builder.MaxAutoPrepare, 64);

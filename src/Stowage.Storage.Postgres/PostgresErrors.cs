@@ -36,6 +36,9 @@ internal static class PostgresErrors
         };
     }
 
+    /// <summary>True when the database did not answer in time (as opposed to refusing).</summary>
+    public static bool IsTimeout(Exception ex) => ex is TimeoutException || ex.InnerException is TimeoutException;
+
     public static StorageUnavailableException Unavailable(Exception ex) =>
         new($"the database is unavailable: {Describe(ex)}", ex);
 

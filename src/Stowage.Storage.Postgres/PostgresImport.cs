@@ -22,7 +22,13 @@ public static class PostgresImport
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sharedKeys);
-        await using var database = new PostgresDatabase(target);
+        // A copy of a large installation runs long statements (counts, sequences): no time bound.
+        await using var database = new PostgresDatabase(new PostgresStorageOptions
+        {
+            ConnectionString = target.ConnectionString,
+            ConnectTimeoutSeconds = target.ConnectTimeoutSeconds,
+            CommandTimeoutSeconds = 0,
+        });
         await using var source = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = sqliteDatabasePath,

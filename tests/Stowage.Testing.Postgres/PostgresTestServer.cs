@@ -133,6 +133,16 @@ public static class PostgresTestServer
         public void Resume() => AsPostgres("pg_ctl", "-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "log"), "-w", "-o",
             $"-c listen_addresses=127.0.0.1 -p {_port.ToString(CultureInfo.InvariantCulture)} -k {_directory} -c max_connections=300", "start");
 
+        /// <summary>
+        /// Freezes (SIGSTOP) or thaws (SIGCONT) the postmaster and every backend: connections
+        /// stay open but nothing answers, as in a network partition.
+        /// </summary>
+        public void Signal(string signal)
+        {
+            var pid = File.ReadLines(Path.Combine(_directory, "data", "postmaster.pid")).First().Trim();
+            Run("sh", "-c", $"kill -{signal} {pid} $(pgrep -P {pid})");
+        }
+
         /// <summary>Stops the server and removes its directory.</summary>
         public void Remove()
         {
@@ -233,6 +243,11 @@ public sealed class DedicatedServer : IDisposable
     public void Stop() => _server.Pause();
 
     public void Start() => _server.Resume();
+
+    /// <summary>Leaves every connection open but makes the server answer nothing (a partition).</summary>
+    public void Freeze() => _server.Signal("STOP");
+
+    public void Thaw() => _server.Signal("CONT");
 
     public void Dispose() => _server.Remove();
 }

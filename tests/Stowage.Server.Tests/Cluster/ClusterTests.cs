@@ -67,16 +67,53 @@ public sealed class ClusterTests : IAsyncLifetime
 
         server.Start();
 
-        var ready = Stopwatch.StartNew();
+        Assert.Equal(HttpStatusCode.OK, await ReadyAsync(http));
+        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+    }
+
+    [Fact]
+    public async Task DatabaseSilent_503WithinFiveSecondsNeverAHang_ServesAgainAfterwards()
+    {
+        using var server = PostgresTestServer.StartDedicated();
+        using var cluster = new PostgresNodes(server.ConnectionString);
+        var node = cluster.Add();
+        var root = await node.RootAsync();
+        var app = await OAuthTestKit.CreateAppAsync(node, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
+        using var http = node.CreateClient();
+        var token = await OAuthTestKit.GetTokenAsync(http, app);
+        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+
+        server.Freeze();
+        try
+        {
+            // The spec's bound: a request that needs a database which does not answer gets its
+            // 503 within 5 seconds, from a pooled connection that stays open but silent.
+            var waited = Stopwatch.StartNew();
+            using var stores = await StoresAsync(http, token, root);
+            var elapsed = waited.Elapsed;
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, stores.StatusCode);
+            Assert.True(elapsed < TimeSpan.FromSeconds(5), $"answered after {elapsed.TotalSeconds:F1} s");
+        }
+        finally
+        {
+            server.Thaw();
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await ReadyAsync(http));
+        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+    }
+
+    private static async Task<HttpStatusCode> ReadyAsync(HttpClient http)
+    {
+        var waited = Stopwatch.StartNew();
         var status = HttpStatusCode.ServiceUnavailable;
-        while (status != HttpStatusCode.OK && ready.Elapsed < TimeSpan.FromSeconds(30))
+        while (status != HttpStatusCode.OK && waited.Elapsed < TimeSpan.FromSeconds(30))
         {
             await Task.Delay(100);
             status = (await http.GetAsync("/readyz")).StatusCode;
         }
 
-        Assert.Equal(HttpStatusCode.OK, status);
-        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+        return status;
     }
 
     private static Task<HttpResponseMessage> StoresAsync(HttpClient http, string token, Infrastructure.TenantIds root)
