@@ -5,11 +5,12 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: chromium for the console's browser tests (driven by
-# Playwright's bundled driver; no browser download) and PostgreSQL for the PostgreSQL
-# provider's tests (a throwaway server, below).
+# Playwright's bundled driver; no browser download), PostgreSQL for the PostgreSQL
+# provider's tests (a throwaway server, below) and haproxy for the multi-node process tests.
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
+[ -x /usr/sbin/haproxy ] || packages+=(haproxy)
 if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"

@@ -7,6 +7,8 @@ namespace Stowage.Storage.Postgres;
 /// <summary>Which PostgreSQL failures are the database's unavailability rather than a bug.</summary>
 internal static class PostgresErrors
 {
+    private const string NoSuitableHost = "No suitable host was found.";
+
     public static bool IsRetryable(PostgresException ex) =>
         ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
@@ -29,7 +31,13 @@ internal static class PostgresErrors
                 || pg.SqlState.StartsWith("57P", StringComparison.Ordinal) // operator intervention: shutdown, cannot connect now
                 || pg.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction
                 || pg.SqlState == PostgresErrorCodes.QueryCanceled,
-            NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is SocketException or IOException or TimeoutException,
+            NpgsqlException npgsql => npgsql.IsTransient
+                || npgsql.InnerException is SocketException or IOException or TimeoutException
+                // Several hosts listed (Target Session Attributes=primary): none could be reached,
+                // or every reachable one is a standby not yet promoted. Npgsql says the latter only in
+                // this message, with no inner exception.
+                || (npgsql.InnerException is AggregateException hosts && hosts.InnerExceptions.All(e => IsUnavailable(e, cancellationToken)))
+                || (npgsql.InnerException is null && npgsql.Message == NoSuitableHost),
             TimeoutException => true,
             SocketException => true,
             _ => false,

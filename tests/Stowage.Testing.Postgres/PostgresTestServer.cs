@@ -65,6 +65,12 @@ public static class PostgresTestServer
     /// </summary>
     public static DedicatedServer StartDedicated() => new(LocalServer.Start());
 
+    /// <summary>
+    /// A server of its own that can stream to a standby (<see cref="DedicatedServer.StartStandby"/>):
+    /// WAL for replication and WAL senders, otherwise as <see cref="StartDedicated"/>.
+    /// </summary>
+    public static DedicatedServer StartReplicatingPrimary() => new(LocalServer.Start(replication: true));
+
     /// <summary>A throwaway server of this process: initdb under a temporary directory, pg_ctl start/stop.</summary>
     internal sealed class LocalServer
     {
@@ -72,17 +78,54 @@ public static class PostgresTestServer
         private readonly string _bin;
         private readonly int _port;
 
-        private LocalServer(string directory, string bin, int port)
+        private readonly bool _replication;
+
+        private LocalServer(string directory, string bin, int port, bool replication = false)
         {
             _directory = directory;
             _bin = bin;
             _port = port;
+            _replication = replication;
             ConnectionString = $"Host=127.0.0.1;Port={port.ToString(CultureInfo.InvariantCulture)};Username=postgres;Database=postgres;Pooling=false";
         }
 
         public string ConnectionString { get; }
 
-        public static LocalServer Start()
+        public int Port => _port;
+
+        public string DataDirectory => Path.Combine(_directory, "data");
+
+        public static LocalServer Start(bool replication = false)
+        {
+            var (directory, bin, port) = Prepare();
+            var server = new LocalServer(directory, bin, port, replication);
+            server.AsPostgres("initdb", "-D", server.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
+            server.Resume();
+            return server;
+        }
+
+        /// <summary>A standby of <paramref name="primary"/>: a base backup streaming from it (pg_basebackup -R), started on a port of its own.</summary>
+        public static LocalServer StartStandby(LocalServer primary)
+        {
+            var (directory, bin, port) = Prepare();
+            var server = new LocalServer(directory, bin, port, replication: true);
+            server.AsPostgres("pg_basebackup", "-h", "127.0.0.1", "-p", primary.Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres",
+                "-D", server.DataDirectory, "-R", "-X", "stream", "--no-sync");
+            server.Resume();
+            return server;
+        }
+
+        /// <summary>kill -9 of the postmaster (its backends end by themselves once they notice): a crashed primary.</summary>
+        public void Kill()
+        {
+            var pid = File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First().Trim();
+            Run("kill", "-9", pid);
+        }
+
+        /// <summary>Turns a standby into a primary (pg_ctl promote, waiting until it accepts writes).</summary>
+        public void Promote() => AsPostgres("pg_ctl", "-D", DataDirectory, "-w", "promote");
+
+        private static (string Directory, string Bin, int Port) Prepare()
         {
             var bin = Directory.Exists("/usr/lib/postgresql")
                 ? Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin")).Where(b => File.Exists(Path.Combine(b, "initdb"))).OrderDescending().FirstOrDefault()
@@ -94,16 +137,12 @@ public static class PostgresTestServer
             }
 
             var directory = Directory.CreateTempSubdirectory("stowage-pg-").FullName;
-            var port = FreePort();
-            var server = new LocalServer(directory, bin, port);
             if (Environment.UserName == "root")
             {
                 Run("chown", "postgres:postgres", directory);
             }
 
-            server.AsPostgres("initdb", "-D", Path.Combine(directory, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-            server.Resume();
-            return server;
+            return (directory, bin, FreePort());
         }
 
         /// <summary>
@@ -131,7 +170,8 @@ public static class PostgresTestServer
 
         /// <summary>Starts the stopped server again on the same port.</summary>
         public void Resume() => AsPostgres("pg_ctl", "-D", Path.Combine(_directory, "data"), "-l", Path.Combine(_directory, "log"), "-w", "-o",
-            $"-c listen_addresses=127.0.0.1 -p {_port.ToString(CultureInfo.InvariantCulture)} -k {_directory} -c max_connections=300", "start");
+            $"-c listen_addresses=127.0.0.1 -p {_port.ToString(CultureInfo.InvariantCulture)} -k {_directory} -c max_connections=300"
+            + (_replication ? " -c wal_level=replica -c max_wal_senders=10 -c hot_standby=on" : string.Empty), "start");
 
         /// <summary>
         /// Freezes (SIGSTOP) or thaws (SIGCONT) the postmaster and every backend: connections
@@ -248,6 +288,21 @@ public sealed class DedicatedServer : IDisposable
     public void Freeze() => _server.Signal("STOP");
 
     public void Thaw() => _server.Signal("CONT");
+
+    /// <summary>Its port on 127.0.0.1.</summary>
+    public int Port => _server.Port;
+
+    /// <summary>
+    /// A standby streaming from this server (which must come from
+    /// <see cref="PostgresTestServer.StartReplicatingPrimary"/>); disposed separately.
+    /// </summary>
+    public DedicatedServer StartStandby() => new(PostgresTestServer.LocalServer.StartStandby(_server));
+
+    /// <summary>kill -9 of the postmaster: the server crashes, keeping its data.</summary>
+    public void Kill() => _server.Kill();
+
+    /// <summary>Promotes a standby to primary.</summary>
+    public void Promote() => _server.Promote();
 
     public void Dispose() => _server.Remove();
 }
