@@ -22,18 +22,20 @@ try
 {
     var ct = cancel.Token;
     var servers = new Servers(children, options.Repository, work);
-    Log("starting the ceiling, Stowage, etcd and oidc-provider on 127.0.0.1");
+    Log("starting the ceiling, Stowage (SQLite), etcd and oidc-provider on 127.0.0.1");
     var ceiling = await servers.StartCeilingAsync(ct);
     var (stowageUrl, stowage) = await servers.StartStowageAsync(ct);
     var etcd = await servers.StartEtcdAsync(ct);
     var oidc = await servers.StartOidcAsync(ct);
-    var target = await StowageSetup.PrepareAsync(stowageUrl, servers.StowageDataDirectory, options.ValueBytes, ct);
+    var target = await StowageSetup.PrepareAsync(
+        stowageUrl, await StowageSetup.AdminPasswordAsync(servers.StowageDataDirectory, ct), options.ValueBytes, ct);
     await EtcdPutAsync(etcd, "bench/hot", new string('v', options.ValueBytes), ct);
+    var (postgres, cluster) = await StartPostgresAsync(servers, ct);
 
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
     var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
 
-    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
+    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
     if (scenarios.Count == 0)
     {
         throw new ArgumentException("--only names no scenario (see docs/performance.md for their names)");
@@ -122,6 +124,26 @@ async Task<TimeSpan> PopulateAsync(StowageTarget target, string dataDirectory, C
 
     Log($"seeded in {started.Elapsed.TotalSeconds:0} s");
     return started.Elapsed;
+}
+
+// PostgreSQL, three nodes on it and haproxy in front, only when a scenario needs them. The
+// first node is also the single node of the postgres.* scenarios; the cluster.* scenarios
+// go through haproxy to all three. Both are prepared through the API like the SQLite server.
+async Task<(StowageTarget? Postgres, StowageTarget? Cluster)> StartPostgresAsync(Servers servers, CancellationToken ct)
+{
+    if (options.Only is not null && !options.Only.Overlaps(Scenarios.OnPostgres))
+    {
+        return (null, null);
+    }
+
+    Log("starting PostgreSQL, three Stowage nodes on it and haproxy in front");
+    var connectionString = await servers.StartPostgresAsync(ct);
+    var balancer = new Uri($"http://127.0.0.1:{Servers.LowFreePort()}/");
+    var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    var nodes = await servers.StartPostgresNodesAsync(3, connectionString, password, balancer, ct);
+    await servers.StartHaproxyAsync(balancer, nodes, ct);
+    var single = await StowageSetup.PrepareAsync(nodes[0], password, options.ValueBytes, ct);
+    return (single, single with { Url = balancer });
 }
 
 static async Task EtcdPutAsync(Uri etcd, string key, string value, CancellationToken ct)

@@ -11,6 +11,10 @@ internal static class Scenarios
     public const string EtcdRange = "etcd.range";
     public const string Post = "stowage.post";
     public const string EtcdPut = "etcd.put";
+    public const string PostgresGet = "postgres.get";
+    public const string PostgresPost = "postgres.post";
+    public const string ClusterGet = "cluster.get";
+    public const string ClusterPost = "cluster.post";
     public const string Values = "stowage.values100";
     public const string FirstPage = "stowage.keys.first";
     public const string DeepPage = "stowage.keys.deep";
@@ -24,22 +28,46 @@ internal static class Scenarios
     private const string Form = "application/x-www-form-urlencoded";
     private const string ClientCredentials = "grant_type=client_credentials";
 
-    public static IReadOnlyList<Scenario> All(Options o, StowageTarget s, Uri ceiling, Uri etcd, Uri oidc)
+    /// <summary>The scenarios that need PostgreSQL, one node on it and the three-node cluster.</summary>
+    public static readonly IReadOnlySet<string> OnPostgres = new HashSet<string>(StringComparer.Ordinal) { PostgresGet, PostgresPost, ClusterGet, ClusterPost };
+
+    /// <summary>
+    /// <paramref name="postgres"/> is one node on PostgreSQL, <paramref name="cluster"/> the
+    /// same database through haproxy in front of three nodes (the first of them is
+    /// <paramref name="postgres"/>); both are null when no PostgreSQL scenario runs.
+    /// </summary>
+    public static IReadOnlyList<Scenario> All(Options o, StowageTarget s, Uri ceiling, Uri etcd, Uri oidc, StowageTarget? postgres, StowageTarget? cluster)
     {
         var size = o.ValueBytes.ToString(CultureInfo.InvariantCulture);
         var threads = o.Threads.ToString(CultureInfo.InvariantCulture);
         var rotating = RotatingKeys.ToString(CultureInfo.InvariantCulture);
         var hotKey = "{\"key\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes("bench/hot")) + "\"}";
         var bigKeys = s.KeysPath(StowageTarget.BigStore, StowageTarget.BigPartition);
+        Scenario GetOn(string name, StowageTarget t, string what) =>
+            new(name, what, "get.lua", t.Absolute(t.KeysPath(StowageTarget.Store, "hot") + "/value"), [t.Token]);
+        Scenario PostTo(string name, StowageTarget t, string partition, string what) =>
+            new(name, what, "post_keys.lua", t.Url.AbsoluteUri, [t.Token, t.KeysPath(StowageTarget.Store, partition) + "/", "r", size, rotating, threads]);
+        var rotatingWhat = $"POST {size} B to {RotatingKeys:N0} rotating keys";
+        Scenario[] onPostgres = postgres is null || cluster is null
+            ? []
+            :
+            [
+                GetOn(PostgresGet, postgres, $"GET of a {size} B STRING value, PostgreSQL"),
+                GetOn(ClusterGet, cluster, $"GET of a {size} B value, haproxy + 3 nodes on PG"),
+                PostTo(PostgresPost, postgres, "put", rotatingWhat + ", PostgreSQL"),
+                PostTo(ClusterPost, cluster, "cput", rotatingWhat + ", 3 nodes"),
+            ];
         return
         [
             new(Ceiling, $"trivial ASP.NET Core GET, {size} B JSON", "get.lua", new Uri(ceiling, "value").AbsoluteUri, []),
             new(Get, $"GET of a {size} B STRING value", "get.lua", s.Absolute(s.KeysPath(StowageTarget.Store, "hot") + "/value"), [s.Token]),
             new(EtcdRange, $"range of one {size} B value", "post_body.lua", new Uri(etcd, "v3/kv/range").AbsoluteUri, [Json, hotKey]),
+            .. onPostgres.Take(2),
             new(Post, $"POST {size} B to {RotatingKeys:N0} rotating keys, fsync", "post_keys.lua", s.Url.AbsoluteUri,
                 [s.Token, s.KeysPath(StowageTarget.Store, "put") + "/", "r", size, rotating, threads]),
             new(EtcdPut, $"put {size} B to {RotatingKeys:N0} rotating keys, WAL fsync", "etcd_put.lua", new Uri(etcd, "v3/kv/put").AbsoluteUri,
                 ["bench/put/", size, rotating, threads]),
+            .. onPostgres.Skip(2),
             new(Values, $"values page of 100 x {size} B", "get.lua", s.Absolute(s.StorePath(StowageTarget.Store) + "/partitions/values/values?pageSize=100"), [s.Token]),
             new(FirstPage, $"first keys page (100) of {o.Keys:N0}", "get.lua", s.Absolute(bigKeys + "?pageSize=100"), [s.Token]),
             new(DeepPage, $"keys page (100) at random keys of the 2nd half", "deep_pages.lua", s.Url.AbsoluteUri,

@@ -24,9 +24,12 @@ internal sealed record StowageTarget(Uri Url, string Org, string Env, string Cli
 /// </summary>
 internal static class StowageSetup
 {
-    public static async Task<StowageTarget> PrepareAsync(Uri url, string dataDirectory, int valueBytes, CancellationToken cancellationToken)
+    /// <summary>The administrator's generated password, from a SQLite server's data directory.</summary>
+    public static async Task<string> AdminPasswordAsync(string dataDirectory, CancellationToken cancellationToken) =>
+        (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-password"), cancellationToken)).Trim();
+
+    public static async Task<StowageTarget> PrepareAsync(Uri url, string password, int valueBytes, CancellationToken cancellationToken)
     {
-        var password = (await File.ReadAllTextAsync(Path.Combine(dataDirectory, "admin-password"), cancellationToken)).Trim();
         using var http = new HttpClient { BaseAddress = url };
         var login = await StowageClient.LoginAsync(http, "admin", password, cancellationToken);
         using var admin = new StowageClient(url, new StaticTokenSource(login.AccessToken));
