@@ -20,11 +20,14 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     // The advisory lock key of the retry lane ("retries" in ASCII, as a number).
     private const long RetryLaneKey = 0x72657472696573;
 
+    private readonly SemaphoreSlim _retryLane = new(1, 1);
+    private readonly TimeSpan _deadline;
     private long _silentUntil;
 
     public PostgresDatabase(PostgresStorageOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _deadline = TimeSpan.FromSeconds(options.OperationTimeoutSeconds);
         DataSource = BuildDataSource(options);
         try
         {
@@ -68,10 +71,51 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="read"/> on a pooled connection, outside any explicit transaction.</summary>
-    public async Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    public Task<T> ReadAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(read);
         ThrowIfSilent();
+        return WithinDeadlineAsync(ReadCoreAsync(read, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> in one transaction of <paramref name="isolation"/> and
+    /// commits it, retrying the whole body on a serialization failure (40001) or deadlock
+    /// (40P01). The body may run more than once: it must not act outside the transaction.
+    /// </summary>
+    public Task<T> WriteAsync<T>(
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> write,
+        CancellationToken cancellationToken,
+        IsolationLevel isolation = IsolationLevel.Serializable)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        ThrowIfSilent();
+        return WithinDeadlineAsync(WriteCoreAsync(write, isolation, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The answer of <paramref name="work"/>, or 503 once the deadline passes: a database that
+    /// stops answering mid-statement must not hold a request for Npgsql's own timeouts and its
+    /// cancel attempt. Work left behind finishes (or fails) on its own and returns its
+    /// connection; a write given up on this way was never acknowledged, so whether it
+    /// committed is the client's to find out, as with any timeout.
+    /// </summary>
+    private async Task<T> WithinDeadlineAsync<T>(Task<T> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await work.WaitAsync(_deadline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            _ = work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            Volatile.Write(ref _silentUntil, Environment.TickCount64 + SilentForMilliseconds);
+            throw new StorageUnavailableException($"the database is unavailable: it did not answer within {_deadline.TotalSeconds:0} s", ex);
+        }
+    }
+
+    private async Task<T> ReadCoreAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
         try
         {
             await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -83,46 +127,35 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="write"/> in one transaction of <paramref name="isolation"/> and
-    /// commits it, retrying the whole body on a serialization failure (40001) or deadlock
-    /// (40P01). The body may run more than once: it must not act outside the transaction.
-    /// </summary>
-    public async Task<T> WriteAsync<T>(
+    private async Task<T> WriteCoreAsync<T>(
         Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> write,
-        CancellationToken cancellationToken,
-        IsolationLevel isolation = IsolationLevel.Serializable)
+        IsolationLevel isolation,
+        CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(write);
-        ThrowIfSilent();
         for (var attempt = 1; ; attempt++)
         {
+            // A retry waits its turn in one lane shared by all nodes before its snapshot is
+            // taken, so retries never collide with each other: under a burst of writers
+            // contending for one scope, every transaction gets through in a few attempts
+            // instead of colliding again and again. Within a node the lane is a semaphore
+            // taken before a connection is, so retries waiting their turn hold no connection.
+            var inLane = attempt > 1;
+            if (inLane)
+            {
+                await _retryLane.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
-                await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-
-                // A retry waits its turn in one lane shared by all nodes before its snapshot is
-                // taken, so retries never collide with each other: under a burst of writers
-                // contending for one scope, every transaction gets through in a few attempts
-                // instead of colliding again and again.
-                var inLane = attempt > 1;
-                if (inLane)
-                {
-                    await ExecAsync(connection, $"SELECT pg_advisory_lock({RetryLaneKey})", cancellationToken).ConfigureAwait(false);
-                }
-
                 try
                 {
-                    await using var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken).ConfigureAwait(false);
-                    var result = await write(connection, transaction, cancellationToken).ConfigureAwait(false);
-                    await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                    return result;
+                    return await AttemptAsync(write, isolation, inLane, cancellationToken).ConfigureAwait(false);
                 }
                 finally
                 {
-                    if (inLane && connection.State == ConnectionState.Open)
+                    if (inLane)
                     {
-                        await ExecAsync(connection, $"SELECT pg_advisory_unlock({RetryLaneKey})", CancellationToken.None).ConfigureAwait(false);
+                        _retryLane.Release();
                     }
                 }
             }
@@ -141,6 +174,41 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             catch (Exception ex) when (PostgresErrors.IsUnavailable(ex, cancellationToken))
             {
                 throw Unavailable(ex);
+            }
+        }
+    }
+
+    private async Task<T> AttemptAsync<T>(
+        Func<NpgsqlConnection, NpgsqlTransaction, CancellationToken, Task<T>> write,
+        IsolationLevel isolation,
+        bool inLane,
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (inLane)
+        {
+            await ExecAsync(connection, $"SELECT pg_advisory_lock({RetryLaneKey})", cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using var transaction = await connection.BeginTransactionAsync(isolation, cancellationToken).ConfigureAwait(false);
+            if (!inLane && isolation == IsolationLevel.Serializable)
+            {
+                // A first attempt steps aside while a retry holds the lane: the retry then runs
+                // against nothing concurrent and cannot collide again.
+                await ExecAsync(connection, $"SELECT pg_advisory_xact_lock_shared({RetryLaneKey})", cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = await write(connection, transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        finally
+        {
+            if (inLane && connection.State == ConnectionState.Open)
+            {
+                await ExecAsync(connection, $"SELECT pg_advisory_unlock({RetryLaneKey})", CancellationToken.None).ConfigureAwait(false);
             }
         }
     }
@@ -177,13 +245,6 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         if (!Given("Command Timeout", "CommandTimeout"))
         {
             builder.CommandTimeout = options.CommandTimeoutSeconds;
-        }
-
-        // A statement that timed out breaks its connection at once instead of waiting for the
-        // server to confirm a cancel (-1): a silent server must not add seconds to the 503.
-        if (!Given("Cancellation Timeout", "CancellationTimeout"))
-        {
-            builder.CancellationTimeout = -1;
         }
 
         builder.MaxAutoPrepare = Math.Max(builder.MaxAutoPrepare, 64);

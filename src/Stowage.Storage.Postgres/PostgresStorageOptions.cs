@@ -11,18 +11,20 @@ public sealed class PostgresStorageOptions
     /// </summary>
     public required string ConnectionString { get; init; }
 
-    /// <summary>
-    /// Seconds to wait for a connection to open. With <see cref="CommandTimeoutSeconds"/> it
-    /// bounds how long a request waits for a database that does not answer: a statement on a
-    /// silent connection fails after the command timeout plus twice this (Npgsql's cancel
-    /// attempt), so 2 + 2 × 1 keeps the API's promise of a 503 within 5 seconds.
-    /// </summary>
-    public int ConnectTimeoutSeconds { get; init; } = 1;
+    /// <summary>Seconds to wait for a pooled connection or a new one to open.</summary>
+    public int ConnectTimeoutSeconds { get; init; } = 3;
 
     /// <summary>
-    /// Seconds one statement may run before it is cancelled: a database that stops answering
-    /// (a network partition leaves connections open but silent) turns into a 503 within about
-    /// this long instead of a request that hangs. Migrations are not bound by it.
+    /// Seconds one repository operation (with its retries) may take before it answers 503
+    /// <c>STORAGE_UNAVAILABLE</c>, whatever the database does: the API promises a 503 within
+    /// 5 seconds rather than a request that hangs on a database that went silent.
     /// </summary>
-    public int CommandTimeoutSeconds { get; init; } = 2;
+    public int OperationTimeoutSeconds { get; init; } = 4;
+
+    /// <summary>
+    /// Seconds one statement may run before Npgsql cancels it, freeing the connection of an
+    /// operation given up on (see <see cref="OperationTimeoutSeconds"/>). Migrations and
+    /// copy-data are not bound by it.
+    /// </summary>
+    public int CommandTimeoutSeconds { get; init; } = 10;
 }
