@@ -36,7 +36,7 @@ public static class ServiceRegistration
         services.AddSingleton(new AuditRetentionOptions(TimeSpan.FromDays(options.Audit.RetentionDays)));
         services.AddHostedService<AuditRetention>();
         services.AddStowageOAuth(options);
-        services.AddConsoleHosting(options);
+        services.AddConsoleHosting();
         services.AddTrustedProxies(options);
         services.AddSingleton<Stowage.Access.Directory.IPasswordChangeHook, AdminPasswordFileCleaner>();
 

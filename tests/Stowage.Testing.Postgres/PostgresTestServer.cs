@@ -142,7 +142,7 @@ public static class PostgresTestServer
                 Run("chown", "postgres:postgres", directory);
             }
 
-            return (directory, bin, FreePort());
+            return (directory, bin, LoopbackPorts.FreeBelowEphemeral());
         }
 
         /// <summary>
@@ -227,26 +227,6 @@ public static class PostgresTestServer
             {
                 throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {error}{output.Result}");
             }
-        }
-
-        // Below the kernel's ephemeral range (32768 and up), so no outgoing connection takes it meanwhile.
-        private static int FreePort()
-        {
-            for (var attempt = 0; attempt < 50; attempt++)
-            {
-                var port = Random.Shared.Next(20000, 32000);
-                try
-                {
-                    using var listener = new TcpListener(IPAddress.Loopback, port);
-                    listener.Start();
-                    return port;
-                }
-                catch (SocketException)
-                {
-                }
-            }
-
-            throw new InvalidOperationException("no free loopback port for a PostgreSQL test server");
         }
     }
 }

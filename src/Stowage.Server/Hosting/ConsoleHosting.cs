@@ -17,7 +17,7 @@ namespace Stowage.Server.Hosting;
 /// </summary>
 public static class ConsoleHosting
 {
-    public static IServiceCollection AddConsoleHosting(this IServiceCollection services, StowageOptions options)
+    public static IServiceCollection AddConsoleHosting(this IServiceCollection services)
     {
         services.AddStowageConsole();
         services.AddSingleton<ISignInThrottle, SignInThrottle>();

@@ -43,10 +43,21 @@ public static class CopyDataCommand
             return 2;
         }
 
+        string source;
+        try
+        {
+            source = Path.GetFullPath(from);
+        }
+        catch (ArgumentException)
+        {
+            await error.WriteLineAsync($"copy-data: --from is not a valid path; {Usage}");
+            return 2;
+        }
+
         try
         {
             var copied = await CopyAsync(
-                Path.GetFullPath(from), to,
+                source, to,
                 options.GetValueOrDefault("--master-key-file") ?? Environment.GetEnvironmentVariable("Stowage__MasterKeyFile"),
                 cancellationToken);
             foreach (var (table, rows) in copied)

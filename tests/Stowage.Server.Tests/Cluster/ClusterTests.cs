@@ -45,13 +45,7 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         using var server = PostgresTestServer.StartDedicated();
         using var cluster = new PostgresNodes(server.ConnectionString);
-        var node = cluster.Add();
-        var root = await node.RootAsync();
-        var app = await OAuthTestKit.CreateAppAsync(node, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
-        using var http = node.CreateClient();
-        http.Timeout = TimeSpan.FromSeconds(10);
-        var token = await OAuthTestKit.GetTokenAsync(http, app);
-        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+        var (http, root, token) = await ServingNodeAsync(cluster);
 
         server.Stop();
 
@@ -76,12 +70,7 @@ public sealed class ClusterTests : IAsyncLifetime
     {
         using var server = PostgresTestServer.StartDedicated();
         using var cluster = new PostgresNodes(server.ConnectionString);
-        var node = cluster.Add();
-        var root = await node.RootAsync();
-        var app = await OAuthTestKit.CreateAppAsync(node, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
-        using var http = node.CreateClient();
-        var token = await OAuthTestKit.GetTokenAsync(http, app);
-        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+        var (http, root, token) = await ServingNodeAsync(cluster);
 
         server.Freeze();
         try
@@ -101,6 +90,19 @@ public sealed class ClusterTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, await ReadyAsync(http));
         Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+    }
+
+    /// <summary>A node of <paramref name="cluster"/> serving an app's token, checked once.</summary>
+    private static async Task<(HttpClient Http, Infrastructure.TenantIds Root, string Token)> ServingNodeAsync(PostgresNodes cluster)
+    {
+        var node = cluster.Add();
+        var root = await node.RootAsync();
+        var app = await OAuthTestKit.CreateAppAsync(node, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
+        var http = node.CreateClient();
+        http.Timeout = TimeSpan.FromSeconds(10);
+        var token = await OAuthTestKit.GetTokenAsync(http, app);
+        Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
+        return (http, root, token);
     }
 
     private static async Task<HttpStatusCode> ReadyAsync(HttpClient http)

@@ -89,26 +89,6 @@ public sealed class HaproxyProcess : IDisposable
         return haproxy;
     }
 
-    /// <summary>A loopback port below 32768 nobody listens on right now, so no outgoing connection takes it meanwhile.</summary>
-    public static int FreeLowPort()
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var port = Random.Shared.Next(20000, 32000);
-            try
-            {
-                using var listener = new TcpListener(IPAddress.Loopback, port);
-                listener.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-            }
-        }
-
-        throw new InvalidOperationException("no free loopback port below 32768");
-    }
-
     /// <summary>Waits until haproxy answers /readyz with 200, i.e. has at least one node up (a hang guard, not a timing check).</summary>
     public async Task WaitUntilServingAsync()
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Stowage.Server.Tests.Process;
+using Stowage.Testing.Postgres;
 
 namespace Stowage.Server.Tests.Cluster;
 
@@ -47,7 +48,7 @@ public sealed class ProcessCluster : IAsyncDisposable
         var cluster = new ProcessCluster(connectionString);
         try
         {
-            var proxyPort = HaproxyProcess.FreeLowPort();
+            var proxyPort = LoopbackPorts.FreeBelowEphemeral();
             await cluster.StartNodeAsync(proxyPort, 0);
             await Task.WhenAll(Enumerable.Range(1, nodeCount - 1).Select(i => cluster.StartNodeAsync(proxyPort, i)));
             cluster._haproxy = HaproxyProcess.Start(cluster._directory.Path, proxyPort, [.. cluster._nodes.Select(n => n.BaseAddress)]);
@@ -88,7 +89,7 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private async Task StartNodeAsync(int proxyPort, int index)
     {
-        var port = HaproxyProcess.FreeLowPort();
+        var port = LoopbackPorts.FreeBelowEphemeral();
         var info = new ServerStartInfo(Path.Combine(_directory.Path, $"node-{index + 1}", "data"))
         {
             Urls = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",

@@ -59,7 +59,9 @@ public sealed class FileKeyMaterial(string keysDirectory) : IKeyMaterial
     {
         var path = PathOf(folder);
         return System.IO.Directory.Exists(path)
-            ? [.. System.IO.Directory.EnumerateFiles(path, "*.xml").Order(StringComparer.Ordinal).Select(File.ReadAllBytes)]
+            ? [.. System.IO.Directory.EnumerateFiles(path)
+                .Where(f => !f.EndsWith(".tmp", StringComparison.Ordinal)) // a write that never finished
+                .Order(StringComparer.Ordinal).Select(File.ReadAllBytes)]
             : [];
     }
 
