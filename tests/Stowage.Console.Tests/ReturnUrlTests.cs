@@ -90,10 +90,10 @@ public sealed partial class ReturnUrlTests(BrowserFixture browser, ConsoleServer
         await Page.GetByLabel("Password").FillAsync(StowageFactory.AdminPassword);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
+        // Web-first assertions: each retries until the navigation has settled, whatever the load.
         await Expect(Page).Not.ToHaveURLAsync(new Regex("/signin"));
-        await Page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
-        Assert.StartsWith(Server.BaseUrl + "/", Page.Url, StringComparison.Ordinal);
-        Assert.NotEqual("Left Stowage", await Page.TitleAsync());
+        await Expect(Page).ToHaveURLAsync(new Regex("^" + Regex.Escape(Server.BaseUrl) + "/"));
+        await Expect(Page).Not.ToHaveTitleAsync("Left Stowage");
     }
 
     [Theory]
