@@ -21,6 +21,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private const long RetryLaneKey = 0x72657472696573;
 
     private readonly SemaphoreSlim _retryLane = new(1, 1);
+    private readonly NpgsqlDataSource _reads;
     private readonly TimeSpan _deadline;
     private long _silentUntil;
 
@@ -28,7 +29,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _deadline = TimeSpan.FromSeconds(options.OperationTimeoutSeconds);
-        DataSource = BuildDataSource(options);
+        DataSource = BuildDataSource(options, multiplexing: false);
+        _reads = BuildDataSource(options, multiplexing: true);
         try
         {
             PostgresMigrator.Apply(DataSource);
@@ -36,11 +38,13 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         catch (NpgsqlException ex)
         {
             DataSource.Dispose();
+            _reads.Dispose();
             throw new StorageUnavailableException($"cannot prepare the PostgreSQL database: {PostgresErrors.Describe(ex)}", ex);
         }
         catch
         {
             DataSource.Dispose();
+            _reads.Dispose();
             throw;
         }
     }
@@ -52,7 +56,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// timed out: a request that needs several reads from a database that went silent then
     /// gets its 503 after one timeout, not after one per read.
     /// </summary>
-    private void ThrowIfSilent()
+    public void ThrowIfSilent()
     {
         if (Environment.TickCount64 < Volatile.Read(ref _silentUntil))
         {
@@ -100,7 +104,7 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// connection; a write given up on this way was never acknowledged, so whether it
     /// committed is the client's to find out, as with any timeout.
     /// </summary>
-    private async Task<T> WithinDeadlineAsync<T>(Task<T> work, CancellationToken cancellationToken)
+    public async Task<T> WithinDeadlineAsync<T>(Task<T> work, CancellationToken cancellationToken)
     {
         try
         {
@@ -116,14 +120,22 @@ internal sealed class PostgresDatabase : IAsyncDisposable
 
     private async Task<T> ReadCoreAsync<T>(Func<NpgsqlConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var connection = await DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-            return await read(connection, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (PostgresErrors.IsUnavailable(ex, cancellationToken))
-        {
-            throw Unavailable(ex);
+            try
+            {
+                await using var connection = await _reads.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                return await read(connection, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (attempt == 1 && PostgresErrors.IsTerminated(ex))
+            {
+                // Pooled before the database restarted: drop the pool's connections and read again.
+                _reads.Clear();
+            }
+            catch (Exception ex) when (PostgresErrors.IsUnavailable(ex, cancellationToken))
+            {
+                throw Unavailable(ex);
+            }
         }
     }
 
@@ -158,6 +170,12 @@ internal sealed class PostgresDatabase : IAsyncDisposable
                         _retryLane.Release();
                     }
                 }
+            }
+            catch (Exception ex) when (PostgresErrors.IsTerminated(ex) && attempt < MaxAttempts)
+            {
+                // Pooled before the database restarted: the transaction never committed; drop the
+                // pool's connections and run it again on a new one.
+                DataSource.Clear();
             }
             catch (PostgresException ex) when (PostgresErrors.IsRetryable(ex))
             {
@@ -208,8 +226,26 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         {
             if (inLane && connection.State == ConnectionState.Open)
             {
-                await ExecAsync(connection, $"SELECT pg_advisory_unlock({RetryLaneKey})", CancellationToken.None).ConfigureAwait(false);
+                await ReleaseSessionLockAsync(connection, RetryLaneKey).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>
+    /// Releases a session advisory lock. Pooled connections are not reset when returned (see
+    /// <see cref="BuildDataSource"/>), so a connection whose unlock failed must never be used
+    /// again: it is dropped from the pool with every idle connection.
+    /// </summary>
+    public static async Task ReleaseSessionLockAsync(NpgsqlConnection connection, long key)
+    {
+        try
+        {
+            await ExecAsync(connection, $"SELECT pg_advisory_unlock({key})", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch
+        {
+            NpgsqlConnection.ClearPool(connection);
+            throw;
         }
     }
 
@@ -219,9 +255,13 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public ValueTask DisposeAsync() => DataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _reads.DisposeAsync().ConfigureAwait(false);
+        await DataSource.DisposeAsync().ConfigureAwait(false);
+    }
 
-    private static NpgsqlDataSource BuildDataSource(PostgresStorageOptions options)
+    private static NpgsqlDataSource BuildDataSource(PostgresStorageOptions options, bool multiplexing)
     {
         NpgsqlConnectionStringBuilder builder;
         try
@@ -248,7 +288,23 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         }
 
         builder.MaxAutoPrepare = Math.Max(builder.MaxAutoPrepare, 64);
+
+        // A connection going back to the pool keeps its session as it is, instead of Npgsql's
+        // reset (seven statements run before the next command on every checkout, about as
+        // much work in PostgreSQL as a key read). Nothing here leaves session state behind:
+        // statements are prepared by the data source itself, no SET, LISTEN or temporary
+        // table is used, and the only session locks (migrations, the retry lane) are released
+        // by the code that took them or their connection is dropped.
+        if (!Given("No Reset On Close", "NoResetOnClose"))
+        {
+            builder.NoResetOnClose = true;
+        }
         builder.ApplicationName ??= "stowage";
+        if (multiplexing && builder.Pooling && !Given("Multiplexing") && !builder.Host!.Contains(',', StringComparison.Ordinal))
+        {
+            builder.Multiplexing = true;
+        }
+
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 

@@ -13,6 +13,14 @@ internal static class PostgresErrors
         ex.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected;
 
     /// <summary>
+    /// The server ended this connection (shut down or restarted since it was pooled): the
+    /// statement that got this answer did not run, so it and its transaction can run again on
+    /// a new connection. The pool's other connections are likely ended too.
+    /// </summary>
+    public static bool IsTerminated(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown };
+
+    /// <summary>
     /// True for failures of the database rather than of the statement: it cannot be reached,
     /// is shutting down, is read-only (a standby not yet promoted), is out of disk or
     /// connections, or did not answer in time. A cancellation the caller asked for is not one.

@@ -60,7 +60,7 @@ internal static class PostgresMigrator
         {
             if (connection.State == System.Data.ConnectionState.Open)
             {
-                Exec(connection, $"SELECT pg_advisory_unlock({LockKey})");
+                PostgresDatabase.ReleaseSessionLockAsync(connection, LockKey).GetAwaiter().GetResult();
             }
         }
     }

@@ -44,24 +44,6 @@ internal sealed partial class PostgresObjectStoreRepository
             return (null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
         }, cancellationToken);
 
-    public Task<EntryWriteResult> WriteEntryAsync(KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(value);
-        ArgumentNullException.ThrowIfNull(condition);
-        return WriteAsync(async (db, ct) =>
-        {
-            await LockKeyAsync(db, key, ct).ConfigureAwait(false);
-            if (await FindStoreAsync(db, key.Store, ct).ConfigureAwait(false) is not { } store)
-            {
-                return EntryWriteResult.Failed(WriteOutcome.StoreNotFound);
-            }
-
-            return store.Record.Settings.Encrypted != value.Encrypted
-                ? EntryWriteResult.Failed(WriteOutcome.EncryptionMismatch)
-                : await ApplyWriteAsync(db, store, key, value, ttlSeconds, condition, promisedVersion: null, now, ct).ConfigureAwait(false);
-        }, cancellationToken);
-    }
-
     /// <summary>
     /// Writes a row as given inside the caller's transaction: checks <paramref name="condition"/>
     /// against the live key first; the caller holds the key's lock, so two writers with the same

@@ -27,8 +27,11 @@ internal sealed partial class PostgresObjectStoreRepository
     private const string LockSql = "SELECT pg_advisory_xact_lock($1)";
 
     private static Task LockKeyAsync(Db db, KeyAddress key, CancellationToken cancellationToken) =>
-        db.Command(LockSql).With(Hash("key", key.Store.OrgId, key.Store.EnvId, key.Store.StoreId, key.Partition.Partition, key.Key))
-            .ExecAsync(cancellationToken);
+        db.Command(LockSql).With(KeyLock(key)).ExecAsync(cancellationToken);
+
+    /// <summary>The advisory lock key of a key's address (also what <c>stowage_write_entry</c> is given).</summary>
+    private static long KeyLock(KeyAddress key) =>
+        Hash("key", key.Store.OrgId, key.Store.EnvId, key.Store.StoreId, key.Partition.Partition, key.Key);
 
     private static Task LockStoreAddressAsync(Db db, StoreAddress store, CancellationToken cancellationToken) =>
         db.Command(LockSql).With(Hash("store", store.OrgId, store.EnvId, store.StoreId)).ExecAsync(cancellationToken);

@@ -49,6 +49,42 @@ public abstract class ConcurrencyContract : SharedStorageContract
     }
 
     [Fact]
+    public async Task WriteEntry_StoreTtlChangedOnAnotherNode_NextWriteTakesTheNewSettings()
+    {
+        var other = Nodes[1 % Nodes.Count].ObjectStore;
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        var before = await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 2), null, WriteCondition.None, T0, default);
+        Assert.Equal(T0.AddSeconds(3600), before.Expiry!.ExpiresAt);
+
+        await other.UpsertStoreAsync(Store, Settings with { DefaultTtlSeconds = 60, IsFixedTtl = true }, T0, default);
+        var after = await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 3), null, WriteCondition.None, T0, default);
+
+        Assert.Equal(WriteOutcome.Updated, after.Outcome);
+        Assert.Equal(new Expiry(T0.AddSeconds(60), 60_000, true), after.Expiry);
+        var (stored, _) = await other.GetEntryAsync(key, T0, default);
+        Assert.Equal(after.Expiry, stored!.Expiry);
+    }
+
+    [Fact]
+    public async Task WriteEntry_StoreDeletedOnAnotherNode_NotFoundThenCreatedAgainWithItsNewSettings()
+    {
+        var other = Nodes[1 % Nodes.Count].ObjectStore;
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 2), null, WriteCondition.None, T0, default);
+
+        Assert.True(await other.DeleteStoreAsync(Store, default));
+        Assert.Equal(WriteOutcome.StoreNotFound, (await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 2), null, WriteCondition.None, T0, default)).Outcome);
+
+        await other.UpsertStoreAsync(Store, Settings with { DefaultTtlSeconds = 120 }, T0, default);
+        var again = await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 2), null, WriteCondition.None, T0, default);
+        Assert.Equal(WriteOutcome.Created, again.Outcome);
+        Assert.Equal(T0.AddSeconds(120), again.Expiry!.ExpiresAt);
+        Assert.Equal(new StoreUsage(1, 1, 2), await UsageAsync(T0));
+    }
+
+    [Fact]
     public async Task WriteEntry_ConcurrentWritersToDifferentKeys_CountersExact()
     {
         await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
