@@ -30,7 +30,16 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _deadline = TimeSpan.FromSeconds(options.OperationTimeoutSeconds);
         DataSource = BuildDataSource(options, multiplexing: false);
-        _reads = BuildDataSource(options, multiplexing: true);
+        try
+        {
+            _reads = BuildDataSource(options, multiplexing: true);
+        }
+        catch
+        {
+            DataSource.Dispose();
+            throw;
+        }
+
         try
         {
             PostgresMigrator.Apply(DataSource);
@@ -300,12 +309,27 @@ internal sealed class PostgresDatabase : IAsyncDisposable
             builder.NoResetOnClose = true;
         }
         builder.ApplicationName ??= "stowage";
-        if (multiplexing && builder.Pooling && !Given("Multiplexing") && !builder.Host!.Contains(',', StringComparison.Ordinal))
+        // Writes hold a connection for a transaction and the retry lane's session lock: never
+        // multiplexed. Reads are, unless the connection string says no (Npgsql multiplexes
+        // neither without pooling nor across several hosts).
+        if (!multiplexing)
         {
-            builder.Multiplexing = true;
+            builder.Multiplexing = false;
+        }
+        else if (!Given("Multiplexing"))
+        {
+            builder.Multiplexing = builder.Pooling && !builder.Host!.Contains(',', StringComparison.Ordinal);
         }
 
-        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        try
+        {
+            return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        }
+        catch (ArgumentException ex)
+        {
+            // Settings that cannot go together (Multiplexing without Pooling, …): named, never the values.
+            throw new StorageUnavailableException("the PostgreSQL connection string is not valid: " + FirstSentence(ex.Message), ex);
+        }
     }
 
     private static string FirstSentence(string message)

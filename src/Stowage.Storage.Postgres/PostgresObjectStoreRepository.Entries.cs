@@ -28,16 +28,40 @@ internal sealed partial class PostgresObjectStoreRepository
                 command => command.With(partitionId).With(Pg.Millis(now)), "key", page, r => Pg.Text(r, 0), k => k, ct).ConfigureAwait(false), LookupFailure.None);
         }, cancellationToken);
 
+    /// <summary>
+    /// A key read, one statement. The partition's row id is remembered per node after the first
+    /// read, so a hit is one index lookup instead of three. A remembered id can only lead to a
+    /// row that is really there: ids are never reused, and deleting a partition, its store or
+    /// its environment deletes its entries in the same transaction. A miss on a remembered id
+    /// (the partition was deleted, perhaps created again under a new id) asks again by address.
+    /// </summary>
     public Task<(PersistedEntry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync<(PersistedEntry?, LookupFailure)>(async (db, ct) =>
         {
-            // One query on the hit path; the miss path asks again which part was missing.
+            var partition = (key.Store.OrgId, key.Store.EnvId, key.Store.StoreId, key.Partition.Partition);
+            if (_partitionIds.TryGetValue(partition, out var remembered))
+            {
+                var hit = await db.Command("SELECT " + EntryColumns + ", partition_id FROM entries WHERE partition_id = $1 AND key = $2 AND expires_at > $3")
+                    .With(remembered).With(Pg.Utf8(key.Key)).With(Pg.Millis(now)).RowsAsync(ReadEntry, ct).ConfigureAwait(false);
+                if (hit.Count == 1)
+                {
+                    return (hit[0], LookupFailure.None);
+                }
+            }
+
+            // By address; the miss path asks again which part was missing.
             var found = await BindKey(db.Command(
-                    "SELECT " + EntryColumns + " FROM entries WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $5 AND expires_at > $6"), key)
-                .With(Pg.Millis(now)).RowsAsync(ReadEntry, ct).ConfigureAwait(false);
+                    "SELECT " + EntryColumns + ", partition_id FROM entries WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $5 AND expires_at > $6"), key)
+                .With(Pg.Millis(now)).RowsAsync(r => (Entry: ReadEntry(r), Partition: r.GetInt64(9)), ct).ConfigureAwait(false);
             if (found.Count == 1)
             {
-                return (found[0], LookupFailure.None);
+                if (_partitionIds.Count >= MaxRememberedPartitions)
+                {
+                    _partitionIds.Clear();
+                }
+
+                _partitionIds[partition] = found[0].Partition;
+                return (found[0].Entry, LookupFailure.None);
             }
 
             var (_, failure) = await ResolvePartitionAsync(db, key.Partition, ct).ConfigureAwait(false);

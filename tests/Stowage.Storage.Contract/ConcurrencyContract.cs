@@ -85,6 +85,28 @@ public abstract class ConcurrencyContract : SharedStorageContract
     }
 
     [Fact]
+    public async Task GetEntry_PartitionDeletedAndCreatedAgainOnAnotherNode_ReadsTheNewEntryOrTheRightMiss()
+    {
+        var other = Nodes[1 % Nodes.Count].ObjectStore;
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 2), null, WriteCondition.None, T0, default);
+        Assert.NotNull((await Nodes[0].ObjectStore.GetEntryAsync(key, T0, default)).Entry);
+
+        Assert.True(await other.DeletePartitionAsync(key.Partition, default));
+        Assert.Equal((null, LookupFailure.KeyNotFound), await Nodes[0].ObjectStore.GetEntryAsync(key, T0, default));
+
+        var again = await other.WriteEntryAsync(key, Plain(3, 4), null, WriteCondition.None, T0, default);
+        var (read, failure) = await Nodes[0].ObjectStore.GetEntryAsync(key, T0, default);
+        Assert.Equal(LookupFailure.None, failure);
+        Assert.Equal(again.Version, read!.Version);
+        Assert.Equal(3, read.Value.Bytes.Length);
+
+        Assert.True(await other.DeleteStoreAsync(Store, default));
+        Assert.Equal((null, LookupFailure.StoreNotFound), await Nodes[0].ObjectStore.GetEntryAsync(key, T0, default));
+    }
+
+    [Fact]
     public async Task WriteEntry_ConcurrentWritersToDifferentKeys_CountersExact()
     {
         await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);

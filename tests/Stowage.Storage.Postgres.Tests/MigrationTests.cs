@@ -51,6 +51,42 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public void Open_SettingsThatCannotGoTogether_OneLineWithoutPassword()
+    {
+        var options = new PostgresStorageOptions { ConnectionString = "Host=127.0.0.1;Port=1;Password=hunter2-secret;Pooling=false;Multiplexing=true" };
+
+        var refused = Assert.Throws<StorageUnavailableException>(() => new PostgresDatabase(options));
+
+        Assert.StartsWith("the PostgreSQL connection string is not valid: ", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2", refused.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(";Multiplexing=false")]
+    [InlineData(";No Reset On Close=false")]
+    public async Task Open_ReadsAndWritesWhateverThePoolSettings(string extra)
+    {
+        await using var database = await PostgresTestServer.CreateDatabaseAsync();
+        await using var open = new PostgresDatabase(new PostgresStorageOptions { ConnectionString = database.ConnectionString + extra });
+        var repository = new PostgresObjectStoreRepository(open);
+        var store = new Stowage.ObjectStore.StoreAddress("org", "env", "s");
+        var at = DateTimeOffset.UnixEpoch.AddYears(56);
+        await repository.UpsertStoreAsync(store, new Stowage.ObjectStore.StoreSettings(60, 60, false, true, false), at, default);
+        var key = new Stowage.ObjectStore.KeyAddress(new Stowage.ObjectStore.PartitionAddress(store, "p"), "k");
+
+        for (var i = 0; i < 3; i++)
+        {
+            var written = await repository.WriteEntryAsync(
+                key, new Stowage.ObjectStore.PersistedValue(Stowage.ObjectStore.ValueKind.Binary, [(byte)i], false, 2), null, Stowage.ObjectStore.WriteCondition.None, at, default);
+            var (read, _) = await repository.GetEntryAsync(key, at, default);
+            Assert.Equal(written.Version, read!.Version);
+        }
+
+        await repository.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Open_Unreachable_StorageUnavailableWithoutPassword()
     {
         var options = new PostgresStorageOptions { ConnectionString = "Host=127.0.0.1;Port=1;Username=postgres;Password=hunter2-secret;Database=x" };
