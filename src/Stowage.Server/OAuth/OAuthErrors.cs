@@ -16,6 +16,9 @@ internal static class OAuthErrors
     /// <summary>Not an RFC 6749 code (it has none for throttling); sent with 429 and Retry-After.</summary>
     public const string TooManyRequests = "too_many_requests";
 
+    /// <summary>The challenge of a 401 to a client that authenticated with HTTP Basic.</summary>
+    public const string BasicChallenge = "Basic realm=\"stowage\"";
+
     public static async Task WriteAsync(HttpContext context, int status, string error, string description)
     {
         var response = context.Response;
@@ -24,7 +27,7 @@ internal static class OAuthErrors
         response.Headers.Pragma = "no-cache";
         if (status == StatusCodes.Status401Unauthorized)
         {
-            response.Headers.WWWAuthenticate = "Basic realm=\"stowage\"";
+            response.Headers.WWWAuthenticate = BasicChallenge;
         }
 
         response.ContentType = "application/json;charset=UTF-8";

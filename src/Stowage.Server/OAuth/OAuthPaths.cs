@@ -31,8 +31,9 @@ public static class OAuthPaths
 
     /// <summary>
     /// The endpoints where clients authenticate with their id and secret, matched as OpenIddict
-    /// matches them (see <c>InferEndpointTypeFromPath</c>): ignoring case and one trailing slash,
-    /// so that no spelling OpenIddict answers slips past the request gate and its throttle.
+    /// matches them (its <c>InferEndpointType</c> handler): ignoring case and one trailing
+    /// slash, so that no spelling OpenIddict answers slips past the request gate and its
+    /// throttle (<c>OAuthPathVariantTests</c> sends each spelling through both).
     /// </summary>
     internal static ClientEndpoint? ClientEndpointOf(PathString path)
     {

@@ -25,6 +25,11 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
 {
     public const int MaxBodyBytes = 16 * 1024;
 
+    private static readonly object HeaderAuthenticationKey = new();
+
+    /// <summary>Whether the client sent its credentials in the Authorization header (HTTP Basic), which this gate then removed.</summary>
+    public static bool UsedAuthorizationHeader(HttpContext context) => context.Items.ContainsKey(HeaderAuthenticationKey);
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (!HttpMethods.IsPost(context.Request.Method) || OAuthPaths.ClientEndpointOf(context.Request.Path) is not { } endpoint)
@@ -185,6 +190,7 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
         }
 
         request.Headers.Remove("Authorization");
+        request.HttpContext.Items[HeaderAuthenticationKey] = true;
         if (!TryDecodeBasic(header["Basic ".Length..].Trim(), out var id, out var secret))
         {
             return "The Basic credentials are malformed.";

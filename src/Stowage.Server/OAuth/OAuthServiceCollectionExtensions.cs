@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
 using Stowage.Access.Apps;
@@ -80,8 +79,6 @@ public static class OAuthServiceCollectionExtensions
             server.UseAspNetCore()
                 .DisableTransportSecurityRequirement();
 
-            server.RemoveEventHandler(OpenIddictServerHandlers.InferEndpointType.Descriptor)
-                .AddEventHandler(InferEndpointTypeFromPath.Descriptor);
             server.AddEventHandler(AuthenticateClient.Descriptor)
                 .AddEventHandler(RequireClientCredentialsGrant.Descriptor)
                 .AddEventHandler(SignInClient.Descriptor)
@@ -92,20 +89,13 @@ public static class OAuthServiceCollectionExtensions
                 .AddEventHandler(ShapeIntrospection.Descriptor)
                 .AddEventHandler(AttachIntrospectedScopes.Descriptor)
                 .AddEventHandler(AttachAppUserInfo.Descriptor)
-                .AddEventHandler(AttachAuthorizationEndpoint.Descriptor);
+                .AddEventHandler(AttachAuthorizationEndpoint.Descriptor)
+                .AddEventHandler(OAuthResponses.ChallengeHeaderClientsOnly.Descriptor);
             foreach (var descriptor in RequireOwnToken.Descriptors.Concat(OAuthResponses.ShapeErrors.Descriptors).Concat(OAuthResponses.AddMessages.Descriptors))
             {
                 server.AddEventHandler(descriptor);
             }
         });
-
-        // OpenIddict's dispatcher, without its per-event walk over every handler (OAuthDispatcher).
-        // Singletons are known from the registrations, read when the table is first built.
-        services.AddSingleton(sp => new OAuthHandlerTable(
-            sp.GetRequiredService<IOptionsMonitor<OpenIddictServerOptions>>(),
-            sp,
-            services.Where(d => d.Lifetime == ServiceLifetime.Singleton && !d.IsKeyedService).Select(d => d.ServiceType).ToHashSet()));
-        services.Replace(ServiceDescriptor.Scoped<IOpenIddictServerDispatcher, OAuthDispatcher>());
 
         // The persisted keys, from DI (read when the options are first used, not at registration),
         // and only the client authentication methods Stowage implements.

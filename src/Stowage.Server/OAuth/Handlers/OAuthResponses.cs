@@ -1,3 +1,6 @@
+using Microsoft.AspNetCore;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -94,6 +97,38 @@ internal static class OAuthResponses
         private static ValueTask Shape(OpenIddictResponse response)
         {
             ShapeError(response);
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>
+    /// RFC 6749 §5.2: a token-endpoint 401 carries <c>WWW-Authenticate</c> only when the client
+    /// authenticated with the Authorization header. OpenIddict never sees that header (the
+    /// request gate turns Basic credentials into parameters), so its challenge is kept or
+    /// dropped here, after the host has built it and before the body is written.
+    /// </summary>
+    public sealed class ChallengeHeaderClientsOnly : IOpenIddictServerHandler<ApplyTokenResponseContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<ApplyTokenResponseContext>().UseSingletonHandler<ChallengeHeaderClientsOnly>()
+                .SetOrder(MessageOrder + 1).SetType(OpenIddictServerHandlerType.Custom).Build();
+
+        public ValueTask HandleAsync(ApplyTokenResponseContext context)
+        {
+            if (context.Transaction.GetHttpRequest()?.HttpContext is not { } http)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            if (!OAuthRequestGate.UsedAuthorizationHeader(http))
+            {
+                http.Response.Headers.Remove(HeaderNames.WWWAuthenticate);
+            }
+            else if (http.Response.StatusCode == StatusCodes.Status401Unauthorized && StringValues.IsNullOrEmpty(http.Response.Headers.WWWAuthenticate))
+            {
+                http.Response.Headers.WWWAuthenticate = OAuthErrors.BasicChallenge;
+            }
+
             return ValueTask.CompletedTask;
         }
     }
