@@ -13,6 +13,22 @@ if (args.Length > 0 && args[0] == CopyDataCommand.Name)
     return await CopyDataCommand.RunAsync(args[1..], Console.Out, Console.Error, CancellationToken.None);
 }
 
+if (args.Length > 0 && args[0] is BackupCommand.BackupName or BackupCommand.RestoreName)
+{
+    return await BackupCommand.RunAsync(args[0], args[1..], Console.Out, Console.Error);
+}
+
+// Nothing starts serving on a command line it does not understand.
+switch (ServerCommandLine.Check(args))
+{
+    case { Kind: ServerCommandLine.VerdictKind.Help }:
+        Console.Out.WriteLine(ServerCommandLine.Usage);
+        return 0;
+    case { Kind: ServerCommandLine.VerdictKind.Refuse, Line: var line }:
+        Console.Error.WriteLine(line);
+        return 2;
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Request-level framework chatter stays out of the log unless asked for in configuration

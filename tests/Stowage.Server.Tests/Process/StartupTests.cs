@@ -85,6 +85,21 @@ public sealed class StartupTests : IDisposable
     }
 
     [Theory]
+    [InlineData("serve", "unexpected argument 'serve'")]
+    [InlineData("--Stowage:Durability", "the setting '--Stowage:Durability' has no value")]
+    public async Task Start_UnknownArgument_ExitsWithOneLineAndNeverTouchesTheDataDirectory(string argument, string problem)
+    {
+        var info = new ServerStartInfo(_directory.DataDirectory) { ExtraArguments = [argument] };
+        using var server = ServerProcess.Launch(info);
+
+        Assert.True(await server.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"still running:\n{server.Output}");
+        Assert.Equal(2, server.ExitCode);
+        var line = Assert.Single(server.StandardError, l => l.Trim().Length > 0);
+        Assert.Equal(problem + "; run with --help for usage", line);
+        Assert.False(Directory.Exists(_directory.DataDirectory) && Directory.EnumerateFileSystemEntries(_directory.DataDirectory).Any(), "the data directory was used");
+    }
+
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     [UnsupportedOSPlatform("windows")]
