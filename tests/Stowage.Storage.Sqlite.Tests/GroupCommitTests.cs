@@ -116,6 +116,9 @@ public sealed class GroupCommitTests : OneStoreDatabaseTest
             gate.Release();
             await disposing;
 
+            // Each succeeds (none is failed or dropped by the closing writer); their async
+            // continuations may still be finishing on the thread pool, so they are awaited, not polled.
+            await Task.WhenAll(queued).WaitAsync(TimeSpan.FromSeconds(30));
             Assert.All(queued, t => Assert.Equal(TaskStatus.RanToCompletion, t.Status));
             await Assert.ThrowsAsync<StorageUnavailableException>(() => Write(repository, "too-late"));
             await using var reopened = file.Open();
