@@ -48,7 +48,7 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
     public EntryWriteBatcher(PostgresDatabase database)
     {
         _database = database;
-        _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(RunAsync)).ToArray();
+        _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(DrainAsync)).ToArray();
     }
 
     /// <summary>Queues <paramref name="call"/> for the next batch; the answer comes once its batch committed.</summary>
@@ -65,7 +65,7 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
         return _database.WithinDeadlineAsync(queued.Answer.Task, cancellationToken);
     }
 
-    private async Task RunAsync()
+    private async Task DrainAsync()
     {
         var batch = new List<Queued>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
@@ -89,7 +89,7 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
         var ordered = batch.OrderBy(q => q.Call.Lock).ToArray();
         try
         {
-            var rows = await _database.WriteAsync((c, t, ct) => RunAsync(c, t, ordered, ct), CancellationToken.None, IsolationLevel.ReadCommitted)
+            var rows = await _database.WriteAsync((c, t, ct) => CallAllAsync(c, t, ordered, ct), CancellationToken.None, IsolationLevel.ReadCommitted)
                 .ConfigureAwait(false);
             for (var i = 0; i < ordered.Length; i++)
             {
@@ -111,7 +111,7 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
         }
     }
 
-    private static async Task<EntryWriteRow[]> RunAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Queued[] calls, CancellationToken cancellationToken)
+    private static async Task<EntryWriteRow[]> CallAllAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Queued[] calls, CancellationToken cancellationToken)
     {
         var batch = new NpgsqlBatch(connection, transaction);
         await using (batch.ConfigureAwait(false))

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Npgsql;
 using Stowage.Core.Paging;
 using Stowage.ObjectStore;
@@ -7,6 +8,10 @@ namespace Stowage.Storage.Postgres;
 internal sealed partial class PostgresObjectStoreRepository
 {
     private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted, size";
+
+    // Partition row ids by address, for key reads (see GetEntryAsync).
+    private const int MaxRememberedPartitions = 100_000;
+    private readonly ConcurrentDictionary<(string Org, string Env, string Store, string Partition), long> _partitionIds = new();
 
     // Binds $1..$4: org, environment, store name, partition name.
     private const string PartitionByAddressSql = """
@@ -41,7 +46,7 @@ internal sealed partial class PostgresObjectStoreRepository
             var partition = (key.Store.OrgId, key.Store.EnvId, key.Store.StoreId, key.Partition.Partition);
             if (_partitionIds.TryGetValue(partition, out var remembered))
             {
-                var hit = await db.Command("SELECT " + EntryColumns + ", partition_id FROM entries WHERE partition_id = $1 AND key = $2 AND expires_at > $3")
+                var hit = await db.Command("SELECT " + EntryColumns + " FROM entries WHERE partition_id = $1 AND key = $2 AND expires_at > $3")
                     .With(remembered).With(Pg.Utf8(key.Key)).With(Pg.Millis(now)).RowsAsync(ReadEntry, ct).ConfigureAwait(false);
                 if (hit.Count == 1)
                 {

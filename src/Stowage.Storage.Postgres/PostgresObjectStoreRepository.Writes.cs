@@ -20,10 +20,6 @@ internal sealed partial class PostgresObjectStoreRepository : IAsyncDisposable
     private readonly EntryWriteBatcher _batcher = new(database);
     private readonly ConcurrentDictionary<(string Org, string Env, string Store), StoreSettings> _settings = new();
 
-    // Partition row ids by address, for key reads (see GetEntryAsync).
-    private const int MaxRememberedPartitions = 100_000;
-    private readonly ConcurrentDictionary<(string Org, string Env, string Store, string Partition), long> _partitionIds = new();
-
     public async Task<EntryWriteResult> WriteEntryAsync(
         KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
     {

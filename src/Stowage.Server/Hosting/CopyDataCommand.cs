@@ -30,7 +30,7 @@ public static class CopyDataCommand
         {
             if (arguments[i] is not ("--from" or "--to" or "--master-key-file") || i + 1 >= arguments.Count || options.ContainsKey(arguments[i]))
             {
-                await error.WriteLineAsync($"copy-data: unexpected '{Printable(arguments[i])}'; {Usage}");
+                await error.WriteLineAsync($"copy-data: unexpected '{ServerCommandLine.Printable(arguments[i])}'; {Usage}");
                 return 2;
             }
 
@@ -104,7 +104,4 @@ public static class CopyDataCommand
         NpgsqlException => $"the target database failed: {ex.Message}",
         _ => ex.Message,
     };
-
-    private static string Printable(string argument) =>
-        argument.Length > 40 || argument.Any(char.IsControl) ? "(an argument)" : argument;
 }

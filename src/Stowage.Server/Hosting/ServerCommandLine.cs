@@ -70,8 +70,17 @@ public static class ServerCommandLine
     private static Verdict Refuse(string problem) =>
         new(VerdictKind.Refuse, $"{problem}; run with --help for usage");
 
-    private static string Printable(string argument) =>
-        argument.Length > 60 || argument.Any(char.IsControl) ? "(an argument)" : argument;
+    /// <summary>
+    /// An argument as an error line may quote it: never what follows a <c>=</c> (it may be a
+    /// password or a connection string), and nothing at all when it is long or has control
+    /// characters.
+    /// </summary>
+    internal static string Printable(string argument)
+    {
+        var equals = argument.IndexOf('=', StringComparison.Ordinal);
+        var shown = equals < 0 ? argument : argument[..equals] + "=…";
+        return shown.Length > 60 || shown.Any(char.IsControl) ? "(an argument)" : shown;
+    }
 
     public enum VerdictKind
     {

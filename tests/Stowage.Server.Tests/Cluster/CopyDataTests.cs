@@ -95,6 +95,7 @@ public sealed class CopyDataTests : IAsyncLifetime
     [Theory]
     [InlineData(new string[0], "copy-data: usage: copy-data --from <sqlite data directory> --to <postgres connection string> [--master-key-file <file>]\n")]
     [InlineData(new[] { "--from", "x", "--into", "y" }, "copy-data: unexpected '--into'; usage: copy-data --from <sqlite data directory> --to <postgres connection string> [--master-key-file <file>]\n")]
+    [InlineData(new[] { "--from", "x", "Password=hunter2-secret", "y" }, "copy-data: unexpected 'Password=…'; usage: copy-data --from <sqlite data directory> --to <postgres connection string> [--master-key-file <file>]\n")]
     public async Task CopyData_BadArguments_UsageAndExitTwo(string[] arguments, string expected)
     {
         var error = new StringWriter();

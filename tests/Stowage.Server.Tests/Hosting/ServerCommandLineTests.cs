@@ -31,12 +31,14 @@ public sealed class ServerCommandLineTests
         { ["copydata"], "unknown command 'copydata'; run with --help for usage" },
         { ["--urls=http://127.0.0.1:1", "extra"], "unexpected argument 'extra'; run with --help for usage" },
         { ["-p", "8080"], "unexpected argument '-p'; run with --help for usage" },
-        { ["---urls=x"], "unexpected argument '---urls=x'; run with --help for usage" },
-        { ["--=x"], "unexpected argument '--=x'; run with --help for usage" },
+        { ["---urls=x"], "unexpected argument '---urls=…'; run with --help for usage" },
+        { ["--=x"], "unexpected argument '--=…'; run with --help for usage" },
         { ["--"], "unexpected argument '--'; run with --help for usage" },
         { ["--urls"], "the setting '--urls' has no value; run with --help for usage" },
         { ["--Stowage:DataDirectory=/x", "--Stowage:Durability"], "the setting '--Stowage:Durability' has no value; run with --help for usage" },
         { ["\u001b[31mred"], "unknown command '(an argument)'; run with --help for usage" },
+        { ["Stowage:Admin:Password=hunter2-secret"], "unknown command 'Stowage:Admin:Password=…'; run with --help for usage" },
+        { ["--urls=http://127.0.0.1:1", "-Stowage:Storage:ConnectionString=Host=a;Password=hunter2"], "unexpected argument '-Stowage:Storage:ConnectionString=…'; run with --help for usage" },
     };
 
     [Theory]
