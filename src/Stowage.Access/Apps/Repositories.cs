@@ -63,6 +63,9 @@ public enum AccessChangeKind
 
     /// <summary>A user changed or was deleted, or a session ended. Subject: user id or session hash.</summary>
     User = 4,
+
+    /// <summary>A user's authorization of an app was revoked or deleted (its tokens stop). Subject: the authorization id.</summary>
+    Authorization = 5,
 }
 
 public sealed record AccessChange(long Sequence, AccessChangeKind Kind, string Subject);
