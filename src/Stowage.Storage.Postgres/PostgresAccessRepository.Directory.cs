@@ -68,6 +68,7 @@ internal sealed partial class PostgresAccessRepository
 
             // Apps owned by the group go with it: nobody could manage them any more, yet their tokens would still work.
             await DeleteGrantsAsync(c, "DELETE FROM app_grants WHERE client_id IN (SELECT client_id FROM connected_apps WHERE owner_org_id = $1) RETURNING client_id", orgId, changes, ct);
+            await PostgresOAuthGrantRepository.DeleteOfOwnerOrganizationAsync(c, orgId, ct);
             await DeleteGrantsAsync(c, "DELETE FROM connected_apps WHERE owner_org_id = $1 RETURNING client_id", orgId, changes, ct);
             await c.Command("DELETE FROM user_admin_orgs WHERE org_id = $1").With(orgId).ExecAsync(ct);
             await c.Command("DELETE FROM organizations WHERE id = $1").With(orgId).ExecAsync(ct);

@@ -80,6 +80,7 @@ internal sealed partial class PostgresAccessRepository
             var deleted = await c.Command("DELETE FROM users WHERE id = $1").With(userId).ExecAsync(ct) > 0;
             await c.Command("DELETE FROM user_admin_orgs WHERE user_id = $1").With(userId).ExecAsync(ct);
             await c.Command("UPDATE sessions SET revoked = true WHERE user_id = $1").With(userId).ExecAsync(ct);
+            await PostgresOAuthGrantRepository.DeleteOfSubjectAsync(c, userId, ct);
             if (deleted)
             {
                 await PostgresAccessChanges.AppendAsync(c, AccessChangeKind.User, userId, time.GetUtcNow(), ct);

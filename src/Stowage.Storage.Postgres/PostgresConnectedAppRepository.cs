@@ -98,6 +98,7 @@ internal sealed partial class PostgresConnectedAppRepository(PostgresDatabase da
         {
             var deleted = await c.Command("DELETE FROM connected_apps WHERE client_id = $1").With(clientId).ExecAsync(ct) > 0;
             await c.Command("DELETE FROM app_grants WHERE client_id = $1").With(clientId).ExecAsync(ct);
+            await PostgresOAuthGrantRepository.DeleteOfClientAsync(c, clientId, ct);
             if (deleted)
             {
                 await PostgresAccessChanges.AppendAsync(c, AccessChangeKind.App, clientId, time.GetUtcNow(), ct);

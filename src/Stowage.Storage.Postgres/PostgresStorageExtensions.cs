@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
+using Stowage.Access.Grants;
 using Stowage.Core.Security;
 using Stowage.Metering;
 using Stowage.ObjectStore;
@@ -23,6 +24,7 @@ public static class PostgresStorageExtensions
         services.AddSingleton<IUserRepository>(sp => sp.GetRequiredService<PostgresAccessRepository>());
         services.AddSingleton<ISessionRepository>(sp => sp.GetRequiredService<PostgresAccessRepository>());
         services.AddSingleton<IConnectedAppRepository, PostgresConnectedAppRepository>();
+        services.AddSingleton<IOAuthGrantRepository, PostgresOAuthGrantRepository>();
         services.AddSingleton<IAccessChangeFeed, PostgresAccessChangeFeed>();
         services.AddSingleton<IAuditRepository, PostgresAuditRepository>();
         services.AddSingleton<ISharedKeyRepository, PostgresSharedKeyRepository>();

@@ -72,6 +72,7 @@ internal sealed partial class SqliteAccessRepository
 
             // Apps owned by the group go with it: nobody could manage them any more, yet their tokens would still work.
             DeleteGrants(w, "DELETE FROM app_grants WHERE client_id IN (SELECT client_id FROM connected_apps WHERE owner_org_id = $id) RETURNING client_id;", orgId);
+            SqliteOAuthGrantRepository.DeleteOfOwnerOrganization(w, orgId);
             DeleteGrants(w, "DELETE FROM connected_apps WHERE owner_org_id = $id RETURNING client_id;", orgId);
             w.Command("DELETE FROM user_admin_orgs WHERE org_id = $id;").With("$id", orgId).ExecuteNonQuery();
             w.Command("DELETE FROM organizations WHERE id = $id;").With("$id", orgId).ExecuteNonQuery();

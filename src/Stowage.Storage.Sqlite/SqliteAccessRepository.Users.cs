@@ -60,6 +60,7 @@ internal sealed partial class SqliteAccessRepository
             var deleted = w.Command("DELETE FROM users WHERE id = $u;").With("$u", userId).ExecuteNonQuery() > 0;
             w.Command("DELETE FROM user_admin_orgs WHERE user_id = $u;").With("$u", userId).ExecuteNonQuery();
             w.Command("UPDATE sessions SET revoked = 1 WHERE user_id = $u;").With("$u", userId).ExecuteNonQuery();
+            SqliteOAuthGrantRepository.DeleteOfSubject(w, userId);
             if (deleted)
             {
                 AccessChanges.Append(w, AccessChangeKind.User, userId);

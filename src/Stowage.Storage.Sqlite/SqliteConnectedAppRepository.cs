@@ -87,6 +87,7 @@ internal sealed class SqliteConnectedAppRepository(SqliteDatabase database) : IC
         {
             var deleted = w.Command("DELETE FROM connected_apps WHERE client_id = $id;").With("$id", clientId).ExecuteNonQuery() > 0;
             w.Command("DELETE FROM app_grants WHERE client_id = $id;").With("$id", clientId).ExecuteNonQuery();
+            SqliteOAuthGrantRepository.DeleteOfClient(w, clientId);
             if (deleted)
             {
                 AccessChanges.Append(w, AccessChangeKind.App, clientId);

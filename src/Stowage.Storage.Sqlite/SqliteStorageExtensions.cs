@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
+using Stowage.Access.Grants;
 using Stowage.Metering;
 using Stowage.ObjectStore;
 
@@ -21,6 +22,7 @@ public static class SqliteStorageExtensions
         services.AddSingleton<IUserRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
         services.AddSingleton<ISessionRepository>(sp => sp.GetRequiredService<SqliteAccessRepository>());
         services.AddSingleton<IConnectedAppRepository, SqliteConnectedAppRepository>();
+        services.AddSingleton<IOAuthGrantRepository, SqliteOAuthGrantRepository>();
         services.AddSingleton<IAccessChangeFeed, SqliteAccessChangeFeed>();
         services.AddSingleton<IAuditRepository, SqliteAuditRepository>();
         services.AddSingleton<IUsageRepository, SqliteUsageRepository>();
