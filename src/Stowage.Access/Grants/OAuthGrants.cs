@@ -69,7 +69,35 @@ public sealed record TokenFilter(string? Subject = null, string? ClientId = null
 /// distinct authorization id of the tokens revoked), so every node stops the tokens of that
 /// authorization within a second (<see cref="Apps.IAccessChangeFeed"/> ordering).
 /// Deleting an authorization deletes its token entries and appends the same change.</para>
-/// <para>Lists are ordered by creation time, then id; they are bounded by <c>limit</c>.</para>
+/// <para>Lists are ordered by creation time, then id (ordinal); they are bounded by <c>limit</c>
+/// (0 gives an empty list; a negative limit throws <see cref="ArgumentOutOfRangeException"/>).</para>
+/// <para>Times are stored as Unix milliseconds: they come back in UTC (offset zero), truncated
+/// to the millisecond.</para>
+/// <para>Resolved where the above leaves a choice (every backend behaves the same):</para>
+/// <list type="bullet">
+/// <item>An update whose record carries the expected version itself (no new version) throws
+/// <see cref="ArgumentException"/>: two such updates could both succeed.</item>
+/// <item>An update of an authorization that changes its status (OpenIddict's
+/// <c>TryRevokeAsync</c> revokes through an update) appends the same
+/// <see cref="Apps.AccessChangeKind.Authorization"/> change, in the same transaction. Token
+/// updates (redemptions) append nothing.</item>
+/// <item>A revocation gives each record it changes a version of its own making (32 random hex
+/// digits). Revoking authorizations revokes the token entries of every matching authorization,
+/// including one that was revoked already (an update may have revoked it alone); such an
+/// authorization is announced when one of its entries changed, but not counted.
+/// Revoking token entries announces the distinct authorization ids of the entries revoked;
+/// entries without one are revoked without a change entry.</item>
+/// <item>Creating a record whose id (or a token's reference id) is taken throws the backend's
+/// constraint error and stores nothing.</item>
+/// <item>Pruning counts a token entry expired when its expiry is before <c>now</c>, removes the
+/// token entries of an authorization it removes whatever their own age (and counts them), and
+/// appends no change: nothing it removes could still be used.</item>
+/// <item>Deleting a connected app (itself, or with the organization that owns it) deletes its
+/// authorizations and every token entry of the app or of those authorizations; deleting a user
+/// deletes the authorizations and token entries whose subject is that user (and the entries of
+/// those authorizations), each in the deletion's transaction. Those deletions append only the
+/// App or User change that announces the deletion itself, not one per authorization.</item>
+/// </list>
 /// </remarks>
 public interface IOAuthGrantRepository
 {

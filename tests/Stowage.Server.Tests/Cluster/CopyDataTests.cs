@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
+using Microsoft.Extensions.DependencyInjection;
+using Stowage.Access.Grants;
 using Stowage.Contracts;
 using Stowage.Server.Hosting;
 using Stowage.Server.Tests.Infrastructure;
@@ -11,7 +13,8 @@ namespace Stowage.Server.Tests.Cluster;
 
 /// <summary>
 /// <c>copy-data</c> moves a SQLite installation into PostgreSQL: apps keep their secrets,
-/// tokens signed before the move still verify, encrypted values still read, ids carry over.
+/// tokens signed before the move still verify, encrypted values still read, ids carry over,
+/// and users' authorizations of apps and their token entries move along.
 /// It picks both providers itself, so it runs once, not again in the PostgreSQL pass.
 /// </summary>
 [Trait("Runs", "once")]
@@ -34,6 +37,8 @@ public sealed class CopyDataTests : IAsyncLifetime
         var source = Path.Combine(_directory, "sqlite");
         string orgId, envId, token;
         TestApp app;
+        OAuthAuthorization authorization;
+        OAuthToken entry;
         await using (var sqlite = new StowageFactory(dataDirectory: source) { KeepDataDirectory = true })
         {
             sqlite.Settings["Stowage:Storage:Provider"] = "sqlite";
@@ -46,6 +51,12 @@ public sealed class CopyDataTests : IAsyncLifetime
             app = await OAuthTestKit.CreateAppAsync(sqlite, orgId, OAuthTestKit.StoreScopes(orgId, envId));
             using var http = sqlite.CreateClient();
             token = await OAuthTestKit.GetTokenAsync(http, app);
+            var grants = sqlite.Services.GetRequiredService<IOAuthGrantRepository>();
+            var at = new DateTimeOffset(2025, 3, 1, 12, 0, 0, 123, TimeSpan.Zero);
+            authorization = new OAuthAuthorization("auth-1", app.ClientId, "user-1", "permanent", "valid", ["openid", "offline_access"], """{"p":1}""", at, "v1");
+            entry = new OAuthToken("token-1", app.ClientId, authorization.Id, "user-1", "refresh_token", "valid", "ref-1", "payload", null, at, at.AddDays(14), null, "v1");
+            await grants.CreateAuthorizationAsync(authorization, CancellationToken.None);
+            await grants.CreateTokenAsync(entry, CancellationToken.None);
         }
 
         var masterKey = MasterKeyFile();
@@ -69,6 +80,13 @@ public sealed class CopyDataTests : IAsyncLifetime
         using var value = await client.SendAsync(read);
         Assert.Equal(HttpStatusCode.OK, value.StatusCode);
         Assert.Contains("\"stringValue\":\"moved intact\"", await value.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var moved = postgres.Services.GetRequiredService<IOAuthGrantRepository>();
+        var copied = await moved.GetAuthorizationAsync(authorization.Id, CancellationToken.None);
+        Assert.Equal(authorization with { Scopes = [] }, copied! with { Scopes = [] });
+        Assert.Equal(authorization.Scopes, copied.Scopes);
+        Assert.Equal(entry, await moved.FindTokenByReferenceIdAsync("ref-1", CancellationToken.None));
+        Assert.Contains($"{"oauth_authorizations",-20} {1,12} rows", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains($"{"oauth_tokens",-20} {1,12} rows", output.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]
