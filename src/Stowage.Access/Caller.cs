@@ -4,6 +4,12 @@ public enum CallerKind
 {
     User,
     ConnectedApp,
+
+    /// <summary>
+    /// A user through an app that acts on their behalf: holds, as grants, the user's rights
+    /// narrowed to the scopes the user granted the app; administers nothing.
+    /// </summary>
+    DelegatedUser,
 }
 
 /// <summary>
@@ -29,6 +35,12 @@ public sealed class Caller(
     public IReadOnlySet<string> AdministeredOrgIds { get; } = administeredOrgIds;
 
     public IReadOnlyList<ScopeGrant> Grants { get; } = grants;
+
+    /// <summary>For a <see cref="CallerKind.DelegatedUser"/>, the app the user authorized.</summary>
+    public string? ClientId { get; init; }
+
+    /// <summary>Rights come from <see cref="Grants"/> (a connected app, or a user through one), not from administration.</summary>
+    public bool HoldsGrants => Kind != CallerKind.User;
 
     public bool Administers(string orgId) => AdministeredOrgIds.Contains(orgId);
 

@@ -8,7 +8,7 @@ public sealed record AuditActor(string Type, string? Id, string? Name, string? C
     public const string AnonymousType = "anonymous";
 
     public static AuditActor Of(Caller caller, string? clientIp) =>
-        new(caller.Kind == CallerKind.User ? UserType : ConnectedAppType, caller.SubjectId, caller.DisplayName, clientIp);
+        new(caller.Kind == CallerKind.ConnectedApp ? ConnectedAppType : UserType, caller.SubjectId, caller.DisplayName, clientIp);
 
     /// <summary>
     /// Nobody authenticated, naming a known app or user (a refused token request, a failed
@@ -28,6 +28,9 @@ public static class AuditObjectTypes
     public const string ScopeAssignment = "scope_assignment";
     public const string Store = "store";
     public const string Token = "token";
+
+    /// <summary>A user's authorization of an app that acts on their behalf. The object id is the client id.</summary>
+    public const string Authorization = "authorization";
 
     /// <summary>A user's sign-in session: signed in, refused, signed out. The object id is the user's id.</summary>
     public const string Session = "session";
@@ -50,4 +53,5 @@ public static class AuditActions
     public const string Revoke = "revoke";
     public const string SignIn = "sign_in";
     public const string SignOut = "sign_out";
+    public const string Consent = "consent";
 }

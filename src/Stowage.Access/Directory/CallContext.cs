@@ -30,7 +30,7 @@ public static class AdministrationRules
     /// <summary>Administrators, and connected apps holding admin:cloudhub on the organization.</summary>
     public static bool CanManageEnvironments(this Caller caller, OrganizationDirectory.Snapshot tree, string orgId) =>
         caller.IsAdministratorOf(tree, orgId)
-        || (caller.Kind == CallerKind.ConnectedApp && tree.Organization(orgId) is not null
+        || (caller.HoldsGrants && tree.Organization(orgId) is not null
             && caller.Grants.Any(g => g.Scope == Apps.ScopeCatalog.AdminCloudhub && g.OrgId == orgId));
 
     /// <summary>The organization and all its descendants that exist now.</summary>

@@ -6,7 +6,8 @@ namespace Stowage.Access.Tokens;
 /// Follows the access change log (<see cref="IAccessChangeFeed"/>) and applies each change to
 /// this node's caches: an app change evicts that app's state, a revocation adds the token id to
 /// the revoked set, a directory change drops the organization tree and every app state, a user
-/// change drops that user's cached sessions. The host calls <see cref="PollAsync"/> a few
+/// change drops that user's cached sessions and rights, a revoked authorization is dropped
+/// from <see cref="UserGrantCache"/> (a node that serves user-behalf tokens passes one). The host calls <see cref="PollAsync"/> a few
 /// times a second: one small query per node, whatever the request rate.
 /// </summary>
 public sealed class AccessChangeFollower(
@@ -15,7 +16,8 @@ public sealed class AccessChangeFollower(
     RevokedTokenSet revoked,
     OrganizationDirectory directory,
     SessionService sessions,
-    TimeProvider time)
+    TimeProvider time,
+    UserGrantCache? userGrants = null)
 {
     /// <summary>Changes read per query; a longer backlog is read in several.</summary>
     public const int BatchSize = 500;
@@ -105,15 +107,21 @@ public sealed class AccessChangeFollower(
                 // Deleting an environment or a group also removes scope assignments.
                 directory.Invalidate();
                 apps.Clear();
+                userGrants?.ClearUsers();
                 break;
             case AccessChangeKind.User:
                 sessions.Evict(change.Subject);
+                userGrants?.EvictUser(change.Subject);
+                break;
+            case AccessChangeKind.Authorization:
+                userGrants?.EvictAuthorization(change.Subject);
                 break;
             default:
                 // A kind added by a newer node: drop everything rather than miss what it meant.
                 directory.Invalidate();
                 apps.Clear();
                 sessions.EvictAll();
+                userGrants?.Clear();
                 break;
         }
     }

@@ -75,6 +75,9 @@ public enum AppTokenStatus
     /// <summary>The secret was reset or the app disabled after the token was issued.</summary>
     CredentialsChanged,
     GrantNotAllowed,
+
+    /// <summary>The user a token was issued on behalf of no longer exists.</summary>
+    UserDeleted,
 }
 
 /// <summary>The outcome of <see cref="AppTokenGate.CheckAsync"/>; <see cref="State"/> is set when the app exists.</summary>

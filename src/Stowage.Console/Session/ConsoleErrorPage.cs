@@ -3,7 +3,7 @@ using System.Net;
 namespace Stowage.Console.Session;
 
 /// <summary>A small self-contained page for answers that cannot go through a Razor page (refused forms, no access).</summary>
-internal static class ConsoleErrorPage
+public static class ConsoleErrorPage
 {
     public static string Render(string title, string message) =>
         $"""

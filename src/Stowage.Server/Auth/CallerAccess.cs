@@ -52,8 +52,8 @@ public static class CallerAccess
 
     /// <summary>
     /// User tokens are opaque (base64url, no dots) and checked by <see cref="SessionService"/>;
-    /// connected apps' tokens are JWTs (three dot-separated parts) checked locally by
-    /// <see cref="AppTokenValidator"/>.
+    /// tokens from the token endpoint (a connected app's own, or one issued to an app on behalf
+    /// of a user) are JWTs (three dot-separated parts) checked locally by <see cref="AppTokenValidator"/>.
     /// </summary>
     private static async ValueTask<Caller?> AuthenticateAsync(HttpContext http, string token)
     {
@@ -63,13 +63,18 @@ public static class CallerAccess
         }
 
         if (http.RequestServices.GetService<AppTokenValidator>() is not { } validator
-            || await validator.ValidateAsync(token, http.Request, http.RequestAborted) is not { App: { } app } state)
+            || await validator.ValidateAsync(token, http.Request, http.RequestAborted) is not { } validated)
         {
             return null;
         }
 
-        http.Items[AppItem] = app;
-        return state.Caller;
+        // A user through an app is that user to the API (GET /accounts/api/me shows the user).
+        if (validated.Caller.Kind == CallerKind.ConnectedApp)
+        {
+            http.Items[AppItem] = validated.App;
+        }
+
+        return validated.Caller;
     }
 
     /// <summary>

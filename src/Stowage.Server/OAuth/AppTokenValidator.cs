@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Tokens;
 using Stowage.Server.Hosting;
@@ -10,11 +11,16 @@ using Stowage.Server.OAuth.Handlers;
 
 namespace Stowage.Server.OAuth;
 
+/// <summary>The caller a live access token stands for, and the app it was issued to.</summary>
+public sealed record ValidatedToken(Caller Caller, ConnectedApp App);
+
 /// <summary>
-/// Validates a connected app's access token on the data plane without a database round trip:
-/// the ES256 signature with the persisted key, the type, the audience, the issuer and the lifetime locally,
-/// then the live state (<see cref="AppTokenGate"/>) from memory. A token whose signature was
-/// checked once is remembered, so steady traffic with one token costs a dictionary lookup.
+/// Validates an access token issued by the token endpoint on the data plane without a database
+/// round trip: the ES256 signature with the persisted key, the type, the audience, the issuer
+/// and the lifetime locally, then the live state from memory: <see cref="AppTokenGate"/> for a
+/// connected app's own token, <see cref="DelegatedTokenGate"/> for one issued on behalf of a
+/// user (it names the user's authorization). A token whose signature was checked once is
+/// remembered, so steady traffic with one token costs a dictionary lookup.
 /// </summary>
 public sealed class AppTokenValidator
 {
@@ -33,14 +39,16 @@ public sealed class AppTokenValidator
     private readonly ConcurrentDictionary<string, TokenFacts> _checked = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Scheme, string Host, string PathBase), string> _issuers = new();
     private readonly AppTokenGate _gate;
+    private readonly DelegatedTokenGate _delegated;
     private readonly IAccessChangeFeed _feed;
     private readonly RevokedTokenSet _revoked;
     private readonly TimeProvider _time;
     private readonly string? _configuredIssuer;
 
-    public AppTokenValidator(OAuthKeys keys, AppTokenGate gate, IAccessChangeFeed feed, RevokedTokenSet revoked, TimeProvider time, StowageOptions options)
+    public AppTokenValidator(OAuthKeys keys, AppTokenGate gate, DelegatedTokenGate delegated, IAccessChangeFeed feed, RevokedTokenSet revoked, TimeProvider time, StowageOptions options)
     {
         _gate = gate;
+        _delegated = delegated;
         _feed = feed;
         _revoked = revoked;
         _time = time;
@@ -62,8 +70,8 @@ public sealed class AppTokenValidator
         };
     }
 
-    /// <summary>The app state a live token stands for, or null when the token is not (or no longer) good.</summary>
-    public async ValueTask<AppState?> ValidateAsync(string token, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>The caller a live token stands for, or null when the token is not (or no longer) good.</summary>
+    public async ValueTask<ValidatedToken?> ValidateAsync(string token, HttpRequest request, CancellationToken cancellationToken)
     {
         if (!_checked.TryGetValue(token, out var facts))
         {
@@ -88,8 +96,15 @@ public sealed class AppTokenValidator
             return null;
         }
 
+        if (facts.AuthorizationId is { } authorizationId)
+        {
+            var delegated = await _delegated.CheckAsync(
+                facts.ClientId, facts.TokenId, facts.CredentialVersion, authorizationId, facts.Subject, facts.Scope, cancellationToken);
+            return delegated is { IsActive: true, Caller: { } user, State.App: { } delegatedApp } ? new ValidatedToken(user, delegatedApp) : null;
+        }
+
         var check = await _gate.CheckAsync(facts.ClientId, facts.TokenId, facts.CredentialVersion, cancellationToken);
-        return check.IsActive ? check.State : null;
+        return check is { IsActive: true, State: { App: { } app } state } ? new ValidatedToken(state.Caller, app) : null;
     }
 
     /// <summary>
@@ -145,11 +160,20 @@ public sealed class AppTokenValidator
             && jwt.TryGetPayloadValue<string>(SignInClient.CredentialVersionClaim, out var sv)
             && int.TryParse(sv, NumberStyles.None, CultureInfo.InvariantCulture, out var secretVersion)
             && jwt.ValidTo > DateTime.MinValue
-                ? new TokenFacts(clientId, jwt.Id, secretVersion, jwt.Issuer, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero))
+                ? new TokenFacts(
+                    clientId, jwt.Id, secretVersion, jwt.Issuer, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero),
+                    jwt.Subject ?? string.Empty,
+                    jwt.TryGetPayloadValue<string>(AuthorizationIdClaim, out var authorizationId) && !string.IsNullOrEmpty(authorizationId) ? authorizationId : null,
+                    jwt.TryGetPayloadValue<string>("scope", out var scope) ? scope : string.Empty)
                 : null;
     }
 
-    private sealed record TokenFacts(string ClientId, string TokenId, int CredentialVersion, string Issuer, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore);
+    /// <summary>OpenIddict's claim naming the authorization a token was issued under (tokens issued on behalf of a user only).</summary>
+    internal const string AuthorizationIdClaim = OpenIddict.Abstractions.OpenIddictConstants.Claims.Private.AuthorizationId;
+
+    private sealed record TokenFacts(
+        string ClientId, string TokenId, int CredentialVersion, string Issuer, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore,
+        string Subject, string? AuthorizationId, string Scope);
 }
 
 /// <summary>Issuer URIs end in '/', so endpoint paths resolve under them, not beside them.</summary>

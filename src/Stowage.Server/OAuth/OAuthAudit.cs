@@ -1,3 +1,4 @@
+using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
 using Stowage.Access.Tokens;
@@ -26,6 +27,19 @@ internal sealed class OAuthAudit(AuditLog log, RefusalCounters refusals, AppStat
 
     public Task RevokedAsync(HttpContext http, ConnectedApp app, string tokenId, string detail = "revoked by the client") =>
         log.RecordAsync(Actor(app, http), app.OwnerOrgId, AuditActions.Revoke, AuditObjectTypes.Token, tokenId, detail, CancellationToken.None);
+
+    /// <summary>A user allowed an app to act on their behalf with <paramref name="scope"/> (durable before the redirect).</summary>
+    public Task ConsentedAsync(HttpContext http, UserRecord user, ConnectedApp app, string scope) =>
+        log.RecordAsync(UserActor(user, http), app.OwnerOrgId, AuditActions.Consent, AuditObjectTypes.Authorization, app.ClientId, "scope: " + scope, CancellationToken.None);
+
+    /// <summary>A user denied an app's request to act on their behalf.</summary>
+    public Task ConsentDeniedAsync(HttpContext http, UserRecord user, ConnectedApp app, string scope) =>
+        log.RecordAsync(UserActor(user, http), app.OwnerOrgId, AuditActions.Refuse, AuditObjectTypes.Authorization, app.ClientId, "denied by the user; scope: " + scope, CancellationToken.None);
+
+    /// <summary>A token issued to an app on behalf of a user (code exchange or refresh).</summary>
+    public Task IssuedForUserAsync(HttpContext http, ConnectedApp app, string userId, string? tokenId, string grantType, string scope) =>
+        log.RecordSoonAsync(Actor(app, http), app.OwnerOrgId, AuditActions.Issue, AuditObjectTypes.Token, tokenId,
+            $"grant: {grantType}; user: {userId}; scope: {scope}", CancellationToken.None);
 
     /// <summary>
     /// The app a refused request's client id names, for its entry; null when it names none. Only
@@ -77,6 +91,9 @@ internal sealed class OAuthAudit(AuditLog log, RefusalCounters refusals, AppStat
         ClientEndpoint.Revocation => "revocation",
         _ => "introspection",
     };
+
+    private static AuditActor UserActor(UserRecord user, HttpContext http) =>
+        new(AuditActor.UserType, user.Id, user.Username, Throttle.ClientAddress(http));
 
     private static AuditActor Actor(ConnectedApp app, HttpContext http) =>
         new(AuditActor.ConnectedAppType, app.ClientId, app.ClientName, Throttle.ClientAddress(http));

@@ -29,20 +29,13 @@ public static class OAuthEndpoints
     }
 
     /// <summary>
-    /// The endpoints OpenIddict does not answer: the authorization endpoint is declared in
-    /// discovery, but its flows (user-behalf apps) come later, so it answers with an OAuth error.
+    /// The authorization endpoint's sign-in and consent (OpenIddict validates the request
+    /// first and passes it through; see <see cref="AuthorizationEndpoint"/>).
     /// </summary>
     public static WebApplication MapStowageOAuth(this WebApplication app)
     {
-        app.MapMethods("/" + OAuthPaths.Authorization, [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync)
+        app.MapMethods("/" + OAuthPaths.Authorization, [HttpMethods.Get, HttpMethods.Post], AuthorizationEndpoint.HandleAsync)
             .WithName("Authorize").WithTags("OAuth").ExcludeFromDescription();
         return app;
     }
-
-    private static async Task AuthorizeAsync(HttpContext context) =>
-        await OAuthErrors.WriteAsync(
-            context,
-            StatusCodes.Status400BadRequest,
-            OAuthErrors.UnsupportedResponseType,
-            "The authorization code flow is not available yet; connected apps that act on their own behalf use the client_credentials grant at the token endpoint.");
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
 using Stowage.Access.Tokens;
@@ -10,13 +11,14 @@ using Stowage.Server.Hosting;
 using Stowage.Server.Hosting.Keys;
 using Stowage.Server.Infrastructure;
 using Stowage.Server.OAuth.Handlers;
+using Stowage.Server.OAuth.Stores;
 
 namespace Stowage.Server.OAuth;
 
 public static class OAuthServiceCollectionExtensions
 {
     /// <summary>
-    /// The OAuth 2.0 server (OpenIddict in degraded mode over <see cref="IConnectedAppRepository"/>),
+    /// The OAuth 2.0 server (OpenIddict with Stowage's stores: connected apps, the scope catalog, and authorizations and token entries on the storage provider),
     /// the client secret protector, client authentication and local validation of app tokens
     /// with the caches that keep them free of database reads, the change watcher that keeps
     /// those caches current, and throttling.
@@ -54,20 +56,47 @@ public static class OAuthServiceCollectionExtensions
         services.AddSingleton<RevokedTokenSet>();
         services.AddSingleton<AccessChangeFollower>();
         services.AddSingleton<AppTokenGate>();
+        services.AddSingleton<UserGrantCache>();
+        services.AddSingleton<DelegatedTokenGate>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<AppTokenValidator>();
         services.AddHostedService<AccessChangeWatcher>();
 
-        services.AddOpenIddict().AddServer(server =>
+        services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                // Stowage's own stores: connected apps and the scope catalog read from memory,
+                // authorizations and token entries on the configured storage provider. OpenIddict's
+                // entity cache stays off: it is per node, and apps change on any node.
+                core.SetDefaultApplicationEntity<OAuthApplication>()
+                    .SetDefaultAuthorizationEntity<OAuthAuthorizationEntity>()
+                    .SetDefaultScopeEntity<ScopeDefinition>()
+                    .SetDefaultTokenEntity<OAuthTokenEntity>()
+                    .ReplaceApplicationStore<OAuthApplication, ConnectedAppStore>(ServiceLifetime.Singleton)
+                    .ReplaceAuthorizationStore<OAuthAuthorizationEntity, GrantAuthorizationStore>(ServiceLifetime.Singleton)
+                    .ReplaceScopeStore<ScopeDefinition, ScopeCatalogStore>(ServiceLifetime.Singleton)
+                    .ReplaceTokenStore<OAuthTokenEntity, GrantTokenStore>(ServiceLifetime.Singleton)
+                    .ReplaceApplicationManager<OAuthApplication, StowageApplicationManager>()
+                    .DisableEntityCaching();
+            })
+            .AddServer(server =>
         {
-            server.EnableDegradedMode();
-            server.SetTokenEndpointUris(OAuthPaths.Token)
+            server.SetAuthorizationEndpointUris(OAuthPaths.Authorization)
+                .SetTokenEndpointUris(OAuthPaths.Token)
                 .SetRevocationEndpointUris(OAuthPaths.Revocation)
                 .SetIntrospectionEndpointUris(OAuthPaths.Introspection)
                 .SetUserInfoEndpointUris(OAuthPaths.UserInfo)
                 .SetJsonWebKeySetEndpointUris(OAuthPaths.Jwks)
                 .SetConfigurationEndpointUris(OAuthPaths.Configuration, OAuthPaths.RootConfiguration);
-            server.AllowClientCredentialsFlow();
+            server.AllowClientCredentialsFlow()
+                .AllowAuthorizationCodeFlow()
+                .AllowRefreshTokenFlow();
+
+            // Codes live 60 s and work once; refresh tokens 90 days, a new one on every use, and
+            // using a spent one revokes the whole chain at once (no reuse leeway).
+            server.SetAuthorizationCodeLifetime(TimeSpan.FromSeconds(60))
+                .SetRefreshTokenLifetime(TimeSpan.FromDays(90))
+                .SetRefreshTokenReuseLeeway(TimeSpan.Zero);
             server.RegisterScopes(ScopeCatalog.All.Select(s => s.Name).ToArray());
             server.SetAccessTokenLifetime(options.Tokens.Lifetime);
             server.DisableAccessTokenEncryption();
@@ -77,11 +106,15 @@ public static class OAuthServiceCollectionExtensions
             }
 
             server.UseAspNetCore()
-                .DisableTransportSecurityRequirement();
+                .DisableTransportSecurityRequirement()
+                .EnableAuthorizationEndpointPassthrough()
+                .EnableErrorPassthrough();
 
             server.AddEventHandler(AuthenticateClient.Descriptor)
+                .AddEventHandler(SkipClientTokenEntry.Descriptor)
                 .AddEventHandler(RequireClientCredentialsGrant.Descriptor)
                 .AddEventHandler(SignInClient.Descriptor)
+                .AddEventHandler(SignInUser.Descriptor)
                 .AddEventHandler(CaptureTokenId.Descriptor)
                 .AddEventHandler(ShapeTokenResponse.Descriptor)
                 .AddEventHandler(RequireLiveAppToken.Descriptor)
@@ -89,8 +122,9 @@ public static class OAuthServiceCollectionExtensions
                 .AddEventHandler(ShapeIntrospection.Descriptor)
                 .AddEventHandler(AttachIntrospectedScopes.Descriptor)
                 .AddEventHandler(AttachAppUserInfo.Descriptor)
-                .AddEventHandler(AttachAuthorizationEndpoint.Descriptor)
                 .AddEventHandler(OAuthResponses.ChallengeHeaderClientsOnly.Descriptor);
+            // Replaced by RevokeAppToken, which also revokes tokens that have no token entry.
+            server.RemoveEventHandler(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor);
             foreach (var descriptor in RequireOwnToken.Descriptors.Concat(OAuthResponses.ShapeErrors.Descriptors).Concat(OAuthResponses.AddMessages.Descriptors))
             {
                 server.AddEventHandler(descriptor);
@@ -106,6 +140,14 @@ public static class OAuthServiceCollectionExtensions
             server.ClientAuthenticationMethods.Clear();
             server.ClientAuthenticationMethods.UnionWith(["client_secret_basic", "client_secret_post"]);
             server.ClientAssertionTypes.Clear();
+
+            // Only the prompts the authorization endpoint honours (discovery lists these).
+            server.PromptValues.Clear();
+            server.PromptValues.UnionWith([PromptValues.Consent, PromptValues.None]);
+
+            // PKCE with S256 only: "plain" sends the verifier in the clear.
+            server.CodeChallengeMethods.Clear();
+            server.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
         });
 
         // OpenIddict traces whole tokens at Trace level (ID6013): its log never goes below

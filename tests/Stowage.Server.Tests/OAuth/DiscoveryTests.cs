@@ -28,7 +28,11 @@ public sealed class DiscoveryTests(OAuthFixture fixture) : IClassFixture<OAuthFi
         Assert.Equal(issuer + "accounts/api/v2/oauth2/userinfo", root.GetProperty("userinfo_endpoint").GetString());
         Assert.Equal(issuer + "accounts/api/v2/oauth2/authorize", root.GetProperty("authorization_endpoint").GetString());
         Assert.Equal(issuer + "accounts/api/v2/oauth2/jwks", root.GetProperty("jwks_uri").GetString());
-        Assert.Equal(["client_credentials"], Strings(root, "grant_types_supported"));
+        Assert.Equal(["authorization_code", "client_credentials", "refresh_token"], Strings(root, "grant_types_supported").Order(StringComparer.Ordinal));
+        Assert.Equal(["code"], Strings(root, "response_types_supported"));
+        Assert.Equal(["S256"], Strings(root, "code_challenge_methods_supported"));
+        Assert.Equal(["ES256"], Strings(root, "id_token_signing_alg_values_supported"));
+        Assert.Equal(["consent", "none"], Strings(root, "prompt_values_supported").Order(StringComparer.Ordinal));
         Assert.Equal(["client_secret_basic", "client_secret_post"], Strings(root, "token_endpoint_auth_methods_supported").Order(StringComparer.Ordinal));
         Assert.Contains("manage:store_data", Strings(root, "scopes_supported"));
         Assert.Contains("read:store_metrics", Strings(root, "scopes_supported"));

@@ -158,11 +158,16 @@ public sealed class TokenEndpointTests(OAuthFixture fixture) : IClassFixture<OAu
     }
 
     [Fact]
-    public async Task Authorize_IsDeclaredButAnswersUnsupportedResponseType()
+    public async Task Authorize_UnknownClient_ErrorPageNeverARedirect()
     {
         using var http = _factory.CreateClient();
-        using var response = await http.GetAsync("/accounts/api/v2/oauth2/authorize?response_type=code&client_id=x");
-        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "unsupported_response_type");
+        using var response = await http.GetAsync("/accounts/api/v2/oauth2/authorize?response_type=code&client_id=x&redirect_uri=https%3A%2F%2Fevil.test%2Fcb&state=s");
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Null(response.Headers.Location);
+        Assert.StartsWith("text/html", response.Content.Headers.ContentType?.MediaType, StringComparison.Ordinal);
+        Assert.Contains("client_id", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil.test", body, StringComparison.Ordinal);
     }
 
     private async Task<TestApp> NewAppAsync()

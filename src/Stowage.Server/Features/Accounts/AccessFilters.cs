@@ -67,7 +67,7 @@ public static class AccessFilters
             var caller = http.GetCaller();
             var tree = await Tree(http);
             var allowed = caller.IsAdministratorOf(tree, org)
-                || (caller.Kind == CallerKind.ConnectedApp && tree.Organization(org) is not null && caller.Grants.Any(g => g.OrgId == org));
+                || (caller.HoldsGrants && tree.Organization(org) is not null && caller.Grants.Any(g => g.OrgId == org));
             return allowed ? await next(context) : Problems.Result(ErrorCodes.Forbidden, $"The caller may not read organization '{org}'.");
         });
 

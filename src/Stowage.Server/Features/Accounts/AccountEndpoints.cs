@@ -77,7 +77,7 @@ public static class AccountEndpoints
     /// <summary>Ends the caller's session: a user session, or an app token (revoked on every node); either is audited.</summary>
     private static async Task<IResult> LogoutAsync(HttpContext context, SessionService sessions, AppTokenValidator appTokens, OAuthAudit audit)
     {
-        if (context.GetCaller().Kind == CallerKind.ConnectedApp)
+        if (context.GetCaller().Kind != CallerKind.User)
         {
             if (await appTokens.RevokeAsync(context.GetBearerToken(), context.RequestAborted) is { } tokenId && context.GetConnectedApp() is { } app)
             {

@@ -25,7 +25,7 @@ internal sealed class AuthenticateClient(
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ProcessAuthenticationContext>()
             .UseSingletonHandler<AuthenticateClient>()
-            .SetOrder(OpenIddictServerHandlers.ValidateClientId.Descriptor.Order + 1)
+            .SetOrder(OpenIddictServerHandlers.ValidateClientId.Descriptor.Order - 1)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 

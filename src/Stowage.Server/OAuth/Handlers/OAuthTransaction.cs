@@ -14,6 +14,7 @@ internal static class OAuthTransaction
     private const string RefusalKey = "stowage.oauth.refusal";
     private const string TokenIdKey = "stowage.oauth.jti";
     private const string ScopeKey = "stowage.oauth.scope";
+    private const string UserIdKey = "stowage.oauth.user";
 
     /// <summary>The app that authenticated and may use the endpoint (enabled), if any.</summary>
     public static ConnectedApp? App(this OpenIddictServerTransaction transaction) => transaction.GetProperty<ConnectedApp>(AppKey);
@@ -49,4 +50,9 @@ internal static class OAuthTransaction
     public static string? Scope(this OpenIddictServerTransaction transaction) => transaction.GetProperty<string>(ScopeKey);
 
     public static void SetScope(this OpenIddictServerTransaction transaction, string scope) => transaction.SetProperty(ScopeKey, scope);
+
+    /// <summary>The user a code exchange or refresh issued tokens for.</summary>
+    public static string? UserId(this OpenIddictServerTransaction transaction) => transaction.GetProperty<string>(UserIdKey);
+
+    public static void SetUserId(this OpenIddictServerTransaction transaction, string userId) => transaction.SetProperty(UserIdKey, userId);
 }

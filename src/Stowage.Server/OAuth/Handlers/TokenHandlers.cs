@@ -4,6 +4,7 @@ using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using Microsoft.AspNetCore;
 using OpenIddict.Server.AspNetCore;
+using Stowage.Access.Tokens;
 using Stowage.Server.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
@@ -74,6 +75,76 @@ internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequest
     }
 }
 
+/// <summary>
+/// Issues the tokens of a code exchange or a refresh for a user-behalf app: the identity is
+/// built again from the user as stored now (a deleted user gets nothing), with the scopes and
+/// the authorization the code or refresh token carries. OpenIddict has already checked the
+/// code or refresh token, its entry (unused, not revoked) and its authorization (still valid);
+/// using a spent one revokes the whole chain before this runs.
+/// </summary>
+internal sealed class SignInUser(UserGrantCache users, TimeProvider time) : IOpenIddictServerHandler<HandleTokenRequestContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
+            .UseSingletonHandler<SignInUser>()
+            .SetOrder(int.MaxValue - 100_000)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public async ValueTask HandleAsync(HandleTokenRequestContext context)
+    {
+        if (!(context.Request.IsAuthorizationCodeGrantType() || context.Request.IsRefreshTokenGrantType())
+            || context.Transaction.App() is not { } app || context.Principal is not { } granted)
+        {
+            return;
+        }
+
+        var userId = granted.GetClaim(Claims.Subject);
+        var authorizationId = granted.GetAuthorizationId();
+        if (string.IsNullOrEmpty(userId) || string.IsNullOrEmpty(authorizationId)
+            || await users.GetUserAsync(userId, reload: true, context.CancellationToken) is not { } rights)
+        {
+            context.Transaction.SetRefusal("user deleted");
+            context.Reject(Errors.InvalidGrant, "The user the grant was made by no longer exists.");
+            return;
+        }
+
+        var authenticatedAt = granted.GetClaim(Claims.AuthenticationTime) is { } at && long.TryParse(at, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : time.GetUtcNow();
+        var scopes = granted.GetScopes();
+        context.Transaction.SetScope(string.Join(' ', scopes));
+        context.Transaction.SetUserId(userId);
+        context.SignIn(DelegatedIdentity.Build(rights.User, app, scopes, authorizationId, authenticatedAt));
+    }
+}
+
+/// <summary>
+/// A client-credentials access token gets no token entry: it is checked from memory on every
+/// node (<see cref="AppTokenValidator"/>) and revoked through the revoked-token set, so issuing
+/// one writes nothing. Tokens issued for a user (codes, refresh tokens and what they bring) keep
+/// their entries, which redemption, rotation and revocation need.
+/// </summary>
+internal sealed class SkipClientTokenEntry : IOpenIddictServerHandler<GenerateTokenContext>
+{
+    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+        OpenIddictServerHandlerDescriptor.CreateBuilder<GenerateTokenContext>()
+            .UseSingletonHandler<SkipClientTokenEntry>()
+            .SetOrder(OpenIddictServerHandlers.Protection.CreateTokenEntry.Descriptor.Order - 1)
+            .SetType(OpenIddictServerHandlerType.Custom)
+            .Build();
+
+    public ValueTask HandleAsync(GenerateTokenContext context)
+    {
+        if (context.Transaction.Request is { } request && request.IsClientCredentialsGrantType())
+        {
+            context.CreateTokenEntry = false;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>Notes the id (jti) OpenIddict gives the access token, for the audit log and revocation.</summary>
 internal sealed class CaptureTokenId : IOpenIddictServerHandler<GenerateTokenContext>
 {
@@ -136,9 +207,23 @@ internal sealed class ShapeTokenResponse(StowageOptions options, OAuthAudit audi
         }
 
         var accessToken = response.AccessToken;
-        OAuthResponses.Keep(response, Parameters.AccessToken, Parameters.TokenType, Parameters.ExpiresIn);
         response.TokenType = "bearer";
         response.ExpiresIn = options.Tokens.LifetimeSeconds;
+        if (context.Transaction.UserId() is { } userId)
+        {
+            // A user-behalf grant: OAuth 2.0 and OpenID Connect's answer (refresh and id tokens
+            // when granted, the scope), nothing of OpenIddict's own.
+            OAuthResponses.Keep(response, Parameters.AccessToken, Parameters.TokenType, Parameters.ExpiresIn,
+                Parameters.RefreshToken, Parameters.IdToken, Parameters.Scope);
+            if (app is not null && accessToken is not null)
+            {
+                await audit.IssuedForUserAsync(http, app, userId, context.Transaction.TokenId(), context.Request?.GrantType ?? string.Empty, context.Transaction.Scope() ?? string.Empty);
+            }
+
+            return;
+        }
+
+        OAuthResponses.Keep(response, Parameters.AccessToken, Parameters.TokenType, Parameters.ExpiresIn);
         if (app is not null && accessToken is not null)
         {
             await audit.IssuedAsync(http, app, context.Transaction.TokenId(), "scope: " + context.Transaction.Scope());

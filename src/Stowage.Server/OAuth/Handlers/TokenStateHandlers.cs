@@ -11,10 +11,11 @@ namespace Stowage.Server.OAuth.Handlers;
 
 /// <summary>
 /// Adds the live checks to OpenIddict's own token validation (signature, issuer, lifetime):
-/// a revoked token, or one of a deleted, disabled or re-keyed app, is invalid. So
+/// a revoked token, or one of a deleted, disabled or re-keyed app, or (issued on behalf of a
+/// user) of a revoked authorization or a deleted user, is invalid. So
 /// introspection reports it inactive and userinfo refuses it, exactly as the data plane does.
 /// </summary>
-internal sealed class RequireLiveAppToken(AppTokenGate gate) : IOpenIddictServerHandler<ValidateTokenContext>
+internal sealed class RequireLiveAppToken(AppTokenGate gate, DelegatedTokenGate delegated) : IOpenIddictServerHandler<ValidateTokenContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<ValidateTokenContext>()
@@ -40,8 +41,11 @@ internal sealed class RequireLiveAppToken(AppTokenGate gate) : IOpenIddictServer
             return;
         }
 
-        var check = await gate.CheckAsync(clientId, tokenId, version, context.CancellationToken);
-        if (!check.IsActive)
+        var active = principal.GetAuthorizationId() is { Length: > 0 } authorizationId
+            ? (await delegated.CheckAsync(clientId, tokenId, version, authorizationId, principal.GetClaim(Claims.Subject) ?? string.Empty,
+                string.Join(' ', principal.GetScopes()), context.CancellationToken)).IsActive
+            : (await gate.CheckAsync(clientId, tokenId, version, context.CancellationToken)).IsActive;
+        if (!active)
         {
             context.Reject(Errors.InvalidToken, "The token is no longer valid.");
         }
@@ -91,22 +95,27 @@ internal sealed class RequireOwnToken :
 }
 
 /// <summary>
-/// Revokes the token on every node: its id goes to the revoked-token table with a change
-/// entry all nodes follow, and into this node's set at once.
+/// RFC 7009 revocation, in place of OpenIddict's own handler (removed: it refuses tokens
+/// without a token entry, and a client-credentials access token has none). A token with an
+/// entry (a code, a refresh token, a token issued on behalf of a user) is revoked there, through
+/// OpenIddict's token manager; an access token's id also goes to the revoked-token table with a
+/// change entry all nodes follow, and into this node's set at once, since the APIs check access
+/// tokens from memory.
 /// </summary>
-internal sealed class RevokeAppToken(IAccessChangeFeed feed, RevokedTokenSet revoked, OAuthAudit audit) : IOpenIddictServerHandler<HandleRevocationRequestContext>
+internal sealed class RevokeAppToken(IAccessChangeFeed feed, RevokedTokenSet revoked, OAuthAudit audit, IOpenIddictTokenManager tokens) : IOpenIddictServerHandler<HandleRevocationRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
-            .UseSingletonHandler<RevokeAppToken>()
-            .SetOrder(OpenIddictServerHandlers.Revocation.AttachPrincipal.Descriptor.Order + 1)
+            .UseScopedHandler<RevokeAppToken>()
+            .SetOrder(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
     public async ValueTask HandleAsync(HandleRevocationRequestContext context)
     {
         var principal = context.GenericTokenPrincipal;
-        var tokenId = principal.GetClaim(Claims.JwtId) ?? principal.GetTokenId();
+        var entryId = principal.GetTokenId();
+        var tokenId = principal.GetClaim(Claims.JwtId) ?? entryId;
         var expiresAt = principal.GetExpirationDate();
         if (string.IsNullOrEmpty(tokenId) || expiresAt is null || context.Transaction.App() is not { } app)
         {
@@ -114,8 +123,17 @@ internal sealed class RevokeAppToken(IAccessChangeFeed feed, RevokedTokenSet rev
             return;
         }
 
-        await feed.RevokeTokenAsync(tokenId, expiresAt.Value, context.CancellationToken);
-        revoked.Add(tokenId, expiresAt.Value);
+        if (!string.IsNullOrEmpty(entryId) && await tokens.FindByIdAsync(entryId, context.CancellationToken) is { } entry)
+        {
+            await tokens.TryRevokeAsync(entry, context.CancellationToken);
+        }
+
+        if (principal.HasTokenType(TokenTypeIdentifiers.AccessToken))
+        {
+            await feed.RevokeTokenAsync(tokenId, expiresAt.Value, context.CancellationToken);
+            revoked.Add(tokenId, expiresAt.Value);
+        }
+
         await audit.RevokedAsync(context.Transaction.GetHttpRequest()!.HttpContext, app, tokenId);
     }
 }
@@ -173,7 +191,9 @@ internal sealed class AttachAppUserInfo(AppStateCache apps) : IOpenIddictServerH
 
     public async ValueTask HandleAsync(HandleUserInfoRequestContext context)
     {
-        if (context.AccessTokenPrincipal.GetClaim(Claims.ClientId) is not { Length: > 0 } clientId)
+        // A token issued on behalf of a user answers with the user's claims (OpenIddict's own, by scope).
+        if (context.AccessTokenPrincipal.GetClaim(Claims.ClientId) is not { Length: > 0 } clientId
+            || context.AccessTokenPrincipal.GetAuthorizationId() is { Length: > 0 })
         {
             return;
         }
@@ -184,26 +204,5 @@ internal sealed class AttachAppUserInfo(AppStateCache apps) : IOpenIddictServerH
         {
             context.Claims[Claims.Name] = app.ClientName;
         }
-    }
-}
-
-/// <summary>Discovery also names the authorization endpoint, which Stowage answers itself.</summary>
-internal sealed class AttachAuthorizationEndpoint : IOpenIddictServerHandler<HandleConfigurationRequestContext>
-{
-    public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
-        OpenIddictServerHandlerDescriptor.CreateBuilder<HandleConfigurationRequestContext>()
-            .UseSingletonHandler<AttachAuthorizationEndpoint>()
-            .SetOrder(OpenIddictServerHandlers.Discovery.AttachEndpoints.Descriptor.Order + 1)
-            .SetType(OpenIddictServerHandlerType.Custom)
-            .Build();
-
-    public ValueTask HandleAsync(HandleConfigurationRequestContext context)
-    {
-        if (context.Issuer is { IsAbsoluteUri: true } issuer)
-        {
-            context.AuthorizationEndpoint = new Uri(issuer, OAuthPaths.Authorization);
-        }
-
-        return ValueTask.CompletedTask;
     }
 }

@@ -1,0 +1,133 @@
+using System.Collections.Concurrent;
+using Stowage.Access.Apps;
+using Stowage.Access.Grants;
+
+namespace Stowage.Access.Tokens;
+
+/// <summary>
+/// What checking a token issued to an app on behalf of a user needs beyond the app: whether the
+/// user's authorization is still valid, and what the user may do. Both are read once and kept
+/// until the access change feed says they changed (<see cref="AccessChangeFollower"/> evicts an
+/// authorization on its revocation, a user on any change to them, every user on a change to the
+/// organization tree), so steady traffic costs no database read.
+/// </summary>
+public sealed class UserGrantCache(IOAuthGrantRepository grants, IUserRepository users, OrganizationDirectory directory)
+{
+    // Bounded: past these the cache starts over (ids come from signed tokens, so only from live grants).
+    private const int MaxAuthorizations = 100_000;
+    private const int MaxUsers = 10_000;
+
+    private readonly ConcurrentDictionary<string, bool> _authorizations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, UserRights?> _users = new(StringComparer.Ordinal);
+
+    /// <summary>True when the authorization exists and is valid (OpenIddict's "valid" status).</summary>
+    public async ValueTask<bool> IsAuthorizationValidAsync(string authorizationId, bool reload, CancellationToken cancellationToken)
+    {
+        if (!reload && _authorizations.TryGetValue(authorizationId, out var valid))
+        {
+            return valid;
+        }
+
+        var authorization = await grants.GetAuthorizationAsync(authorizationId, cancellationToken);
+        valid = authorization is { Status: "valid" };
+        if (_authorizations.Count >= MaxAuthorizations)
+        {
+            _authorizations.Clear();
+        }
+
+        _authorizations[authorizationId] = valid;
+        return valid;
+    }
+
+    /// <summary>The user's rights, or null when the user does not exist (any more).</summary>
+    public async ValueTask<UserRights?> GetUserAsync(string userId, bool reload, CancellationToken cancellationToken)
+    {
+        if (!reload && _users.TryGetValue(userId, out var rights))
+        {
+            return rights;
+        }
+
+        var user = await users.GetAsync(userId, cancellationToken);
+        var tree = await directory.GetAsync(cancellationToken);
+        rights = user is null ? null : new UserRights(user, tree.WithDescendants(user.AdminOf), tree);
+        if (_users.Count >= MaxUsers)
+        {
+            _users.Clear();
+        }
+
+        _users[userId] = rights;
+        return rights;
+    }
+
+    public void EvictAuthorization(string authorizationId) => _authorizations.TryRemove(authorizationId, out _);
+
+    public void EvictUser(string userId) => _users.TryRemove(userId, out _);
+
+    public void ClearUsers() => _users.Clear();
+
+    public void Clear()
+    {
+        _authorizations.Clear();
+        _users.Clear();
+    }
+}
+
+/// <summary>
+/// A user and the organizations they administer (descendants included), with the callers that
+/// tokens issued on their behalf stand for, one per set of granted scopes, built once.
+/// </summary>
+public sealed class UserRights(UserRecord user, IReadOnlySet<string> administeredOrgIds, OrganizationDirectory.Snapshot tree)
+{
+    private readonly ConcurrentDictionary<string, Caller> _callers = new(StringComparer.Ordinal);
+
+    public UserRecord User { get; } = user;
+
+    public IReadOnlySet<string> AdministeredOrgIds { get; } = administeredOrgIds;
+
+    /// <summary>
+    /// The caller of a token issued to an app on this user's behalf with <paramref name="scopes"/>
+    /// (space-separated, as in the token): the user's rights narrowed to those scopes. It holds
+    /// a granted scope on an organization or environment only where the user holds that right
+    /// (administrators of a business group hold every object store right in its environments,
+    /// and may read and manage it); it administers nothing, so like a connected app it never
+    /// manages users or connected apps, and it never gains what the user lacks.
+    /// </summary>
+    public Caller CallerFor(string clientId, string scopes) =>
+        _callers.GetOrAdd(scopes, static (s, state) => state.Rights.Build(state.ClientId, s), (Rights: this, ClientId: clientId));
+
+    private Caller Build(string clientId, string scopes)
+    {
+        var grants = new List<ScopeGrant>();
+        foreach (var scope in scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal))
+        {
+            switch (ScopeCatalog.Find(scope)?.Level)
+            {
+                case ScopeLevel.Environment:
+                    foreach (var orgId in AdministeredOrgIds)
+                    {
+                        foreach (var environment in tree.EnvironmentsOf(orgId))
+                        {
+                            grants.Add(new ScopeGrant(scope, orgId, environment.Id));
+                        }
+                    }
+
+                    break;
+                case ScopeLevel.Organization:
+                    foreach (var orgId in AdministeredOrgIds)
+                    {
+                        grants.Add(new ScopeGrant(scope, orgId, null));
+                    }
+
+                    break;
+                default:
+                    grants.Add(new ScopeGrant(scope, null, null));
+                    break;
+            }
+        }
+
+        return new Caller(CallerKind.DelegatedUser, User.Id, User.Username, new HashSet<string>(StringComparer.Ordinal), grants)
+        {
+            ClientId = clientId,
+        };
+    }
+}
