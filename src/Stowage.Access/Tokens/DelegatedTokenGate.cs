@@ -9,7 +9,8 @@ public readonly record struct DelegatedTokenCheck(AppTokenStatus Status, Caller?
 /// <summary>
 /// The live part of checking a token issued to an app on behalf of a user, after its signature
 /// and lifetime: not revoked; its app still exists, is enabled, has the same credential version
-/// and acts on behalf of users; the user's authorization is still valid; the user still exists.
+/// and acts on behalf of users; the user's authorization and the token's own entry are still
+/// valid; the user still exists.
 /// The caller is the user's rights narrowed to the token's scopes (<see cref="UserRights.CallerFor"/>).
 /// Everything comes from memory while the change feed is followed, and is read again on every
 /// use while it is not (fail closed).
@@ -17,7 +18,7 @@ public readonly record struct DelegatedTokenCheck(AppTokenStatus Status, Caller?
 public sealed class DelegatedTokenGate(AppStateCache apps, RevokedTokenSet revoked, UserGrantCache grants, AccessChangeFollower follower)
 {
     public async ValueTask<DelegatedTokenCheck> CheckAsync(
-        string clientId, string tokenId, int credentialVersion, string authorizationId, string userId, string scopes, CancellationToken cancellationToken)
+        string clientId, string tokenId, int credentialVersion, string authorizationId, string? tokenEntryId, string userId, string scopes, CancellationToken cancellationToken)
     {
         if (revoked.Contains(tokenId))
         {
@@ -39,7 +40,8 @@ public sealed class DelegatedTokenGate(AppStateCache apps, RevokedTokenSet revok
             return new DelegatedTokenCheck(status, null, state);
         }
 
-        if (!await grants.IsAuthorizationValidAsync(authorizationId, reload, cancellationToken))
+        if (!await grants.IsAuthorizationValidAsync(authorizationId, reload, cancellationToken)
+            || (tokenEntryId is not null && !await grants.IsTokenEntryValidAsync(tokenEntryId, authorizationId, reload, cancellationToken)))
         {
             return new DelegatedTokenCheck(AppTokenStatus.Revoked, null, state);
         }

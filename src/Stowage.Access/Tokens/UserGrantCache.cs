@@ -18,7 +18,13 @@ public sealed class UserGrantCache(IOAuthGrantRepository grants, IUserRepository
     private const int MaxUsers = 10_000;
 
     private readonly ConcurrentDictionary<string, bool> _authorizations = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TokenEntryState> _tokens = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, UserRights?> _users = new(StringComparer.Ordinal);
+
+    // Moves on every eviction. A value read from the database is kept only if no eviction
+    // happened while it was read: a read that began before a revocation committed must not put
+    // the old "valid" back after the change was applied.
+    private long _generation;
 
     /// <summary>True when the authorization exists and is valid (OpenIddict's "valid" status).</summary>
     public async ValueTask<bool> IsAuthorizationValidAsync(string authorizationId, bool reload, CancellationToken cancellationToken)
@@ -28,14 +34,28 @@ public sealed class UserGrantCache(IOAuthGrantRepository grants, IUserRepository
             return valid;
         }
 
+        var generation = Volatile.Read(ref _generation);
         var authorization = await grants.GetAuthorizationAsync(authorizationId, cancellationToken);
         valid = authorization is { Status: "valid" };
-        if (_authorizations.Count >= MaxAuthorizations)
+        Keep(_authorizations, authorizationId, valid, generation, MaxAuthorizations);
+        return valid;
+    }
+
+    /// <summary>
+    /// True when the token entry exists and is valid: OpenIddict revokes the entries of a grant
+    /// whose code or refresh token was used twice, without revoking the authorization itself.
+    /// </summary>
+    public async ValueTask<bool> IsTokenEntryValidAsync(string tokenEntryId, string authorizationId, bool reload, CancellationToken cancellationToken)
+    {
+        if (!reload && _tokens.TryGetValue(tokenEntryId, out var known))
         {
-            _authorizations.Clear();
+            return known.Valid;
         }
 
-        _authorizations[authorizationId] = valid;
+        var generation = Volatile.Read(ref _generation);
+        var token = await grants.GetTokenAsync(tokenEntryId, cancellationToken);
+        var valid = token is { Status: "valid" } && token.AuthorizationId == authorizationId;
+        Keep(_tokens, tokenEntryId, new TokenEntryState(authorizationId, valid), generation, MaxAuthorizations);
         return valid;
     }
 
@@ -47,29 +67,65 @@ public sealed class UserGrantCache(IOAuthGrantRepository grants, IUserRepository
             return rights;
         }
 
+        var generation = Volatile.Read(ref _generation);
         var user = await users.GetAsync(userId, cancellationToken);
         var tree = await directory.GetAsync(cancellationToken);
         rights = user is null ? null : new UserRights(user, tree.WithDescendants(user.AdminOf), tree);
-        if (_users.Count >= MaxUsers)
-        {
-            _users.Clear();
-        }
-
-        _users[userId] = rights;
+        Keep(_users, userId, rights, generation, MaxUsers);
         return rights;
     }
 
-    public void EvictAuthorization(string authorizationId) => _authorizations.TryRemove(authorizationId, out _);
+    /// <summary>Forgets an authorization and the token entries of it (it, or they, changed).</summary>
+    public void EvictAuthorization(string authorizationId)
+    {
+        Interlocked.Increment(ref _generation);
+        _authorizations.TryRemove(authorizationId, out _);
+        foreach (var (id, state) in _tokens)
+        {
+            if (state.AuthorizationId == authorizationId)
+            {
+                _tokens.TryRemove(id, out _);
+            }
+        }
+    }
 
-    public void EvictUser(string userId) => _users.TryRemove(userId, out _);
+    public void EvictUser(string userId)
+    {
+        Interlocked.Increment(ref _generation);
+        _users.TryRemove(userId, out _);
+    }
 
-    public void ClearUsers() => _users.Clear();
+    public void ClearUsers()
+    {
+        Interlocked.Increment(ref _generation);
+        _users.Clear();
+    }
 
     public void Clear()
     {
+        Interlocked.Increment(ref _generation);
         _authorizations.Clear();
+        _tokens.Clear();
         _users.Clear();
     }
+
+    private void Keep<TValue>(ConcurrentDictionary<string, TValue> cache, string key, TValue value, long generation, int max)
+    {
+        if (cache.Count >= max)
+        {
+            cache.Clear();
+        }
+
+        cache[key] = value;
+
+        // An eviction ran meanwhile: what was read may predate it, so it is not kept.
+        if (Volatile.Read(ref _generation) != generation)
+        {
+            cache.TryRemove(key, out _);
+        }
+    }
+
+    private readonly record struct TokenEntryState(string AuthorizationId, bool Valid);
 }
 
 /// <summary>

@@ -99,7 +99,7 @@ public sealed class AppTokenValidator
         if (facts.AuthorizationId is { } authorizationId)
         {
             var delegated = await _delegated.CheckAsync(
-                facts.ClientId, facts.TokenId, facts.CredentialVersion, authorizationId, facts.Subject, facts.Scope, cancellationToken);
+                facts.ClientId, facts.TokenId, facts.CredentialVersion, authorizationId, facts.TokenEntryId, facts.Subject, facts.Scope, cancellationToken);
             return delegated is { IsActive: true, Caller: { } user, State.App: { } delegatedApp } ? new ValidatedToken(user, delegatedApp) : null;
         }
 
@@ -164,16 +164,20 @@ public sealed class AppTokenValidator
                     clientId, jwt.Id, secretVersion, jwt.Issuer, new DateTimeOffset(jwt.ValidTo, TimeSpan.Zero), new DateTimeOffset(jwt.ValidFrom, TimeSpan.Zero),
                     jwt.Subject ?? string.Empty,
                     jwt.TryGetPayloadValue<string>(AuthorizationIdClaim, out var authorizationId) && !string.IsNullOrEmpty(authorizationId) ? authorizationId : null,
-                    jwt.TryGetPayloadValue<string>("scope", out var scope) ? scope : string.Empty)
+                    jwt.TryGetPayloadValue<string>("scope", out var scope) ? scope : string.Empty,
+                    jwt.TryGetPayloadValue<string>(TokenEntryIdClaim, out var entryId) && !string.IsNullOrEmpty(entryId) ? entryId : null)
                 : null;
     }
 
     /// <summary>OpenIddict's claim naming the authorization a token was issued under (tokens issued on behalf of a user only).</summary>
     internal const string AuthorizationIdClaim = OpenIddict.Abstractions.OpenIddictConstants.Claims.Private.AuthorizationId;
 
+    /// <summary>OpenIddict's claim naming a token's entry, when it has one.</summary>
+    internal const string TokenEntryIdClaim = OpenIddict.Abstractions.OpenIddictConstants.Claims.Private.TokenId;
+
     private sealed record TokenFacts(
         string ClientId, string TokenId, int CredentialVersion, string Issuer, DateTimeOffset ExpiresAt, DateTimeOffset NotBefore,
-        string Subject, string? AuthorizationId, string Scope);
+        string Subject, string? AuthorizationId, string Scope, string? TokenEntryId);
 }
 
 /// <summary>Issuer URIs end in '/', so endpoint paths resolve under them, not beside them.</summary>

@@ -42,7 +42,7 @@ internal sealed class RequireLiveAppToken(AppTokenGate gate, DelegatedTokenGate 
         }
 
         var active = principal.GetAuthorizationId() is { Length: > 0 } authorizationId
-            ? (await delegated.CheckAsync(clientId, tokenId, version, authorizationId, principal.GetClaim(Claims.Subject) ?? string.Empty,
+            ? (await delegated.CheckAsync(clientId, tokenId, version, authorizationId, principal.GetTokenId(), principal.GetClaim(Claims.Subject) ?? string.Empty,
                 string.Join(' ', principal.GetScopes()), context.CancellationToken)).IsActive
             : (await gate.CheckAsync(clientId, tokenId, version, context.CancellationToken)).IsActive;
         if (!active)
@@ -179,7 +179,7 @@ internal sealed class AttachIntrospectedScopes : IOpenIddictServerHandler<Handle
     }
 }
 
-/// <summary>Userinfo for an app token: sub, and the app's client_id and name.</summary>
+/// <summary>Userinfo: for an app's own token sub, and the app's client_id and name; for a token issued on behalf of a user, the user's claims its scopes allow.</summary>
 internal sealed class AttachAppUserInfo(AppStateCache apps) : IOpenIddictServerHandler<HandleUserInfoRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -191,10 +191,24 @@ internal sealed class AttachAppUserInfo(AppStateCache apps) : IOpenIddictServerH
 
     public async ValueTask HandleAsync(HandleUserInfoRequestContext context)
     {
-        // A token issued on behalf of a user answers with the user's claims (OpenIddict's own, by scope).
-        if (context.AccessTokenPrincipal.GetClaim(Claims.ClientId) is not { Length: > 0 } clientId
-            || context.AccessTokenPrincipal.GetAuthorizationId() is { Length: > 0 })
+        var principal = context.AccessTokenPrincipal;
+        if (principal.GetClaim(Claims.ClientId) is not { Length: > 0 } clientId)
         {
+            return;
+        }
+
+        // A token issued on behalf of a user answers with the user's claims, by granted scope
+        // (OpenIddict adds the given and family names; the name and username are Stowage's).
+        if (principal.GetAuthorizationId() is { Length: > 0 })
+        {
+            foreach (var (scope, claim) in new[] { (Scopes.Profile, Claims.Name), (Scopes.Profile, Claims.PreferredUsername), (Scopes.Email, Claims.Email) })
+            {
+                if (principal.HasScope(scope) && principal.GetClaim(claim) is { Length: > 0 } value)
+                {
+                    context.Claims[claim] = value;
+                }
+            }
+
             return;
         }
 
