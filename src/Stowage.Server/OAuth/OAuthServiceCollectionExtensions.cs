@@ -112,6 +112,7 @@ public static class OAuthServiceCollectionExtensions
 
             server.AddEventHandler(AuthenticateClient.Descriptor)
                 .AddEventHandler(SkipClientTokenEntry.Descriptor)
+                .AddEventHandler(BoundAuthorizationParameters.Descriptor)
                 .AddEventHandler(RequireClientCredentialsGrant.Descriptor)
                 .AddEventHandler(SignInClient.Descriptor)
                 .AddEventHandler(SignInUser.Descriptor)
