@@ -88,9 +88,13 @@ public static class ConsoleServiceCollectionExtensions
                 if (response.ContentType?.StartsWith("text/html", StringComparison.Ordinal) == true && !path.StartsWithSegments("/docs", StringComparison.OrdinalIgnoreCase))
                 {
                     // Pages run only the console's own scripts and styles, and are never framed
-                    // (the API reference page under /docs gets a policy of its own from the host).
-                    response.Headers.ContentSecurityPolicy =
-                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+                    // (the API reference page under /docs gets a policy of its own from the host,
+                    // and the consent page one whose forms may also lead to the app's address).
+                    if (string.IsNullOrEmpty(response.Headers.ContentSecurityPolicy))
+                    {
+                        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy("'self'");
+                    }
+
                     response.Headers.XFrameOptions = "DENY";
                     response.Headers["Referrer-Policy"] = "same-origin";
                 }
@@ -103,6 +107,14 @@ public static class ConsoleServiceCollectionExtensions
         app.MapRazorPages();
         return app;
     }
+
+    /// <summary>
+    /// The console's content security policy; <paramref name="formActions"/> are the addresses its
+    /// forms may submit to, or be redirected to after submitting (browsers apply form-action to
+    /// the redirects that follow a form, as after consent).
+    /// </summary>
+    public static string ContentSecurityPolicy(string formActions) =>
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action " + formActions;
 
     /// <summary>A refused form (missing, stale or another session's antiforgery token) gets a readable 400 page instead of an empty answer.</summary>
     private sealed class AntiforgeryFailurePage : IAlwaysRunResultFilter

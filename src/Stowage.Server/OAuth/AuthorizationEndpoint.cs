@@ -110,6 +110,11 @@ internal static class AuthorizationEndpoint
             tokens.FormFieldName,
             tokens.RequestToken ?? string.Empty);
         http.Response.Headers.CacheControl = "no-store";
+
+        // Allow and Deny end in a redirect to the app's address (verified by OpenIddict against
+        // the app's registered ones), which the form-action directive must name.
+        var formActions = Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) ? "'self' " + redirect.GetLeftPart(UriPartial.Authority) : "'self'";
+        http.Response.Headers.ContentSecurityPolicy = ConsoleServiceCollectionExtensions.ContentSecurityPolicy(formActions);
         return Results.Content(ConsentPage.Render(view), "text/html; charset=utf-8");
     }
 

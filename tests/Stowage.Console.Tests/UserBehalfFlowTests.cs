@@ -1,0 +1,109 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Stowage.Console.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Stowage.Console.Tests;
+
+/// <summary>
+/// An app that acts on behalf of a user, end to end: a certified OpenID Connect client
+/// (openid-client, <see cref="RelyingParty"/>) builds the request, Chromium signs in and answers
+/// the consent page, the client exchanges the code with PKCE, checks the id token against the
+/// JWKS, calls userinfo, refreshes and tries the spent refresh token again.
+/// </summary>
+public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer server) : ConsoleTest(browser, server)
+{
+    private const string Scope = "openid profile offline_access read:store manage:store_data";
+
+    [Fact]
+    public async Task CertifiedClient_SignInConsentAllow_TokensWorkAndRefreshRotates()
+    {
+        var port = RelyingParty.FreePort();
+        var (clientId, secret) = await CreateAppAsync(port);
+        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope);
+        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+
+        await Page.GotoAsync(authorize);
+        await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
+        await Page.GetByLabel("Username").FillAsync("admin");
+        await Page.GetByLabel("Password").FillAsync(Stowage.Server.Tests.Infrastructure.StowageFactory.AdminPassword);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("wants to act on your behalf");
+        await Expect(Page.GetByText("https://rp.example.test")).ToBeVisibleAsync();
+        await Expect(Page.GetByText("Manage stores data")).ToBeVisibleAsync();
+        await AssertAccessibleAsync(Page);
+        await ScreenshotAsync(Page, "consent");
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+
+        var exchange = await rp.NextAsync("exchange");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Signed in." })).ToBeVisibleAsync();
+        Assert.True(exchange.GetProperty("nonce").GetBoolean());
+        Assert.Equal(clientId, exchange.GetProperty("aud").GetString());
+        Assert.True(exchange.GetProperty("hasRefresh").GetBoolean());
+        var userinfo = await rp.NextAsync("userinfo");
+        Assert.Equal(exchange.GetProperty("sub").GetString(), userinfo.GetProperty("sub").GetString());
+        Assert.Equal("admin", userinfo.GetProperty("name").GetString());
+
+        // The access token acts as the administrator, narrowed to the granted scopes.
+        var root = await Factory.RootAsync();
+        using var http = Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, $"/api/v1/organizations/{root.OrgId}/environments/{root.SandboxId}/stores", rp.AccessToken()));
+        Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(http, $"/api/v1/organizations/{root.OrgId}/environments/{root.SandboxId}", rp.AccessToken()));
+
+        await rp.ProceedAsync();
+        Assert.True((await rp.NextAsync("refresh")).GetProperty("rotated").GetBoolean());
+        Assert.Equal("invalid_grant", (await rp.NextAsync("reuse")).GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task CertifiedClient_Deny_ClientGetsAccessDenied()
+    {
+        var port = RelyingParty.FreePort();
+        var (clientId, secret) = await CreateAppAsync(port);
+        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, "openid read:store");
+        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+
+        await SignInAsync(Page);
+        await Page.GotoAsync(authorize);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Deny" }).ClickAsync();
+
+        var refused = await rp.NextAsync("error");
+        Assert.Equal("access_denied", refused.GetProperty("error").GetString());
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Not signed in." })).ToBeVisibleAsync();
+    }
+
+    private async Task<(string ClientId, string Secret)> CreateAppAsync(int port)
+    {
+        var token = await Factory.LoginAsync();
+        using var http = Factory.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/accounts/api/connectedApplications")
+        {
+            Content = JsonContent.Create(new Dictionary<string, object>
+            {
+                ["client_name"] = "Relying party " + port,
+                ["grant_types"] = new[] { "authorization_code", "refresh_token" },
+                ["redirect_uris"] = new[] { RelyingParty.RedirectUri(port) },
+                ["scopes"] = Scope.Split(' '),
+                ["client_uri"] = "https://rp.example.test",
+            }),
+        };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, body);
+        using var json = JsonDocument.Parse(body);
+        return (json.RootElement.GetProperty("client_id").GetString()!, json.RootElement.GetProperty("client_secret").GetString()!);
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient http, string path, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using var response = await http.SendAsync(request);
+        return response.StatusCode;
+    }
+}
