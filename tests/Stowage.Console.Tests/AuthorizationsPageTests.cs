@@ -119,7 +119,7 @@ public sealed class AuthorizationsPageTests(BrowserFixture browser, ConsoleServe
 
         using var admin = Server.Admin();
         var app = Assert.Single((await admin.ListConnectedAppsAsync(search: "Scoped portal")).Data);
-        Assert.Equal(["openid", "offline_access", "read:store", "view:environment"], app.Scopes);
+        Assert.Equal(["read:store", "view:environment", "openid", "offline_access"], app.Scopes);
         Assert.Empty((await admin.GetScopesAsync(app.ClientId)).Data);
 
         await Page.GotoAsync("/access/connected-apps/" + app.ClientId);
