@@ -41,6 +41,8 @@ internal static class StowagePaths
 
     public const string ConnectedApps = "/accounts/api/connectedApplications";
 
+    public const string Authorizations = "/accounts/api/connectedApplications/authorizations";
+
     public const string OAuthToken = "/accounts/api/v2/oauth2/token";
 
     public const string OAuthRevoke = "/accounts/api/v2/oauth2/revoke";
@@ -70,6 +72,9 @@ internal static class StowagePaths
 
     public static string ConnectedAppScopes(string clientId)
         => ConnectedApp(clientId) + "/scopes";
+
+    public static string Authorization(string clientId)
+        => Authorizations + "/" + Segment(clientId);
 
     public static string AuditQuery(string organizationId)
         => "/audit/v2/organizations/" + Segment(organizationId) + "/query";

@@ -45,6 +45,8 @@ namespace Stowage.Contracts;
 [JsonSerializable(typeof(ScopeAssignmentDto))]
 [JsonSerializable(typeof(ListDto<ScopeAssignmentDto>))]
 [JsonSerializable(typeof(ScopesRequest))]
+[JsonSerializable(typeof(AuthorizationDto))]
+[JsonSerializable(typeof(ListDto<AuthorizationDto>))]
 [JsonSerializable(typeof(TokenResponse))]
 [JsonSerializable(typeof(OAuthErrorDto))]
 [JsonSerializable(typeof(IntrospectionResponse))]

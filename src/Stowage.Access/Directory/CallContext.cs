@@ -27,6 +27,15 @@ public static class AdministrationRules
         return caller.Administers(orgId) || tree.AncestorIds(orgId).Any(caller.Administers);
     }
 
+    /// <summary>
+    /// True when <paramref name="user"/> is a user of a business group <paramref name="caller"/>
+    /// administers, by the rule the Users endpoints list them with: a root administrator has
+    /// every user; otherwise the user administers one of the caller's groups or their groups.
+    /// </summary>
+    public static bool IsAdministratorOfUser(this Caller caller, OrganizationDirectory.Snapshot tree, UserRecord user) =>
+        (tree.Root is { } root && caller.IsAdministratorOf(tree, root.Id))
+        || user.AdminOf.Any(org => caller.IsAdministratorOf(tree, org));
+
     /// <summary>Administrators, and connected apps holding admin:cloudhub on the organization.</summary>
     public static bool CanManageEnvironments(this Caller caller, OrganizationDirectory.Snapshot tree, string orgId) =>
         caller.IsAdministratorOf(tree, orgId)

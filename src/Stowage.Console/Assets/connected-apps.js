@@ -12,6 +12,8 @@
   function syncKind() {
     const kind = document.querySelector('input[name="Kind"]:checked');
     if (userFields) userFields.hidden = !kind || kind.value !== 'user';
+    const ownFields = document.querySelector('[data-own-fields]');
+    if (ownFields) ownFields.hidden = !!kind && kind.value === 'user';
     const jwt = document.querySelector('input[data-jwt-bearer]');
     const keys = document.querySelector('[data-public-keys]');
     if (keys) keys.hidden = !jwt || !jwt.checked;

@@ -42,6 +42,7 @@ public static class ErrorCodes
     public static readonly ErrorCode EnvironmentNotFound = new("ENVIRONMENT_NOT_FOUND", 404, "Environment not found");
     public static readonly ErrorCode UserNotFound = new("USER_NOT_FOUND", 404, "User not found");
     public static readonly ErrorCode ConnectedAppNotFound = new("CONNECTED_APP_NOT_FOUND", 404, "Connected app not found");
+    public static readonly ErrorCode AuthorizationNotFound = new("AUTHORIZATION_NOT_FOUND", 404, "Authorization not found");
     public static readonly ErrorCode ConfirmationNotFound = new("CONFIRMATION_NOT_FOUND", 404, "Confirmation not found");
 
     // 409: the request conflicts with the current state or a limit.

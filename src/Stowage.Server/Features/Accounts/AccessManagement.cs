@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
 using Stowage.Access.Directory;
+using Stowage.Access.Grants;
 using Stowage.Server.Features.Audit;
 
 namespace Stowage.Server.Features.Accounts;
@@ -22,12 +23,15 @@ public static class AccessManagement
         services.TryAddSingleton<EnvironmentService>();
         services.TryAddSingleton<UserService>();
         services.TryAddSingleton<ConnectedAppService>();
+        services.TryAddSingleton<AuthorizationService>();
         return services;
     }
 
     /// <summary>Everything except what <see cref="OrganizationEndpoints.MapOrganizationEndpoints"/> maps.</summary>
     public static IEndpointRouteBuilder MapAccessManagementEndpoints(this IEndpointRouteBuilder app)
     {
+        // Before the connected-app routes, for readers; routing ranks the literal segment first anyway.
+        app.MapAuthorizationEndpoints();
         app.MapConnectedAppEndpoints();
         app.MapAuditEndpoints();
         return app;

@@ -8,7 +8,8 @@ namespace Stowage.Console.Pages.Access.ConnectedApps;
 
 /// <summary>
 /// Create App: name, kind, the user-facing fields for apps acting on behalf of a user, and
-/// the scope assignments built in the Add Scopes dialog. Everything is checked again here:
+/// for those the plain scopes they may ask for, or for apps acting on their own behalf the scope
+/// assignments built in the Add Scopes dialog. Everything is checked again here:
 /// the assignments before the app exists, so a refused assignment never leaves an app behind.
 /// </summary>
 public sealed partial class NewModel(ConnectedAppService apps) : ConsolePageModel
@@ -25,6 +26,14 @@ public sealed partial class NewModel(ConnectedAppService apps) : ConsolePageMode
         (GrantTypeNames.JwtBearer, "JWT Bearer"),
     ];
 
+    /// <summary>
+    /// The scopes an app acting on behalf of a user may ask for (plain names, kept in its
+    /// <c>scopes</c> field): the object store scopes, reading the organization and environments,
+    /// and the identity scopes. Never scope assignments: the user's own rights apply.
+    /// </summary>
+    public static readonly IReadOnlyList<string> UserScopeChoices =
+        [.. Scopes.ObjectStore, ScopeCatalog.ReadOrganization, ScopeCatalog.ViewEnvironment, "openid", "profile", "email", "offline_access"];
+
     [BindProperty] public string? Name { get; set; }
     [BindProperty] public string? Kind { get; set; } = OwnBehalf;
     [BindProperty] public string? RedirectUris { get; set; }
@@ -33,6 +42,7 @@ public sealed partial class NewModel(ConnectedAppService apps) : ConsolePageMode
     [BindProperty] public List<string> GrantTypes { get; set; } = [];
     [BindProperty] public string? PublicKeys { get; set; }
     [BindProperty] public List<string> Assignments { get; set; } = [];
+    [BindProperty] public List<string> UserScopes { get; set; } = [];
 
     public ScopeEditor Editor { get; private set; } = null!;
 
@@ -48,7 +58,8 @@ public sealed partial class NewModel(ConnectedAppService apps) : ConsolePageMode
             return Failed(parsed.Error!);
         }
 
-        var grants = ScopeAssignments.Validate(parsed.Value, Session.Caller, Session.Tree);
+        // Assignments are for apps acting on their own behalf; rows left in the hidden editor after switching kind do not count.
+        var grants = ScopeAssignments.Validate(Kind == UserBehalf ? [] : parsed.Value, Session.Caller, Session.Tree);
         if (!grants.IsSuccess)
         {
             return Failed(grants.Error!);
@@ -100,6 +111,11 @@ public sealed partial class NewModel(ConnectedAppService apps) : ConsolePageMode
             return new Error(ErrorCodes.InvalidRequest, "Choose at least one grant type for an app acting on behalf of a user.");
         }
 
+        if (UserScopes.FirstOrDefault(s => !UserScopeChoices.Contains(s)) is { } unknown)
+        {
+            return new Error(ErrorCodes.InvalidScope, $"'{unknown}' is not a scope an app acting on behalf of a user may ask for.");
+        }
+
         var keys = GrantTypes.Contains(GrantTypeNames.JwtBearer) ? PemBlocks(PublicKeys) : [];
         if (GrantTypes.Contains(GrantTypeNames.JwtBearer) && keys.Count == 0)
         {
@@ -110,6 +126,7 @@ public sealed partial class NewModel(ConnectedAppService apps) : ConsolePageMode
             ClientName: Name,
             GrantTypes: GrantTypes,
             RedirectUris: Lines(RedirectUris),
+            Scopes: [.. UserScopes.Distinct(StringComparer.Ordinal)],
             PublicKeys: keys,
             ClientUri: string.IsNullOrWhiteSpace(ClientUri) ? null : ClientUri.Trim(),
             Audience: Audience);
