@@ -39,7 +39,13 @@ public sealed class JsonLinesReader : IDisposable
 
             if (_eof)
             {
-                return _end > _start ? Take(_end - _start, _end - _start) : null;
+                // Not a conditional expression: null would convert to an empty ReadOnlyMemory through byte[].
+                if (_end == _start)
+                {
+                    return null;
+                }
+
+                return Take(_end - _start, _end - _start);
             }
 
             Compact();

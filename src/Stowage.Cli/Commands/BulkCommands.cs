@@ -13,11 +13,8 @@ public static partial class BulkCommands
     private static readonly Option<string?> Partition = new("--partition") { Description = "Only this partition" };
     private static readonly Option<string?> Out = new("--out", "-o") { Description = "Write to this file [default: standard output]", HelpName = "FILE" };
     private static readonly Option<string?> TargetStore = new("--store") { Description = "Import into this store [default: the exported store's id]" };
-    private static readonly Option<ConflictMode> OnConflict = new("--on-conflict")
-    {
-        Description = "For keys that exist: overwrite, skip, or fail (unless the value is the same)",
-        DefaultValueFactory = _ => ConflictMode.Overwrite,
-    };
+    private static readonly Option<string> OnConflict = Choice(
+        "--on-conflict", "For keys that exist: overwrite, skip, or fail (unless the value is the same)", "overwrite", "skip", "fail");
 
     private static readonly Option<bool> Resume = new("--resume") { Description = "Continue an interrupted import of the same file where it stopped" };
     private static readonly Option<int> Concurrency = new("--concurrency")
@@ -66,7 +63,13 @@ public static partial class BulkCommands
             throw CliException.Usage("--rate must be a positive number of keys per second.");
         }
 
-        return new ImportSettings(storeId, context.Value(OnConflict), concurrency, rate, context.Value(UseStoreTtl));
+        var onConflict = context.Value(OnConflict) switch
+        {
+            "skip" => ConflictMode.Skip,
+            "fail" => ConflictMode.Fail,
+            _ => ConflictMode.Overwrite,
+        };
+        return new ImportSettings(storeId, onConflict, concurrency, rate, context.Value(UseStoreTtl));
     }
 
     private static void WriteSummary(CliContext context, TransferSummary summary, bool toStandardError)
@@ -87,7 +90,13 @@ public static partial class BulkCommands
         context.Output.Message(text);
     }
 
-    private static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+    /// <summary>An option with fixed lowercase values: validated, completed, and shown as typed.</summary>
+    internal static Option<string> Choice(string name, string description, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, DefaultValueFactory = _ => values[0] };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
 }
 
 /// <summary>What a transfer did, for people (one sentence) and for scripts (JSON).</summary>

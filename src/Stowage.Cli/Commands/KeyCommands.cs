@@ -25,10 +25,7 @@ public static class KeyCommands
     private static readonly Option<string?> Out = new("--out") { Description = "Write the value to this file instead of standard output", HelpName = "FILE" };
     private static readonly Option<string?> Value = new("--value") { Description = "The value, as text (a string or a number)", HelpName = "V" };
     private static readonly Option<string?> File = new("--file") { Description = "Read the value from this file", HelpName = "FILE" };
-    private static readonly Option<ValueKind?> Type = new("--type")
-    {
-        Description = "string, number or binary [default: string for --value, binary for --file and -]",
-    };
+    private static readonly Option<string?> Type = CreateTypeOption();
 
     private static readonly Option<string?> Ttl = new("--ttl") { Description = "A time to live for this key only (static): 3600, 90s, 15m, 12h, 30d", HelpName = "DURATION" };
     private static readonly Option<bool> IfAbsent = new("--if-absent") { Description = "Only create: fail with KEY_ALREADY_EXISTS if the key exists" };
@@ -55,6 +52,13 @@ public static class KeyCommands
         }.Handle(PutAsync);
         var delete = new Command("delete", "Delete a key") { Store, Partition, Key, IfVersion }.Handle(DeleteAsync);
         return new Command("key", "Keys and values") { list, get, put, delete };
+    }
+
+    private static Option<string?> CreateTypeOption()
+    {
+        var option = new Option<string?>("--type") { Description = "string, number or binary [default: string for --value, binary for --file and -]" };
+        option.AcceptOnlyFromAmong("string", "number", "binary");
+        return option;
     }
 
     private static async Task ListAsync(CliContext context, CancellationToken cancellationToken)
@@ -132,7 +136,13 @@ public static class KeyCommands
     private static async Task PutAsync(CliContext context, CancellationToken cancellationToken)
     {
         var (bytes, text, defaultKind) = await ReadInputAsync(context, cancellationToken);
-        var kind = context.Value(Type) ?? defaultKind;
+        var kind = context.Value(Type) switch
+        {
+            "string" => ValueKind.String,
+            "number" => ValueKind.Number,
+            "binary" => ValueKind.Binary,
+            _ => defaultKind,
+        };
         long? ttl = context.Value(Ttl) is { } ttlText ? Durations.ParseSeconds(ttlText, "--ttl") : null;
         var key = context.Value(Key)!;
         var body = Values.Build(key, kind, bytes, text, ttl);

@@ -48,19 +48,18 @@ public sealed class CliContext
         HelpName = "ENV",
     };
 
-    public static readonly Option<OutputFormat> OutputOption = new("--output")
-    {
-        Description = "text (tables on a terminal), json or jsonl",
-        Recursive = true,
-        HelpName = "FORMAT",
-        DefaultValueFactory = _ => OutputFormat.Text,
-    };
+    public static readonly Option<string> OutputOption = CreateOutputOption();
 
     private CliContext(ParseResult parse, Terminal terminal)
     {
         Parse = parse;
         Terminal = terminal;
-        Output = new Output(terminal, parse.GetValue(OutputOption));
+        Output = new Output(terminal, parse.GetValue(OutputOption) switch
+        {
+            "json" => OutputFormat.Json,
+            "jsonl" => OutputFormat.Jsonl,
+            _ => OutputFormat.Text,
+        });
         Config = new ConfigFile(ConfigFile.DefaultDirectory());
         ProfileName = parse.GetValue(ProfileOption) ?? EnvironmentValue("STOWAGE_PROFILE") ?? DefaultProfile;
     }
@@ -113,6 +112,18 @@ public sealed class CliContext
             organization ?? (useOptions ? Value(OrgOption) : null),
             environment ?? (useOptions ? Value(EnvOption) : null));
         return new Session(settings, saved => SaveProfileAsync(name, saved));
+    }
+
+    private static Option<string> CreateOutputOption()
+    {
+        var option = new Option<string>("--output")
+        {
+            Description = "text (tables on a terminal, tab-separated when piped), json or jsonl",
+            Recursive = true,
+            DefaultValueFactory = _ => "text",
+        };
+        option.AcceptOnlyFromAmong("text", "json", "jsonl");
+        return option;
     }
 
     public static string? EnvironmentValue(string name) =>

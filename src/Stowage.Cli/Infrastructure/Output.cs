@@ -28,7 +28,7 @@ public sealed record Column<T>(string Header, Func<T, string> Value);
 public sealed class Output(Terminal terminal, OutputFormat format)
 {
     private const int TableChunk = 100;
-    private const int FlushThreshold = 16 * 1024;
+    private const int FlushEvery = 100;
 
     public OutputFormat Format { get; } = format;
 
@@ -87,8 +87,8 @@ public sealed class Output(Terminal terminal, OutputFormat format)
     private async Task<long> WriteJsonListAsync<T>(IAsyncEnumerable<T> items, JsonTypeInfo<T> json, bool lines, CancellationToken cancellationToken)
     {
         await Terminal.Output.FlushAsync(cancellationToken);
-        var stream = Terminal.StandardOutput;
-        await using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = lines });
+        var stream = new BufferedStream(Terminal.StandardOutput, 64 * 1024);
+        await using var writer = new Utf8JsonWriter(stream);
         long count = 0;
         if (!lines)
         {
@@ -100,14 +100,17 @@ public sealed class Output(Terminal terminal, OutputFormat format)
             JsonSerializer.Serialize(writer, item, json);
             if (lines)
             {
+                // One document per line: a reset writer does not put a comma between them.
                 writer.Flush();
                 stream.WriteByte((byte)'\n');
+                writer.Reset();
             }
 
             count++;
-            if (writer.BytesPending > FlushThreshold)
+            if (count % FlushEvery == 0)
             {
                 await writer.FlushAsync(cancellationToken);
+                await stream.FlushAsync(cancellationToken);
             }
         }
 
