@@ -124,7 +124,7 @@ public static partial class BulkCommands
 
         await saving.CancelAsync();
         await saver;
-        if (checkpointPath is not null)
+        if (checkpointPath is not null && System.IO.File.Exists(checkpointPath))
         {
             System.IO.File.Delete(checkpointPath);
         }
