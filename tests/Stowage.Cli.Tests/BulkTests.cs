@@ -108,7 +108,7 @@ public sealed class BulkTests(CliServerFixture server)
         Assert.Equal(1100, all.AssertExit(0).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         var matching = prefixed.AssertExit(0).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(100, matching.Length);
-        Assert.All(matching, key => Assert.StartsWith("key-0030", key, StringComparison.Ordinal));
+        Assert.All(matching, key => Assert.StartsWith("key-0010", key, StringComparison.Ordinal));
     }
 
     [Fact]
