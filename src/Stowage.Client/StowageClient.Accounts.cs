@@ -34,6 +34,18 @@ public sealed partial class StowageClient
         return login;
     }
 
+    /// <summary>
+    /// Ends the session of this client's token with <c>POST /accounts/api/logout</c> (204): a
+    /// user's session ends, a connected app's access token is revoked.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task that completes when the token no longer works.</returns>
+    public async Task LogoutAsync(CancellationToken cancellationToken = default)
+    {
+        using var response = await SendOnceAsync(HttpMethod.Post, "/accounts/api/logout", body: null, header: null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Reads <c>GET /accounts/api/me</c>: the caller's user profile, and for a connected-app token the app.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The caller.</returns>

@@ -41,6 +41,40 @@ public sealed partial class StowageClient
         => await ConditionalWriteAsync(organizationId, environmentId, storeId, partition, key, value, ("If-Match", EntityTag(expectedVersion)), cancellationToken)
             .ConfigureAwait(false) is not null;
 
+    /// <summary>
+    /// Like <see cref="TryCreateAsync"/>, but answers the stored value (with its new
+    /// <see cref="ValueDto.Version"/>) instead of a flag.
+    /// </summary>
+    /// <param name="organizationId">The organization id.</param>
+    /// <param name="environmentId">The environment id.</param>
+    /// <param name="storeId">The store id.</param>
+    /// <param name="partition">The partition name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value to store.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored value; null on 412 <c>KEY_ALREADY_EXISTS</c>. Other errors throw.</returns>
+    public Task<ValueDto?> CreateIfAbsentAsync(
+        string organizationId, string environmentId, string storeId, string partition, string key, ValueDto value, CancellationToken cancellationToken = default)
+        => ConditionalWriteAsync(organizationId, environmentId, storeId, partition, key, value, ("If-None-Match", "*"), cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="CompareAndSetAsync"/>, but answers the stored value (with its new
+    /// <see cref="ValueDto.Version"/>) instead of a flag, for the next round of a read-modify-write loop.
+    /// </summary>
+    /// <param name="organizationId">The organization id.</param>
+    /// <param name="environmentId">The environment id.</param>
+    /// <param name="storeId">The store id.</param>
+    /// <param name="partition">The partition name.</param>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value to store.</param>
+    /// <param name="expectedVersion">The <see cref="ValueDto.Version"/> read earlier (or the <c>ETag</c>, quotes included).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The stored value; null on 412 <c>VERSION_MISMATCH</c>. Other errors throw.</returns>
+    public Task<ValueDto?> ReplaceIfVersionAsync(
+        string organizationId, string environmentId, string storeId, string partition, string key, ValueDto value, string expectedVersion,
+        CancellationToken cancellationToken = default)
+        => ConditionalWriteAsync(organizationId, environmentId, storeId, partition, key, value, ("If-Match", EntityTag(expectedVersion)), cancellationToken);
+
     /// <summary>Deletes a key only if it still has <paramref name="expectedVersion"/> (<c>DELETE</c> with <c>If-Match</c>, ext).</summary>
     /// <param name="organizationId">The organization id.</param>
     /// <param name="environmentId">The environment id.</param>

@@ -1,0 +1,196 @@
+using System.Threading.Channels;
+using Stowage.Cli.Connection;
+using Stowage.Cli.Infrastructure;
+using Stowage.Client;
+using Stowage.Contracts;
+
+namespace Stowage.Cli.Bulk;
+
+/// <summary>What to do with a key that already exists in the target store.</summary>
+public enum ConflictMode
+{
+    /// <summary>Write the exported value over it (the default; running an import twice gives the same store).</summary>
+    Overwrite,
+
+    /// <summary>Keep the existing value.</summary>
+    Skip,
+
+    /// <summary>Stop with an error, unless the existing value is the exported one.</summary>
+    Fail,
+}
+
+public sealed record ImportSettings(string StoreId, ConflictMode OnConflict, int Concurrency, double? KeysPerSecond, bool UseStoreTtl);
+
+/// <summary>One key to write, numbered in input order, with the input offset where its line ends.</summary>
+public sealed record ImportItem(long Sequence, long EndOffset, ExportRecord Record);
+
+/// <summary>
+/// Writes records into a store with bounded concurrency. Input order is kept for the
+/// watermark only: writes run side by side, and <see cref="CompletionTracker"/> knows which
+/// prefix of the input is done. A stop request (Ctrl-C) takes no new lines and lets the writes
+/// in flight finish; a failure stops everything and is reported with its line.
+/// </summary>
+public sealed class Importer(StowageClient client, Target target, ImportSettings settings, TransferMeter meter)
+{
+    private const long MaxTtlSeconds = 2_592_000;
+
+    public async Task RunAsync(IAsyncEnumerable<ImportItem> items, CompletionTracker tracker, CancellationToken stop)
+    {
+        using var abort = new CancellationTokenSource();
+        var channel = Channel.CreateBounded<ImportItem>(new BoundedChannelOptions(settings.Concurrency * 4)
+        {
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        Exception? failure = null;
+        void Fail(Exception e)
+        {
+            Interlocked.CompareExchange(ref failure, e, null);
+            abort.Cancel();
+        }
+
+        using var stopOrAbort = CancellationTokenSource.CreateLinkedTokenSource(stop, abort.Token);
+        var producer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await ProduceAsync(items, channel.Writer, stopOrAbort.Token);
+                }
+                catch (OperationCanceledException) when (stopOrAbort.IsCancellationRequested)
+                {
+                    // Stopped: the lines not yet read stay for --resume.
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+                finally
+                {
+                    channel.Writer.TryComplete();
+                }
+            },
+            CancellationToken.None);
+
+        var workers = Enumerable.Range(0, settings.Concurrency).Select(_ => Task.Run(
+            async () =>
+            {
+                try
+                {
+                    while (await channel.Reader.WaitToReadAsync(abort.Token))
+                    {
+                        // Queued lines are not in flight: after a stop they wait for --resume.
+                        if (stop.IsCancellationRequested || !channel.Reader.TryRead(out var item))
+                        {
+                            if (stop.IsCancellationRequested)
+                            {
+                                return;
+                            }
+
+                            continue;
+                        }
+
+                        var outcome = await WriteAsync(item, abort.Token);
+                        tracker.Complete(item.Sequence, item.EndOffset, outcome);
+                        meter.Advance();
+                    }
+                }
+                catch (OperationCanceledException) when (abort.IsCancellationRequested)
+                {
+                    // Another worker failed; its error is the one reported.
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            },
+            CancellationToken.None)).ToArray();
+
+        await Task.WhenAll(workers);
+        await producer;
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        stop.ThrowIfCancellationRequested();
+    }
+
+    private async Task ProduceAsync(IAsyncEnumerable<ImportItem> items, ChannelWriter<ImportItem> writer, CancellationToken cancellationToken)
+    {
+        long dispatched = 0;
+        await foreach (var item in items.WithCancellation(cancellationToken))
+        {
+            if (settings.KeysPerSecond is { } rate)
+            {
+                var due = TimeSpan.FromSeconds(dispatched / rate) - meter.Elapsed.Elapsed;
+                if (due > TimeSpan.Zero)
+                {
+                    await Task.Delay(due, cancellationToken);
+                }
+            }
+
+            await writer.WriteAsync(item, cancellationToken);
+            meter.MoveTo(item.EndOffset);
+            dispatched++;
+        }
+    }
+
+    private async Task<Outcome> WriteAsync(ImportItem item, CancellationToken cancellationToken)
+    {
+        var record = item.Record;
+        long? ttl = null;
+        if (!settings.UseStoreTtl && record.ExpiresAt is { } expiresAt)
+        {
+            var remaining = expiresAt - DateTimeOffset.UtcNow;
+            if (remaining <= TimeSpan.Zero)
+            {
+                return Outcome.Expired;
+            }
+
+            // Rounded up, so a key never expires before its exported instant.
+            ttl = Math.Clamp((long)Math.Ceiling(remaining.TotalSeconds), 1, MaxTtlSeconds);
+        }
+
+        var value = new ValueDto
+        {
+            KeyId = record.Key,
+            ValueType = record.ValueType,
+            StringValue = record.StringValue,
+            NumberValue = record.NumberValue,
+            BinaryValue = record.BinaryValue,
+            TtlSeconds = ttl,
+        };
+        var (partition, key) = (record.Partition!, record.Key!);
+        try
+        {
+            switch (settings.OnConflict)
+            {
+                case ConflictMode.Overwrite:
+                    await client.PutValueAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, value, cancellationToken);
+                    return Outcome.Written;
+                case ConflictMode.Skip:
+                    return await client.CreateIfAbsentAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, value, cancellationToken) is null
+                        ? Outcome.Skipped
+                        : Outcome.Written;
+                default:
+                    if (await client.CreateIfAbsentAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, value, cancellationToken) is not null)
+                    {
+                        return Outcome.Written;
+                    }
+
+                    var existing = await client.GetValueAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, cancellationToken);
+                    return record.SameValueAs(existing)
+                        ? Outcome.Unchanged
+                        : throw new CliException(ExitCodes.Failed, $"Key '{key}' of partition '{partition}' already exists with another value (--on-conflict fail).", "KEY_ALREADY_EXISTS");
+            }
+        }
+        catch (StowageApiException e) when (e.Status is not (401 or 429))
+        {
+            throw new CliException(
+                StowageCli.ExitCodeOf(e),
+                $"Line {item.Sequence + 2} (partition '{partition}', key '{key}'): {e.Message}",
+                e.Code);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+using Stowage.Cli.Bulk;
+using Stowage.Cli.Infrastructure;
+
+namespace Stowage.Cli.Commands;
+
+public static partial class BulkCommands
+{
+    private static async Task ExportAsync(CliContext context, CancellationToken cancellationToken)
+    {
+        using var session = context.OpenSession();
+        var target = await session.TargetAsync(cancellationToken);
+        var storeId = context.Value(Store)!;
+        var partition = context.Value(Partition);
+        var store = await session.Client.GetStoreAsync(target.OrganizationId, target.EnvironmentId, storeId, cancellationToken);
+        long? total = partition is null ? await StoreReader.CountAsync(session.Client, target, storeId, cancellationToken) : null;
+
+        var path = context.Value(Out);
+
+        // A file appears under its name only once complete: an interrupted export cannot pass for a whole one.
+        var partial = path is null ? null : path + ".partial";
+        Stream stream = partial is null
+            ? new BufferedStream(context.Terminal.StandardOutput, 256 * 1024)
+            : OpenPrivate(partial);
+        var meter = new TransferMeter();
+        var counts = new TransferCounts();
+        var completed = false;
+        try
+        {
+            await context.Terminal.Output.FlushAsync(cancellationToken);
+            await using (var writer = new ExportWriter(stream))
+            {
+                writer.WriteHeader(new ExportHeader
+                {
+                    StowageExport = ExportHeader.CurrentVersion,
+                    Store = store,
+                    ExportedAt = DateTimeOffset.UtcNow,
+                    Partition = partition,
+                });
+                await TransferProgress.RunAsync(context.Terminal, $"Exporting {storeId}", total, meter, async () =>
+                {
+                    await foreach (var record in StoreReader.ReadAsync(session.Client, target, storeId, partition, cancellationToken))
+                    {
+                        await writer.WriteAsync(record, cancellationToken);
+                        meter.Advance();
+                        meter.MoveTo(meter.Keys);
+                        counts.Written++;
+                    }
+
+                    return true;
+                });
+            }
+
+            completed = true;
+        }
+        finally
+        {
+            if (partial is null)
+            {
+                // Standard output stays open for the summary and the exit flush.
+                await stream.FlushAsync(CancellationToken.None);
+            }
+            else
+            {
+                await stream.DisposeAsync();
+            }
+
+            if (partial is not null)
+            {
+                if (completed)
+                {
+                    System.IO.File.Move(partial, path!, overwrite: true);
+                }
+                else
+                {
+                    System.IO.File.Delete(partial);
+                }
+            }
+        }
+
+        WriteSummary(context, TransferSummary.From("export", storeId, counts, meter, resumed: false, path), toStandardError: path is null);
+    }
+
+    /// <summary>An export holds the store's data: readable by its owner only, like the config file.</summary>
+    private static FileStream OpenPrivate(string path)
+    {
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            BufferSize = 256 * 1024,
+            Options = FileOptions.SequentialScan,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        return new FileStream(path, options);
+    }
+}

@@ -1,0 +1,3 @@
+using Stowage.Cli;
+
+return await StowageCli.RunAsync(args);

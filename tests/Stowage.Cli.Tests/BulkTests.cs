@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace Stowage.Cli.Tests;
+
+[Collection(CliCollection.Name)]
+public sealed class BulkTests(CliServerFixture server)
+{
+    [Fact]
+    public async Task ExportThenImport_EveryValueTypeAndTtl_RoundTripsExactly()
+    {
+        using var cli = await server.SignedInCliAsync();
+        (await cli.RunAsync("store", "create", "cli-round", "--ttl", "1d")).AssertExit(0);
+        var bytes = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        (await cli.RunAsync("key", "put", "cli-round", "a", "s", "--value", "line1\nline2 \"quoted\" é")).AssertExit(0);
+        (await cli.RunAsync("key", "put", "cli-round", "a", "n", "--value", "-0.000000000000000000000000000001e-300", "--type", "number")).AssertExit(0);
+        (await cli.RunAsync(["key", "put", "cli-round", "b", "bin", "-", "--ttl", "2h"], stdinBytes: bytes)).AssertExit(0);
+        (await cli.RunAsync("key", "put", "cli-round", "b", "k/with space+plus%", "--value", "x", "--ttl", "90s")).AssertExit(0);
+
+        (await cli.RunAsync("export", "cli-round", "-o", cli.PathOf("round.jsonl"))).AssertExit(0);
+        var source = ExportFiles.Read(await File.ReadAllTextAsync(cli.PathOf("round.jsonl")));
+        Assert.Equal(4, source.Count);
+        Assert.All(source.Values, key => Assert.NotNull(key.ExpiresAt));
+        Assert.Equal(Convert.ToBase64String(bytes), source[("b", "bin")].Value);
+
+        var imported = await cli.RunAsync("import", cli.PathOf("round.jsonl"), "--store", "cli-round-copy", "--output", "json");
+        var summary = JsonDocument.Parse(imported.AssertExit(0).StandardOutput).RootElement;
+        Assert.Equal(4, summary.GetProperty("written").GetInt64());
+
+        var copy = ExportFiles.Read((await cli.RunAsync("export", "cli-round-copy")).AssertExit(0).StandardOutput);
+        ExportFiles.AssertSameKeys(source, copy, compareExpiry: true);
+        var store = JsonDocument.Parse((await cli.RunAsync("store", "show", "cli-round-copy", "--output", "json")).StandardOutput).RootElement;
+        Assert.Equal(86400, store.GetProperty("defaultTtlSeconds").GetInt64());
+        Assert.Equal(Convert.ToBase64String(bytes), Convert.ToBase64String((await cli.RunAsync("key", "get", "cli-round-copy", "b", "bin")).StandardOutputBytes));
+
+    }
+
+    [Fact]
+    public async Task Import_RunTwice_ChangesNothing()
+    {
+        using var cli = await server.SignedInCliAsync();
+        var file = cli.PathOf("twice.jsonl");
+        await ExportFiles.WriteAsync(file, "cli-twice", 120);
+        var expected = ExportFiles.Read(await File.ReadAllTextAsync(file));
+
+        (await cli.RunAsync("import", file)).AssertExit(0);
+        var first = ExportFiles.Read((await cli.RunAsync("export", "cli-twice")).AssertExit(0).StandardOutput);
+        var again = await cli.RunAsync("import", file, "--on-conflict", "fail", "--output", "json");
+        var summary = JsonDocument.Parse(again.AssertExit(0).StandardOutput).RootElement;
+        var second = ExportFiles.Read((await cli.RunAsync("export", "cli-twice")).AssertExit(0).StandardOutput);
+
+        ExportFiles.AssertSameKeys(expected, first, compareExpiry: true);
+        Assert.Equal(0, summary.GetProperty("written").GetInt64());
+        Assert.Equal(120, summary.GetProperty("unchanged").GetInt64());
+        Assert.Equal(first, second);
+        (await cli.RunAsync("import", file)).AssertExit(0);
+
+        // Overwriting again keeps every exported expiry (keys without one take the store's TTL from the new write).
+        ExportFiles.AssertSameKeys(expected, ExportFiles.Read((await cli.RunAsync("export", "cli-twice")).StandardOutput), compareExpiry: true);
+    }
+
+    [Fact]
+    public async Task Import_KilledHalfWayThenResumed_GivesTheSameStore()
+    {
+        using var cli = await server.SignedInCliAsync();
+        var file = cli.PathOf("resume.jsonl");
+        const int Count = 600;
+        await ExportFiles.WriteAsync(file, "cli-resume", Count);
+
+        using (var process = Process.Start(cli.StartInfo(["import", file, "--rate", "100", "--concurrency", "2"], redirectInput: false))!)
+        {
+            // Kill -9 once a checkpoint shows progress (a hang guard, not a timing check).
+            var imports = Path.Combine(cli.ConfigDirectory, "imports");
+            var guard = Stopwatch.StartNew();
+            while (!HasProgress(imports) && !process.HasExited && guard.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(50);
+            }
+
+            Assert.False(process.HasExited, "the import finished before it could be interrupted");
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        var resumed = await cli.RunAsync("import", file, "--resume", "--output", "json");
+
+        var summary = JsonDocument.Parse(resumed.AssertExit(0).StandardOutput).RootElement;
+        Assert.True(summary.GetProperty("resumed").GetBoolean());
+        Assert.Equal(Count, summary.GetProperty("keys").GetInt64());
+        Assert.Contains("Resuming after", resumed.StandardError, StringComparison.Ordinal);
+        var expected = ExportFiles.Read(await File.ReadAllTextAsync(file));
+        ExportFiles.AssertSameKeys(expected, ExportFiles.Read((await cli.RunAsync("export", "cli-resume")).AssertExit(0).StandardOutput), compareExpiry: true);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(cli.ConfigDirectory, "imports"), "*.json"));
+    }
+
+    [Fact]
+    public async Task KeyList_StreamsEveryPage()
+    {
+        using var cli = await server.SignedInCliAsync();
+        var file = cli.PathOf("pages.jsonl");
+        await ExportFiles.WriteAsync(file, "cli-pages", 1100, partitions: 1);
+        (await cli.RunAsync("import", file, "--concurrency", "16")).AssertExit(0);
+
+        var all = await cli.RunAsync("key", "list", "cli-pages", "part-0", "--output", "jsonl");
+        var prefixed = await cli.RunAsync("key", "list", "cli-pages", "part-0", "--prefix", "key-0010");
+
+        Assert.Equal(1100, all.AssertExit(0).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var matching = prefixed.AssertExit(0).StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(100, matching.Length);
+        Assert.All(matching, key => Assert.StartsWith("key-0010", key, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Copy_ToAnotherStore_CopiesEveryKey()
+    {
+        using var cli = await server.SignedInCliAsync();
+        var file = cli.PathOf("copy.jsonl");
+        await ExportFiles.WriteAsync(file, "cli-copy-from", 90);
+        (await cli.RunAsync("import", file)).AssertExit(0);
+
+        (await cli.RunAsync("copy", "cli-copy-from", "--to-store", "cli-copy-to")).AssertExit(0);
+        (await cli.RunAsync("copy", "cli-copy-from")).AssertExit(2);
+
+        var from = ExportFiles.Read((await cli.RunAsync("export", "cli-copy-from")).StandardOutput);
+        var to = ExportFiles.Read((await cli.RunAsync("export", "cli-copy-to")).StandardOutput);
+        ExportFiles.AssertSameKeys(from, to, compareExpiry: true);
+        var partition = ExportFiles.Read((await cli.RunAsync("export", "cli-copy-from", "--partition", "part-1")).StandardOutput);
+        Assert.Equal(30, partition.Count);
+    }
+
+    [Fact]
+    public async Task Import_NotAnExport_FailsWithoutWriting()
+    {
+        using var cli = await server.SignedInCliAsync();
+        await File.WriteAllTextAsync(cli.PathOf("bad.jsonl"), "{\"hello\":1}\n");
+
+        var result = await cli.RunAsync("import", cli.PathOf("bad.jsonl"), "--store", "cli-bad");
+
+        result.AssertExit(1);
+        Assert.Contains("not a stowage export", result.StandardError, StringComparison.Ordinal);
+        (await cli.RunAsync("store", "show", "cli-bad")).AssertExit(4);
+    }
+
+    private static bool HasProgress(string directory)
+    {
+        if (!Directory.Exists(directory))
+        {
+            return false;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(directory, "*.json"))
+        {
+            try
+            {
+                var counts = JsonDocument.Parse(File.ReadAllText(path, Encoding.UTF8)).RootElement.GetProperty("counts");
+                if (counts.GetProperty("written").GetInt64() >= 50)
+                {
+                    return true;
+                }
+            }
+            catch (Exception e) when (e is IOException or JsonException)
+            {
+                // Being replaced right now; look again.
+            }
+        }
+
+        return false;
+    }
+}
