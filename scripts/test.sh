@@ -6,11 +6,16 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests need: chromium for the console's browser tests (driven by
 # Playwright's bundled driver; no browser download), PostgreSQL for the PostgreSQL
-# provider's tests (a throwaway server, below) and haproxy for the multi-node process tests.
+# provider's tests (a throwaway server, below), haproxy for the multi-node process tests,
+# and Node.js with npm for the OpenID Connect relying party of the console tests.
 packages=()
 [ -x /usr/bin/chromium ] || packages+=(chromium)
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || packages+=(postgresql)
 [ -x /usr/sbin/haproxy ] || packages+=(haproxy)
+# Node for the relying party the console tests drive through the authorization code flow
+# (openid-client, a certified OpenID Connect client; tests/Stowage.Console.Tests/rp).
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 if [ "${#packages[@]}" -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -19,6 +24,12 @@ if [ "${#packages[@]}" -gt 0 ]; then
     echo "0 passed, 1 failed"
     exit 1
   fi
+fi
+
+if ! (cd tests/Stowage.Console.Tests/rp && npm ci --no-audit --no-fund --loglevel=error >/dev/null); then
+  echo "could not install the relying party's packages (npm ci in tests/Stowage.Console.Tests/rp)" >&2
+  echo "0 passed, 1 failed"
+  exit 1
 fi
 
 results="$(mktemp -d)"

@@ -60,6 +60,42 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
     }
 
     [Fact]
+    public async Task CertifiedClient_RevokedFromTheAuthorizationsPage_TokenStops()
+    {
+        var port = RelyingParty.FreePort();
+        var (clientId, secret) = await CreateAppAsync(port, "Revoked relying party");
+        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope);
+        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await SignInAsync(Page);
+        await Page.GotoAsync(authorize);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        await rp.NextAsync("exchange");
+        await rp.NextAsync("userinfo");
+        var root = await Factory.RootAsync();
+        var stores = $"/api/v1/organizations/{root.OrgId}/environments/{root.SandboxId}/stores";
+        using var http = Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, stores, rp.AccessToken()));
+
+        await Page.GotoAsync("/account/authorizations");
+        var row = Page.GetByRole(AriaRole.Row).Filter(new() { HasText = "Revoked relying party" });
+        await row.GetByRole(AriaRole.Button, new() { Name = "Revoke Revoked relying party" }).ClickAsync();
+        await Page.GetByRole(AriaRole.Dialog, new() { Name = "Revoke authorization" }).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(Page.GetByRole(AriaRole.Status)).ToContainTextAsync("revoked");
+
+        // Polled, never timed: the access token stops, and the refresh token with it.
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 100 && status != HttpStatusCode.Unauthorized; i++)
+        {
+            status = await StatusAsync(http, stores, rp.AccessToken());
+            await Task.Delay(status == HttpStatusCode.Unauthorized ? 0 : 50);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        await rp.ProceedAsync();
+        Assert.Equal("invalid_grant", (await rp.NextAsync("error")).GetProperty("error").GetString());
+    }
+
+    [Fact]
     public async Task CertifiedClient_Deny_ClientGetsAccessDenied()
     {
         var port = RelyingParty.FreePort();
@@ -76,7 +112,7 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Not signed in." })).ToBeVisibleAsync();
     }
 
-    private async Task<(string ClientId, string Secret)> CreateAppAsync(int port)
+    private async Task<(string ClientId, string Secret)> CreateAppAsync(int port, string? name = null)
     {
         var token = await Factory.LoginAsync();
         using var http = Factory.CreateClient();
@@ -84,7 +120,7 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
         {
             Content = JsonContent.Create(new Dictionary<string, object>
             {
-                ["client_name"] = "Relying party " + port,
+                ["client_name"] = name ?? "Relying party " + port,
                 ["grant_types"] = new[] { "authorization_code", "refresh_token" },
                 ["redirect_uris"] = new[] { RelyingParty.RedirectUri(port) },
                 ["scopes"] = Scope.Split(' '),
