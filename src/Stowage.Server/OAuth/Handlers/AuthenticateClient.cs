@@ -9,8 +9,10 @@ using static OpenIddict.Server.OpenIddictServerEvents;
 namespace Stowage.Server.OAuth.Handlers;
 
 /// <summary>
-/// Client authentication for the token, revocation and introspection endpoints in degraded
-/// mode: the connected apps are the client store, checked from memory by
+/// Client authentication for the token, revocation and introspection endpoints, ahead of
+/// OpenIddict's own checks (which then run against the same cached state, see
+/// <c>StowageApplicationManager</c>), so that every refusal is throttled and audited: the
+/// connected apps are the client store, checked from memory by
 /// <see cref="ClientAuthenticator"/> (the app's cached state and a SHA-256 of its secret,
 /// compared in constant time; no slow hash is needed because secrets are 128 random bits or
 /// caller-chosen, at least 32 characters). A failure counts against the client id and the

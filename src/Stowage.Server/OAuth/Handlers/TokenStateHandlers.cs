@@ -162,7 +162,7 @@ internal sealed class ShapeIntrospection : IOpenIddictServerHandler<ApplyIntrosp
     }
 }
 
-/// <summary>Introspection names the token's scopes (OpenIddict leaves them out in degraded mode).</summary>
+/// <summary>Introspection names the token's scopes (OpenIddict leaves them out of its answer to a client-credentials token without a token entry).</summary>
 internal sealed class AttachIntrospectedScopes : IOpenIddictServerHandler<HandleIntrospectionRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
