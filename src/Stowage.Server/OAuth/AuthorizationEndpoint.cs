@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
@@ -81,13 +80,13 @@ internal static class AuthorizationEndpoint
                 return Refuse(Errors.AccessDenied, "The user denied the request.");
             }
 
-            var authorizationId = await RememberConsentAsync(authorizations, user.Id, clientId, scopes, time.GetUtcNow(), http.RequestAborted);
+            var authorizationId = await Consents.RememberAsync(authorizations, user.Id, clientId, scopes, time.GetUtcNow(), http.RequestAborted);
             await audit.ConsentedAsync(http, user, app, scope);
             return SignIn(DelegatedIdentity.Build(user, app, scopes, authorizationId, time.GetUtcNow()));
         }
 
         if (!request.HasPromptValue(PromptValues.Consent)
-            && await FindConsentAsync(authorizations, user.Id, clientId, scopes, http.RequestAborted) is { } remembered)
+            && await Consents.FindAsync(authorizations, user.Id, clientId, scopes, http.RequestAborted) is { } remembered)
         {
             return SignIn(DelegatedIdentity.Build(user, app, scopes, remembered, time.GetUtcNow()));
         }
@@ -116,45 +115,6 @@ internal static class AuthorizationEndpoint
         var formActions = Uri.TryCreate(request.RedirectUri, UriKind.Absolute, out var redirect) ? "'self' " + redirect.GetLeftPart(UriPartial.Authority) : "'self'";
         http.Response.Headers.ContentSecurityPolicy = ConsoleServiceCollectionExtensions.ContentSecurityPolicy(formActions);
         return Results.Content(ConsentPage.Render(view), "text/html; charset=utf-8");
-    }
-
-    /// <summary>The user's valid, remembered consent for the app that covers every scope asked for.</summary>
-    private static async ValueTask<string?> FindConsentAsync(IOpenIddictAuthorizationManager authorizations, string userId, string clientId, ImmutableArray<string> scopes, CancellationToken cancellationToken)
-    {
-        await foreach (var authorization in authorizations.FindAsync(userId, clientId, Statuses.Valid, AuthorizationTypes.Permanent, scopes, cancellationToken))
-        {
-            return await authorizations.GetIdAsync(authorization, cancellationToken);
-        }
-
-        return null;
-    }
-
-    /// <summary>
-    /// Remembers the consent: the scopes are added to the user's permanent authorization of the
-    /// app (tokens already issued under it go on working), or a new one is made.
-    /// </summary>
-    private static async ValueTask<string> RememberConsentAsync(IOpenIddictAuthorizationManager authorizations, string userId, string clientId, ImmutableArray<string> scopes, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        await foreach (var existing in authorizations.FindAsync(userId, clientId, Statuses.Valid, AuthorizationTypes.Permanent, scopes: null, cancellationToken))
-        {
-            var widened = new OpenIddictAuthorizationDescriptor();
-            await authorizations.PopulateAsync(widened, existing, cancellationToken);
-            widened.Scopes.UnionWith(scopes);
-            await authorizations.UpdateAsync(existing, widened, cancellationToken);
-            return await authorizations.GetIdAsync(existing, cancellationToken) ?? throw new InvalidOperationException("An authorization without an id.");
-        }
-
-        var descriptor = new OpenIddictAuthorizationDescriptor
-        {
-            ApplicationId = clientId,
-            Subject = userId,
-            Status = Statuses.Valid,
-            Type = AuthorizationTypes.Permanent,
-            CreationDate = now,
-        };
-        descriptor.Scopes.UnionWith(scopes);
-        var created = await authorizations.CreateAsync(descriptor, cancellationToken);
-        return await authorizations.GetIdAsync(created, cancellationToken) ?? throw new InvalidOperationException("An authorization without an id.");
     }
 
     /// <summary>The request again, as a GET of this endpoint: where sign-in comes back to.</summary>

@@ -58,6 +58,7 @@ public static class OAuthServiceCollectionExtensions
         services.AddSingleton<AppTokenGate>();
         services.AddSingleton<UserGrantCache>();
         services.AddSingleton<DelegatedTokenGate>();
+        services.AddSingleton<RequirePasswordGrant>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<AppTokenValidator>();
         services.AddHostedService<AccessChangeWatcher>();
@@ -90,7 +91,8 @@ public static class OAuthServiceCollectionExtensions
                 .SetConfigurationEndpointUris(OAuthPaths.Configuration, OAuthPaths.RootConfiguration);
             server.AllowClientCredentialsFlow()
                 .AllowAuthorizationCodeFlow()
-                .AllowRefreshTokenFlow();
+                .AllowRefreshTokenFlow()
+                .AllowPasswordFlow();
 
             // Codes live 60 s and work once; refresh tokens 90 days, a new one on every use, and
             // using a spent one revokes the whole chain at once (no reuse leeway).
@@ -116,6 +118,8 @@ public static class OAuthServiceCollectionExtensions
                 .AddEventHandler(RequireClientCredentialsGrant.Descriptor)
                 .AddEventHandler(SignInClient.Descriptor)
                 .AddEventHandler(SignInUser.Descriptor)
+                .AddEventHandler(SignInWithPassword.Descriptor)
+                .AddEventHandler(ThrottledTokenStatus.Descriptor)
                 .AddEventHandler(CaptureTokenId.Descriptor)
                 .AddEventHandler(ShapeTokenResponse.Descriptor)
                 .AddEventHandler(RequireLiveAppToken.Descriptor)

@@ -121,11 +121,27 @@ public sealed class TokenEndpointTests(OAuthFixture fixture) : IClassFixture<OAu
     }
 
     [Fact]
-    public async Task PasswordGrant_NotOffered_Is400UnsupportedGrantType()
+    public async Task PasswordGrant_ClientCredentialsApp_Is400UnauthorizedClient()
     {
         var app = await NewAppAsync();
         using var http = _factory.CreateClient();
-        using var response = await RequestTokenWithFormAsync(http, app.ClientId, app.Secret, grantType: "password");
+        using var response = await http.PostAsync(TokenPath, new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = "admin",
+            ["password"] = StowageFactory.AdminPassword,
+            ["client_id"] = app.ClientId,
+            ["client_secret"] = app.Secret,
+        }));
+        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "unauthorized_client");
+    }
+
+    [Fact]
+    public async Task JwtBearerGrant_NotOffered_Is400UnsupportedGrantType()
+    {
+        var app = await NewAppAsync();
+        using var http = _factory.CreateClient();
+        using var response = await RequestTokenWithFormAsync(http, app.ClientId, app.Secret, grantType: "urn:ietf:params:oauth:grant-type:jwt-bearer");
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, "unsupported_grant_type");
     }
 

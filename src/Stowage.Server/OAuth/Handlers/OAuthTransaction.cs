@@ -15,6 +15,7 @@ internal static class OAuthTransaction
     private const string TokenIdKey = "stowage.oauth.jti";
     private const string ScopeKey = "stowage.oauth.scope";
     private const string UserIdKey = "stowage.oauth.user";
+    private const string ThrottledKey = "stowage.oauth.throttled";
 
     /// <summary>The app that authenticated and may use the endpoint (enabled), if any.</summary>
     public static ConnectedApp? App(this OpenIddictServerTransaction transaction) => transaction.GetProperty<ConnectedApp>(AppKey);
@@ -55,4 +56,10 @@ internal static class OAuthTransaction
     public static string? UserId(this OpenIddictServerTransaction transaction) => transaction.GetProperty<string>(UserIdKey);
 
     public static void SetUserId(this OpenIddictServerTransaction transaction, string userId) => transaction.SetProperty(UserIdKey, userId);
+
+    /// <summary>Set when the request was refused by a throttle: its state, for the 429 and its headers.</summary>
+    public static Stowage.Server.Infrastructure.ThrottleState? Throttled(this OpenIddictServerTransaction transaction) =>
+        transaction.GetProperty<object>(ThrottledKey) is Stowage.Server.Infrastructure.ThrottleState state ? state : null;
+
+    public static void SetThrottled(this OpenIddictServerTransaction transaction, Stowage.Server.Infrastructure.ThrottleState state) => transaction.SetProperty<object>(ThrottledKey, state);
 }

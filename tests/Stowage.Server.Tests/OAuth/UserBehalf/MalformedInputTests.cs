@@ -54,7 +54,7 @@ public sealed class MalformedInputTests(OAuthFixture fixture) : IClassFixture<OA
         { "no refresh_token", "grant_type=refresh_token" },
         { "garbage refresh_token", "grant_type=refresh_token&refresh_token=garbage" },
         { "refresh with unknown scope", "grant_type=refresh_token&refresh_token=garbage&scope=root:everything" },
-        { "password grant not offered", "grant_type=password&username=admin&password=x" },
+        { "password grant not allowed to the app", "grant_type=password&username=admin&password=x" },
         { "jwt-bearer without assertion", "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Ajwt-bearer" },
         { "implicit grant", "grant_type=implicit" },
         { "device code", "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&device_code=x" },

@@ -141,7 +141,7 @@ public sealed partial class UserBehalfBrowser : IDisposable
             root.GetProperty("access_token").GetString()!,
             root.TryGetProperty("refresh_token", out var refresh) ? refresh.GetString() : null,
             root.TryGetProperty("id_token", out var id) ? id.GetString() : null,
-            root.GetProperty("scope").GetString()!);
+            root.TryGetProperty("scope", out var scope) ? scope.GetString()! : string.Empty);
     }
 
     /// <summary>An RFC 6749 error body with that error code (and Stowage's message beside it).</summary>
