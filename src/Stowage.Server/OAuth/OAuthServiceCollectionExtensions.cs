@@ -59,6 +59,7 @@ public static class OAuthServiceCollectionExtensions
         services.AddSingleton<UserGrantCache>();
         services.AddSingleton<DelegatedTokenGate>();
         services.AddSingleton<RequirePasswordGrant>();
+        services.AddSingleton<RequireJwtBearerGrant>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<AppTokenValidator>();
         services.AddHostedService<AccessChangeWatcher>();
@@ -92,7 +93,8 @@ public static class OAuthServiceCollectionExtensions
             server.AllowClientCredentialsFlow()
                 .AllowAuthorizationCodeFlow()
                 .AllowRefreshTokenFlow()
-                .AllowPasswordFlow();
+                .AllowPasswordFlow()
+                .AllowCustomFlow(GrantTypeNames.JwtBearer);
 
             // Codes live 60 s and work once; refresh tokens 90 days, a new one on every use, and
             // using a spent one revokes the whole chain at once (no reuse leeway).
@@ -120,6 +122,7 @@ public static class OAuthServiceCollectionExtensions
                 .AddEventHandler(SignInUser.Descriptor)
                 .AddEventHandler(SignInWithPassword.Descriptor)
                 .AddEventHandler(ThrottledTokenStatus.Descriptor)
+                .AddEventHandler(SignInWithAssertion.Descriptor)
                 .AddEventHandler(CaptureTokenId.Descriptor)
                 .AddEventHandler(ShapeTokenResponse.Descriptor)
                 .AddEventHandler(RequireLiveAppToken.Descriptor)

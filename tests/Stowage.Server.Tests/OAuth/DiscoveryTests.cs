@@ -28,7 +28,7 @@ public sealed class DiscoveryTests(OAuthFixture fixture) : IClassFixture<OAuthFi
         Assert.Equal(issuer + "accounts/api/v2/oauth2/userinfo", root.GetProperty("userinfo_endpoint").GetString());
         Assert.Equal(issuer + "accounts/api/v2/oauth2/authorize", root.GetProperty("authorization_endpoint").GetString());
         Assert.Equal(issuer + "accounts/api/v2/oauth2/jwks", root.GetProperty("jwks_uri").GetString());
-        Assert.Equal(["authorization_code", "client_credentials", "password", "refresh_token"], Strings(root, "grant_types_supported").Order(StringComparer.Ordinal));
+        Assert.Equal(["authorization_code", "client_credentials", "password", "refresh_token", "urn:ietf:params:oauth:grant-type:jwt-bearer"], Strings(root, "grant_types_supported").Order(StringComparer.Ordinal));
         Assert.Equal(["code"], Strings(root, "response_types_supported"));
         Assert.Equal(["S256"], Strings(root, "code_challenge_methods_supported"));
         Assert.Equal(["ES256"], Strings(root, "id_token_signing_alg_values_supported"));

@@ -112,7 +112,7 @@ public sealed partial class RefusalAuditTests : IDisposable
         var app = await CreateAppAsync(factory, root.OrgId, StoreScopes(root.OrgId, root.SandboxId));
         using var http = factory.CreateClient();
 
-        using (var refused = await RequestTokenWithFormAsync(http, app.ClientId, app.Secret, grantType: "urn:ietf:params:oauth:grant-type:jwt-bearer"))
+        using (var refused = await RequestTokenWithFormAsync(http, app.ClientId, app.Secret, grantType: "urn:ietf:params:oauth:grant-type:device_code"))
         {
             Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         }

@@ -137,15 +137,6 @@ public sealed class TokenEndpointTests(OAuthFixture fixture) : IClassFixture<OAu
     }
 
     [Fact]
-    public async Task JwtBearerGrant_NotOffered_Is400UnsupportedGrantType()
-    {
-        var app = await NewAppAsync();
-        using var http = _factory.CreateClient();
-        using var response = await RequestTokenWithFormAsync(http, app.ClientId, app.Secret, grantType: "urn:ietf:params:oauth:grant-type:jwt-bearer");
-        await AssertErrorAsync(response, HttpStatusCode.BadRequest, "unsupported_grant_type");
-    }
-
-    [Fact]
     public async Task DisabledApp_GetsNoToken()
     {
         var root = await _factory.RootAsync();
