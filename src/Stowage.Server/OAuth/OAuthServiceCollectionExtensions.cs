@@ -63,6 +63,7 @@ public static class OAuthServiceCollectionExtensions
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<AppTokenValidator>();
         services.AddHostedService<AccessChangeWatcher>();
+        services.AddHostedService<GrantPruner>();
 
         services.AddOpenIddict()
             .AddCore(core =>
