@@ -50,6 +50,50 @@ public static class AppRules
             ?? (fields.ClientSecret is { } secret ? CheckSecret(secret) : null);
     }
 
+    /// <summary>
+    /// The scopes an app that acts on behalf of a user may ask for (access-management-api.md):
+    /// the object store scopes, reading an organization or an environment, and the identity
+    /// scopes. Managing organizations and environments (<c>admin:cloudhub</c>) is not among them.
+    /// </summary>
+    public static readonly IReadOnlySet<string> UserBehalfScopes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        Stowage.Access.Scopes.ManageStore, Stowage.Access.Scopes.ManageStoreData, Stowage.Access.Scopes.ReadStore, Stowage.Access.Scopes.ReadStoreMetrics,
+        ScopeCatalog.ReadOrganization, ScopeCatalog.ViewEnvironment, "openid", "profile", "email", "offline_access",
+    };
+
+    /// <summary>
+    /// What the fields of a whole app (after a create or a patch) must hold together: an app
+    /// acting on behalf of a user needs a redirect URI for the authorization code grant and a
+    /// public key for the JWT-bearer grant, and asks only for <see cref="UserBehalfScopes"/>.
+    /// </summary>
+    public static Error? CheckApp(ConnectedApp app)
+    {
+        if (app.ActsOnItsOwnBehalf)
+        {
+            return null;
+        }
+
+        if (app.GrantTypes.Contains(GrantTypeNames.AuthorizationCode) && app.RedirectUris.Count == 0)
+        {
+            return Invalid("redirect_uris: an app with the authorization_code grant needs at least one redirect URI.");
+        }
+
+        if (app.GrantTypes.Contains(GrantTypeNames.JwtBearer) && app.PublicKeys.Count == 0)
+        {
+            return Invalid("public_keys: an app with the JWT-bearer grant needs at least one public key (PEM).");
+        }
+
+        for (var i = 0; i < app.Scopes.Count; i++)
+        {
+            if (!UserBehalfScopes.Contains(app.Scopes[i]))
+            {
+                return new Error(ErrorCodes.InvalidScope, $"scopes[{i}]: '{app.Scopes[i]}' is not a scope an app acting on behalf of a user may ask for ({string.Join(", ", UserBehalfScopes)}).");
+            }
+        }
+
+        return null;
+    }
+
     public static Error? CheckSecret(string secret) =>
         secret.Length < MinSecretLength || secret.Length > MaxSecretLength || NameRules.HasControlCharacters(secret)
             ? new Error(ErrorCodes.WeakClientSecret, $"client_secret must be {MinSecretLength} to {MaxSecretLength} characters without control characters.")

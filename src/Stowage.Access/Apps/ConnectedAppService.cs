@@ -68,6 +68,10 @@ public sealed class ConnectedAppService(
             1,
             now,
             now);
+        if (AppRules.CheckApp(app) is { } incomplete)
+        {
+            return incomplete;
+        }
 
         switch (await apps.CreateAsync(app, MaxApps, cancellationToken))
         {
@@ -123,6 +127,10 @@ public sealed class ConnectedAppService(
             CredentialVersion = newSecret is not null || disabling ? app.CredentialVersion + 1 : app.CredentialVersion,
             UpdatedAt = time.GetUtcNow(),
         };
+        if (AppRules.CheckApp(updated) is { } incomplete)
+        {
+            return incomplete;
+        }
 
         switch (await apps.UpdateAsync(updated, cancellationToken))
         {
@@ -159,6 +167,13 @@ public sealed class ConnectedAppService(
     /// </summary>
     public async Task<Error?> ChangeScopesAsync(CallContext call, ConnectedApp app, IReadOnlyList<ScopeGrant> assignments, ScopeChange change, CancellationToken cancellationToken)
     {
+        if (!app.ActsOnItsOwnBehalf && change != ScopeChange.Remove)
+        {
+            return new Error(
+                ErrorCodes.InvalidRequest,
+                "An app that acts on behalf of a user has no scope assignments: its tokens carry the user's own rights, narrowed to the scopes the user grants. Set the scopes it may ask for in its 'scopes' field.");
+        }
+
         var tree = await directory.GetAsync(cancellationToken);
         var reach = tree.WithDescendants(call.Caller.AdministeredOrgIds);
         var keptOutside = change == ScopeChange.Replace
