@@ -29,7 +29,14 @@ internal sealed class MigratedDatabase : IAsyncDisposable
 
     public PostgresDatabase Database { get; }
 
-    public PostgresStorageOptions Options => new() { ConnectionString = ConnectionString };
+    /// <summary>
+    /// The database's options. The deadline is the longest allowed: these tests are about what
+    /// the repositories do, not about how long a database may stall, and a test run shares the
+    /// machine with browsers and servers (the deadline's own tests set theirs).
+    /// </summary>
+    public PostgresStorageOptions Options => new() { ConnectionString = ConnectionString, OperationTimeoutSeconds = TestDeadlineSeconds };
+
+    private const int TestDeadlineSeconds = 30;
 
     /// <summary>Opens the backend on this database once more, as another node does at start.</summary>
     public PostgresDatabase Open() => new(Options);
@@ -40,7 +47,7 @@ internal sealed class MigratedDatabase : IAsyncDisposable
         var name = "stowage_t_" + Guid.NewGuid().ToString("N")[..16];
         await AdminAsync($"CREATE DATABASE {name} TEMPLATE {template}", cancellationToken);
         var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestServer.Admin) { Database = name }.ConnectionString;
-        return new MigratedDatabase(name, connectionString, new PostgresDatabase(new PostgresStorageOptions { ConnectionString = connectionString }));
+        return new MigratedDatabase(name, connectionString, new PostgresDatabase(new PostgresStorageOptions { ConnectionString = connectionString, OperationTimeoutSeconds = TestDeadlineSeconds }));
     }
 
     public async ValueTask DisposeAsync()
