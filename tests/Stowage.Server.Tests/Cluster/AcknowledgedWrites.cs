@@ -57,14 +57,31 @@ internal sealed class AcknowledgedWrites(AdminSession session, string storeId)
         return true;
     }
 
-    /// <summary>Every acknowledged key with its value, as read through haproxy; empty when all are there.</summary>
+    /// <summary>
+    /// Every acknowledged key with its value, as read through haproxy; empty when all are there.
+    /// Reading is retried while the service answers 503 (just after a failover, a node may not
+    /// have found the new primary yet): an answer that does not come is not a lost write.
+    /// </summary>
     public async Task<IReadOnlyList<string>> MissingAsync()
     {
         using var client = session.CreateClient();
         var stored = new Dictionary<string, string?>(StringComparer.Ordinal);
-        await foreach (var value in client.ListValuesAsync(session.OrganizationId, session.EnvironmentId, storeId, Partition, pageSize: 100))
+        for (var attempt = 1; ; attempt++)
         {
-            stored[value.KeyId!] = value.StringValue;
+            try
+            {
+                stored.Clear();
+                await foreach (var value in client.ListValuesAsync(session.OrganizationId, session.EnvironmentId, storeId, Partition, pageSize: 100))
+                {
+                    stored[value.KeyId!] = value.StringValue;
+                }
+
+                break;
+            }
+            catch (StowageApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable && attempt < 60)
+            {
+                await Task.Delay(500);
+            }
         }
 
         return [.. _acknowledged
