@@ -82,10 +82,10 @@ internal static class Scenarios
                 ? (Scenario[])[]
                 :
                 [
-                    // One chain per connection, fresh for every wrk run (refresh.lua).
+                    // One chain per connection and a spare per thread, fresh for every wrk run (refresh.lua).
                     new(Refresh, "refresh_token grant (rotation, user-behalf app)", "refresh.lua", s.Absolute("/accounts/api/v2/oauth2/token"),
                         [refresh.File, Servers.BasicAuthorization(refresh.ClientId, refresh.ClientSecret)],
-                        ct => refresh.WriteAsync(o.Connections, ct)),
+                        ct => refresh.WriteAsync(o.Connections + o.Threads, ct)),
                 ],
         ];
     }

@@ -1,7 +1,9 @@
 -- The refresh_token grant: wrk -s refresh.lua URL -- tokensFile authorizationHeaderValue
 -- Refresh tokens rotate, and sending a spent one again revokes its whole chain, so no token
 -- is ever sent twice: tokensFile holds one fresh refresh token per connection (the harness
--- writes it before every run), each the head of its own chain. A request takes a token from
+-- writes it before every run), each the head of its own chain, and one spare per wrk thread:
+-- wrk 4.1 (Debian's) asks each thread for one request before it opens its connections and
+-- never sends it. A request takes a token from
 -- the pool; its answer puts the new refresh token back. With one request in flight per
 -- connection, each chain is carried forward by one request at a time and the pool never runs
 -- dry; wrk does not tell the script which connection a request is on, so a chain may move
