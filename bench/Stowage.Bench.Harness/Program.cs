@@ -31,11 +31,15 @@ try
         stowageUrl, await StowageSetup.AdminPasswordAsync(servers.StowageDataDirectory, ct), options.ValueBytes, ct);
     await EtcdPutAsync(etcd, "bench/hot", new string('v', options.ValueBytes), ct);
     var (postgres, cluster) = await StartPostgresAsync(servers, ct);
+    using var refresh = options.Only is null || options.Only.Contains(Scenarios.Refresh)
+        ? await RefreshChains.CreateAsync(
+            stowageUrl, await StowageSetup.AdminPasswordAsync(servers.StowageDataDirectory, ct), Path.Combine(work, "refresh-tokens.txt"), ct)
+        : null;
 
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
     var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
 
-    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
+    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster, refresh).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
     if (scenarios.Count == 0)
     {
         throw new ArgumentException("--only names no scenario (see docs/performance.md for their names)");

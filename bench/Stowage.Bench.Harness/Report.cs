@@ -57,6 +57,8 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         Ratio("cluster GET vs etcd range", Scenarios.ClusterGet, Scenarios.EtcdRange, "", 0),
         Ratio("cluster PUT vs etcd put", Scenarios.ClusterPost, Scenarios.EtcdPut, "", 0),
         Ratio("token vs oidc-provider", Scenarios.Token, Scenarios.OidcToken, ">=", 2),
+        // For context only: a refresh reads, redeems and writes token entries; oidc.token is a client_credentials grant.
+        Ratio("refresh vs oidc-provider token", Scenarios.Refresh, Scenarios.OidcToken, "", 0),
         // At a fixed number of connections, the throughput ratio is the ratio of mean latencies.
         Ratio("deep page cost vs first page", Scenarios.FirstPage, Scenarios.DeepPage, "<=", 1.5),
         new("peak RSS with 1M keys", "VmHWM of the server, whole run", footprint.PeakRssBytes / Megabyte, "<=", 300, "MB"),

@@ -20,6 +20,7 @@ internal static class Scenarios
     public const string DeepPage = "stowage.keys.deep";
     public const string Token = "stowage.token";
     public const string OidcToken = "oidc.token";
+    public const string Refresh = "stowage.refresh";
 
     /// <summary>Writes rotate over this many keys: inserts first, then overwrites, for both systems alike.</summary>
     private const int RotatingKeys = 10_000;
@@ -35,8 +36,9 @@ internal static class Scenarios
     /// <paramref name="postgres"/> is one node on PostgreSQL, <paramref name="cluster"/> the
     /// same database through haproxy in front of three nodes (the first of them is
     /// <paramref name="postgres"/>); both are null when no PostgreSQL scenario runs.
+    /// <paramref name="refresh"/> is null when <see cref="Refresh"/> does not run.
     /// </summary>
-    public static IReadOnlyList<Scenario> All(Options o, StowageTarget s, Uri ceiling, Uri etcd, Uri oidc, StowageTarget? postgres, StowageTarget? cluster)
+    public static IReadOnlyList<Scenario> All(Options o, StowageTarget s, Uri ceiling, Uri etcd, Uri oidc, StowageTarget? postgres, StowageTarget? cluster, RefreshChains? refresh)
     {
         var size = o.ValueBytes.ToString(CultureInfo.InvariantCulture);
         var threads = o.Threads.ToString(CultureInfo.InvariantCulture);
@@ -76,6 +78,15 @@ internal static class Scenarios
                 [Form, ClientCredentials, Servers.BasicAuthorization(s.ClientId, s.ClientSecret)]),
             new(OidcToken, "client_credentials token (opaque, in memory)", "post_body.lua", new Uri(oidc, "token").AbsoluteUri,
                 [Form, ClientCredentials, Servers.BasicAuthorization(Servers.OidcClientId, Servers.OidcClientSecret)]),
+            .. refresh is null
+                ? (Scenario[])[]
+                :
+                [
+                    // One chain per connection and a spare per thread, fresh for every wrk run (refresh.lua).
+                    new(Refresh, "refresh_token grant (rotation, user-behalf app)", "refresh.lua", s.Absolute("/accounts/api/v2/oauth2/token"),
+                        [refresh.File, Servers.BasicAuthorization(refresh.ClientId, refresh.ClientSecret)],
+                        ct => refresh.WriteAsync(o.Connections + o.Threads, ct)),
+                ],
         ];
     }
 }

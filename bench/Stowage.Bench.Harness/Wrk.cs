@@ -7,8 +7,12 @@ namespace Stowage.Bench.Harness;
 /// <summary>One wrk run, read from the line that bench/wrk/common.lua's done() prints.</summary>
 internal sealed record WrkRun(double RequestsPerSecond, double MeanMs, double P50Ms, double P90Ms, double P99Ms, long Requests, long Errors);
 
-/// <summary>What to load and how: the wrk script under bench/wrk, the URL and the script's arguments.</summary>
-internal sealed record Scenario(string Name, string What, string Script, string Url, IReadOnlyList<string> Arguments);
+/// <summary>
+/// What to load and how: the wrk script under bench/wrk, the URL and the script's arguments;
+/// <paramref name="Prepare"/>, when set, runs before every wrk run of the scenario, outside
+/// the measured time (e.g. fresh refresh-token chains, which a run spends).
+/// </summary>
+internal sealed record Scenario(string Name, string What, string Script, string Url, IReadOnlyList<string> Arguments, Func<CancellationToken, Task>? Prepare = null);
 
 internal static class Wrk
 {
@@ -17,6 +21,11 @@ internal static class Wrk
     public static async Task<WrkRun> RunAsync(
         string scriptDirectory, Scenario scenario, int threads, int connections, TimeSpan duration, CancellationToken cancellationToken)
     {
+        if (scenario.Prepare is { } prepare)
+        {
+            await prepare(cancellationToken);
+        }
+
         var info = new ProcessStartInfo("wrk")
         {
             WorkingDirectory = scriptDirectory,

@@ -70,7 +70,8 @@ public static class OAuthServiceCollectionExtensions
             {
                 // Stowage's own stores: connected apps and the scope catalog read from memory,
                 // authorizations and token entries on the configured storage provider. OpenIddict's
-                // entity cache stays off: it is per node, and apps change on any node.
+                // entity cache stays off: it is per node, and apps change on any node; so the
+                // managers get caches that keep nothing instead of a new MemoryCache per request.
                 core.SetDefaultApplicationEntity<OAuthApplication>()
                     .SetDefaultAuthorizationEntity<OAuthAuthorizationEntity>()
                     .SetDefaultScopeEntity<ScopeDefinition>()
@@ -80,6 +81,9 @@ public static class OAuthServiceCollectionExtensions
                     .ReplaceScopeStore<ScopeDefinition, ScopeCatalogStore>(ServiceLifetime.Singleton)
                     .ReplaceTokenStore<OAuthTokenEntity, GrantTokenStore>(ServiceLifetime.Singleton)
                     .ReplaceApplicationManager<OAuthApplication, StowageApplicationManager>()
+                    .ReplaceAuthorizationManager<OAuthAuthorizationEntity, StowageAuthorizationManager>()
+                    .ReplaceScopeManager<ScopeDefinition, StowageScopeManager>()
+                    .ReplaceTokenManager<OAuthTokenEntity, StowageTokenManager>()
                     .DisableEntityCaching();
             })
             .AddServer(server =>

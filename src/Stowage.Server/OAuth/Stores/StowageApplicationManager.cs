@@ -10,15 +10,15 @@ namespace Stowage.Server.OAuth.Stores;
 /// a client secret is checked by <see cref="ClientAuthenticator"/> (the app's cached state, a
 /// SHA-256 of the decrypted secret, a constant-time comparison) instead of a PBKDF2 hash of
 /// the stored value. Secrets are 128 random bits or at least 32 caller-chosen characters, and
-/// must be shown again to administrators, so they are encrypted at rest, not hashed.
+/// must be shown again to administrators, so they are encrypted at rest, not hashed. Its cache
+/// keeps nothing (entity caching is off; see <see cref="UncachedApplications"/>).
 /// </summary>
 public sealed class StowageApplicationManager(
-    IOpenIddictApplicationCache<OAuthApplication> cache,
     ILogger<OpenIddictApplicationManager<OAuthApplication>> logger,
     IOptionsMonitor<OpenIddictCoreOptions> options,
     IOpenIddictApplicationStore<OAuthApplication> store,
     ClientAuthenticator authenticator)
-    : OpenIddictApplicationManager<OAuthApplication>(cache, logger, options, store)
+    : OpenIddictApplicationManager<OAuthApplication>(new UncachedApplications(store), logger, options, store)
 {
     public override async ValueTask<bool> ValidateClientSecretAsync(OAuthApplication application, string secret, CancellationToken cancellationToken = default)
     {
