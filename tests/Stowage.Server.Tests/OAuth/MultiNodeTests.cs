@@ -55,6 +55,54 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task UserGrantRevokedOrUserDeletedOnOneNode_TokenRefusedOnTheOtherWithinOneSecond()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
+        try
+        {
+            using var nodeA = new NodeFactory(dataDirectory);
+            var root = await nodeA.RootAsync();
+            using var nodeB = new NodeFactory(dataDirectory);
+            using var httpA = nodeA.CreateClient();
+            var (group, _) = await nodeA.CreateGroupWithAdminAsync("Delegating");
+
+            // A token issued on A on behalf of the group's administrator, used on A; the change is made on B.
+            var app = await UserBehalf.UserBehalfApps.CreateAsync(nodeA, ["openid", "read:store"]);
+            var revoked = await DelegatedTokenAsync(nodeA, app, "admin-delegating", "password-of-Delegating");
+            Assert.Equal(HttpStatusCode.OK, await ListStoresAsync(httpA, revoked, group.OrgId, group.SandboxId));
+            var grants = nodeB.Services.GetRequiredService<Stowage.Access.Grants.IOAuthGrantRepository>();
+            var userId = (await nodeB.Services.GetRequiredService<Stowage.Access.IUserRepository>().FindByUsernameAsync("admin-delegating", CancellationToken.None))!.Id;
+            Assert.Equal(1, await grants.RevokeAuthorizationsAsync(new Stowage.Access.Grants.AuthorizationFilter(Subject: userId, ClientId: app.ClientId), CancellationToken.None));
+            await AssertRefusedWithinBoundAsync("grant revoked on B, seen by A", () => ListStoresAsync(httpA, revoked, group.OrgId, group.SandboxId));
+
+            var orphaned = await DelegatedTokenAsync(nodeA, app, "admin-delegating", "password-of-Delegating");
+            Assert.Equal(HttpStatusCode.OK, await ListStoresAsync(httpA, orphaned, group.OrgId, group.SandboxId));
+            Assert.True(await nodeB.Services.GetRequiredService<Stowage.Access.IUserRepository>().DeleteAsync(userId, CancellationToken.None));
+            await AssertRefusedWithinBoundAsync("user deleted on B, seen by A", () => ListStoresAsync(httpA, orphaned, group.OrgId, group.SandboxId));
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+
+    private static async Task<string> DelegatedTokenAsync(StowageFactory node, UserBehalf.UserApp app, string username, string password)
+    {
+        using var browser = new UserBehalf.UserBehalfBrowser(node);
+        await browser.SignInAsync(username, password);
+        var (verifier, challenge) = UserBehalf.UserBehalfBrowser.NewPkce();
+        var code = await browser.GetCodeAsync(UserBehalf.UserBehalfBrowser.AuthorizeQuery(app, "openid read:store", "s", challenge));
+        using var exchanged = await browser.ExchangeAsync(app, code, verifier);
+        return (await UserBehalf.UserBehalfBrowser.ReadTokensAsync(exchanged)).AccessToken;
+    }
+
     private async Task AssertRefusedWithinBoundAsync(string change, Func<Task<HttpStatusCode>> probe)
     {
         var elapsed = await TimeUntilAsync(probe, status => status == HttpStatusCode.Unauthorized, Bound);
