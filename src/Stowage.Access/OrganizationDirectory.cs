@@ -12,7 +12,16 @@ public sealed class OrganizationDirectory(IOrganizationRepository repository, Ti
     private readonly SemaphoreSlim _reload = new(1, 1);
     private volatile Snapshot? _snapshot;
 
-    public void Invalidate() => _snapshot = null;
+    // Moves on every invalidation. A reload keeps what it read only if no invalidation came
+    // while it was reading: a read that began before a change committed must not be kept, with
+    // a fresh load time, after the change invalidated the snapshot.
+    private long _generation;
+
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _snapshot = null;
+    }
 
     public async ValueTask<Snapshot> GetAsync(CancellationToken cancellationToken)
     {
@@ -31,11 +40,19 @@ public sealed class OrganizationDirectory(IOrganizationRepository repository, Ti
                 return current;
             }
 
-            var loadedAt = time.GetUtcNow();
-            var organizations = await repository.ListOrganizationsAsync(cancellationToken);
-            var environments = await repository.ListEnvironmentsAsync(cancellationToken);
-            _snapshot = current = new Snapshot(organizations, environments, loadedAt);
-            return current;
+            while (true)
+            {
+                var generation = Volatile.Read(ref _generation);
+                var loadedAt = time.GetUtcNow();
+                var organizations = await repository.ListOrganizationsAsync(cancellationToken);
+                var environments = await repository.ListEnvironmentsAsync(cancellationToken);
+                current = new Snapshot(organizations, environments, loadedAt);
+                if (Volatile.Read(ref _generation) == generation)
+                {
+                    _snapshot = current;
+                    return current;
+                }
+            }
         }
         finally
         {
