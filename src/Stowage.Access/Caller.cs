@@ -36,9 +36,6 @@ public sealed class Caller(
 
     public IReadOnlyList<ScopeGrant> Grants { get; } = grants;
 
-    /// <summary>For a <see cref="CallerKind.DelegatedUser"/>, the app the user authorized.</summary>
-    public string? ClientId { get; init; }
-
     /// <summary>Rights come from <see cref="Grants"/> (a connected app, or a user through one), not from administration.</summary>
     public bool HoldsGrants => Kind != CallerKind.User;
 

@@ -47,7 +47,7 @@ public sealed class DelegatedTokenGate(AppStateCache apps, RevokedTokenSet revok
         }
 
         return await grants.GetUserAsync(userId, reload, cancellationToken) is { } rights
-            ? new DelegatedTokenCheck(AppTokenStatus.Active, rights.CallerFor(clientId, scopes), state)
+            ? new DelegatedTokenCheck(AppTokenStatus.Active, rights.CallerFor(scopes), state)
             : new DelegatedTokenCheck(AppTokenStatus.UserDeleted, null, state);
     }
 }

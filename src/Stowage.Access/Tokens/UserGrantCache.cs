@@ -148,10 +148,9 @@ public sealed class UserRights(UserRecord user, IReadOnlySet<string> administere
     /// and may read and manage it); it administers nothing, so like a connected app it never
     /// manages users or connected apps, and it never gains what the user lacks.
     /// </summary>
-    public Caller CallerFor(string clientId, string scopes) =>
-        _callers.GetOrAdd(scopes, static (s, state) => state.Rights.Build(state.ClientId, s), (Rights: this, ClientId: clientId));
+    public Caller CallerFor(string scopes) => _callers.GetOrAdd(scopes, static (s, rights) => rights.Build(s), this);
 
-    private Caller Build(string clientId, string scopes)
+    private Caller Build(string scopes)
     {
         var grants = new List<ScopeGrant>();
         foreach (var scope in scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal))
@@ -181,9 +180,6 @@ public sealed class UserRights(UserRecord user, IReadOnlySet<string> administere
             }
         }
 
-        return new Caller(CallerKind.DelegatedUser, User.Id, User.Username, new HashSet<string>(StringComparer.Ordinal), grants)
-        {
-            ClientId = clientId,
-        };
+        return new Caller(CallerKind.DelegatedUser, User.Id, User.Username, new HashSet<string>(StringComparer.Ordinal), grants);
     }
 }

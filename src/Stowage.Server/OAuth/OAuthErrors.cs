@@ -11,7 +11,6 @@ internal static class OAuthErrors
 {
     public const string InvalidRequest = "invalid_request";
     public const string InvalidClient = "invalid_client";
-    public const string UnsupportedResponseType = "unsupported_response_type";
 
     /// <summary>Not an RFC 6749 code (it has none for throttling); sent with 429 and Retry-After.</summary>
     public const string TooManyRequests = "too_many_requests";

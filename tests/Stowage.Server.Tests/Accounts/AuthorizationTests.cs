@@ -161,7 +161,7 @@ public sealed class AuthorizationTests(AccountsFixture fixture) : IClassFixture<
     {
         var (_, userId, _) = await NewUserAsync([fixture.Sibling.OrgId]);
         var service = fixture.Factory.Services.GetRequiredService<AuthorizationService>();
-        var caller = new Caller(CallerKind.DelegatedUser, userId, "someone", new HashSet<string>(), []) { ClientId = "0123456789abcdef0123456789abcdef" };
+        var caller = new Caller(CallerKind.DelegatedUser, userId, "someone", new HashSet<string>(), []);
 
         var resolved = await service.ResolveUserAsync(caller, null, CancellationToken.None);
 
