@@ -12,7 +12,8 @@ namespace Stowage.Console.Tests;
 /// An app that acts on behalf of a user, end to end: a certified OpenID Connect client
 /// (openid-client, <see cref="RelyingParty"/>) builds the request, Chromium signs in and answers
 /// the consent page, the client exchanges the code with PKCE, checks the id token against the
-/// JWKS, calls userinfo, refreshes and tries the spent refresh token again.
+/// JWKS, calls userinfo, refreshes and tries the spent refresh token again; and the refusals a
+/// browser meets: a replayed code, a forged redirect URI, PKCE sent in the clear.
 /// </summary>
 public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer server) : ConsoleTest(browser, server)
 {
@@ -110,6 +111,102 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
         var refused = await rp.NextAsync("error");
         Assert.Equal("access_denied", refused.GetProperty("error").GetString());
         await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Not signed in." })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task CertifiedClient_CodeReplayed_RefusedAndItsTokensRevoked()
+    {
+        var port = RelyingParty.FreePort();
+        var (clientId, secret) = await CreateAppAsync(port, "Replaying relying party");
+        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope, mode: "replay");
+        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await SignInAsync(Page);
+        await Page.GotoAsync(authorize);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        await rp.NextAsync("exchange");
+        await rp.NextAsync("userinfo");
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Name = "Signed in." })).ToBeVisibleAsync();
+        var root = await Factory.RootAsync();
+        var stores = $"/api/v1/organizations/{root.OrgId}/environments/{root.SandboxId}/stores";
+        using var http = Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, await StatusAsync(http, stores, rp.AccessToken()));
+
+        await rp.ProceedAsync();
+        Assert.Equal("invalid_grant", (await rp.NextAsync("replay")).GetProperty("error").GetString());
+        Assert.Equal("invalid_grant", (await rp.NextAsync("refresh")).GetProperty("error").GetString());
+
+        // Polled, never timed: the access token the code gave stops too.
+        var status = HttpStatusCode.OK;
+        for (var i = 0; i < 100 && status != HttpStatusCode.Unauthorized; i++)
+        {
+            status = await StatusAsync(http, stores, rp.AccessToken());
+            await Task.Delay(status == HttpStatusCode.Unauthorized ? 0 : 50);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+    }
+
+    [Fact]
+    public async Task BadRedirectUri_ErrorPageInTheBrowser_NeverRedirected()
+    {
+        var port = RelyingParty.FreePort();
+        var (clientId, secret) = await CreateAppAsync(port);
+        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope);
+        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+
+        // A listener where the forged redirect URI points: the browser must never reach it.
+        using var elsewhere = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        elsewhere.Start();
+        var forged = $"http://127.0.0.1:{((IPEndPoint)elsewhere.LocalEndpoint).Port}/callback";
+        var requested = new List<string>();
+        Page.Request += (_, request) => requested.Add(request.Url);
+
+        await SignInAsync(Page);
+        foreach (var redirect in new[] { forged, RelyingParty.RedirectUri(port) + "/more", RelyingParty.RedirectUri(port).Replace("http:", "https:", StringComparison.Ordinal) })
+        {
+            await Page.GotoAsync(WithParameter(authorize, "redirect_uri", redirect));
+            await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("This sign-in link is not valid");
+            Assert.StartsWith(Server.BaseUrl.TrimEnd('/'), Page.Url, StringComparison.Ordinal);
+        }
+
+        await AssertAccessibleAsync(Page);
+        Assert.DoesNotContain(requested, url => !url.StartsWith(Server.BaseUrl.TrimEnd('/'), StringComparison.Ordinal));
+        Assert.False(elsewhere.Pending());
+    }
+
+    [Fact]
+    public async Task PlainPkce_RefusedInTheBrowser_NoCodeIssued()
+    {
+        var port = RelyingParty.FreePort();
+        var (clientId, secret) = await CreateAppAsync(port);
+        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, "openid read:store");
+        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        var requested = new List<string>();
+        Page.Request += (_, request) => requested.Add(request.Url);
+        await SignInAsync(Page);
+
+        // The client's own request with its challenge sent in the clear: refused before any
+        // consent page, on Stowage's error page (OpenIddict checks the challenge method before
+        // it has verified the redirect URI, so nothing is sent back), and no code exists.
+        var plain = WithParameter(WithParameter(authorize, "code_challenge_method", "plain"), "code_challenge", new string('v', 43));
+        await Page.GotoAsync(plain);
+
+        await Expect(Page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("This sign-in link is not valid");
+        await Expect(Page.GetByText("code_challenge_method")).ToBeVisibleAsync();
+        Assert.DoesNotContain(requested, url => url.StartsWith(RelyingParty.RedirectUri(port), StringComparison.Ordinal));
+
+        // The unaltered request still works: the refusal left nothing behind.
+        await Page.GotoAsync(authorize);
+        await Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
+        Assert.NotNull((await rp.NextAsync("exchange")).GetProperty("sub").GetString());
+    }
+
+    private static string WithParameter(string url, string name, string value)
+    {
+        var uri = new Uri(url);
+        var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query);
+        query[name] = value;
+        return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(uri.GetLeftPart(UriPartial.Path), query);
     }
 
     private async Task<(string ClientId, string Secret)> CreateAppAsync(int port, string? name = null)

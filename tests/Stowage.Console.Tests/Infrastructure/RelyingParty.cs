@@ -50,7 +50,7 @@ public sealed class RelyingParty : IAsyncDisposable
 
     public static string RedirectUri(int port) => $"http://127.0.0.1:{port}/callback";
 
-    public static RelyingParty Start(string issuer, string clientId, string clientSecret, int port, string scope)
+    public static RelyingParty Start(string issuer, string clientId, string clientSecret, int port, string scope, string mode = "refresh")
     {
         var directory = Path.Combine(RepositoryRoot(), "tests", "Stowage.Console.Tests", "rp");
         var tokenFile = Path.Combine(Path.GetTempPath(), "stowage-rp-" + Guid.NewGuid().ToString("N"));
@@ -68,6 +68,7 @@ public sealed class RelyingParty : IAsyncDisposable
         start.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["SCOPE"] = scope;
         start.Environment["TOKEN_FILE"] = tokenFile;
+        start.Environment["MODE"] = mode;
         return new RelyingParty(Process.Start(start) ?? throw new InvalidOperationException("node did not start"), tokenFile);
     }
 
@@ -93,7 +94,7 @@ public sealed class RelyingParty : IAsyncDisposable
     /// <summary>The access token of the code exchange (written to a file only this test reads, never printed).</summary>
     public string AccessToken() => File.ReadAllText(_tokenFile);
 
-    /// <summary>Lets the relying party go on to the refresh steps.</summary>
+    /// <summary>Lets the relying party go on to the refresh (or replay) steps.</summary>
     public async Task ProceedAsync()
     {
         await _process.StandardInput.WriteLineAsync("go");

@@ -2,14 +2,15 @@
 // the authorization address it built (PKCE S256, state, nonce) as one JSON line, waits for the
 // browser at its redirect URI, then prints one JSON line per step: the code exchange (the id
 // token's signature checked against the JWKS, its issuer, audience and nonce), userinfo, a
-// refresh, and the spent refresh token used again. Tokens are never printed whole: the test
-// gets the access token through a file only it reads.
+// refresh, and the spent refresh token used again (with MODE=replay instead: the same code
+// exchanged a second time, then the first refresh token). Tokens are never printed whole: the
+// test gets the access token through a file only it reads.
 import * as client from 'openid-client';
 import http from 'node:http';
 import { writeFileSync } from 'node:fs';
 import readline from 'node:readline';
 
-const { ISSUER, CLIENT_ID, CLIENT_SECRET, PORT, SCOPE, TOKEN_FILE } = process.env;
+const { ISSUER, CLIENT_ID, CLIENT_SECRET, PORT, SCOPE, TOKEN_FILE, MODE } = process.env;
 const redirectUri = `http://127.0.0.1:${PORT}/callback`;
 const say = (line) => process.stdout.write(JSON.stringify(line) + '\n');
 
@@ -70,6 +71,21 @@ const server = http.createServer(async (request, response) => {
     const info = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     say({ step: 'userinfo', sub: info.sub, name: info.name ?? null });
     await proceed();
+
+    if (MODE === 'replay') {
+      // The code again: refused, and (RFC 6749 §4.1.2) what it issued is revoked with it.
+      const attempt = async (grant) => {
+        try {
+          await grant();
+          return null;
+        } catch (error) {
+          return error.error ?? error.code ?? String(error);
+        }
+      };
+      say({ step: 'replay', error: await attempt(() => client.authorizationCodeGrant(config, current, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce })) });
+      say({ step: 'refresh', error: await attempt(() => client.refreshTokenGrant(config, tokens.refresh_token)) });
+      return;
+    }
 
     const refreshed = await client.refreshTokenGrant(config, tokens.refresh_token);
     say({ step: 'refresh', rotated: !!refreshed.refresh_token && refreshed.refresh_token !== tokens.refresh_token });
