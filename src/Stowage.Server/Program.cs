@@ -31,6 +31,14 @@ switch (ServerCommandLine.Check(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
+// The container's checks in every environment, not only Development: a singleton that takes a
+// scoped service (one request's state shared with every other) stops the server at start.
+builder.Host.UseDefaultServiceProvider(provider =>
+{
+    provider.ValidateScopes = true;
+    provider.ValidateOnBuild = true;
+});
+
 // Request-level framework chatter stays out of the log unless asked for in configuration
 // (the console's authentication handler logs each redirect to sign-in as the framework's base class does).
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
