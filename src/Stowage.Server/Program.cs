@@ -46,6 +46,7 @@ WebApplication app;
 try
 {
     var options = builder.AddStowageHosting();
+    builder.AddStowageObservability(options);
     builder.Services.AddStowage(options);
     app = builder.Build();
     app.Services.OpenStorage(options);
@@ -59,6 +60,7 @@ catch (StartupConfigurationException ex)
 
 app.UseMiddleware<ErrorHandling>();
 app.UseTrustedProxies();
+app.UseStowageMetrics();
 app.UseMiddleware<NoStore>();
 app.UseMiddleware<RequestGuards>();
 app.UseStowageOAuth();
