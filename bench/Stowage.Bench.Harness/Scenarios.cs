@@ -88,8 +88,8 @@ internal static class Scenarios
                 [
                     GetOn(MetricsOffGet, pair.Off, $"GET of a {size} B value, metrics off"),
                     GetOn(MetricsOnGet, pair.On, $"GET of a {size} B value, metrics on, scraped 1/s"),
-                    PostTo(MetricsOffPost, pair.Off, "put", rotatingWhat + ", metrics off"),
-                    PostTo(MetricsOnPost, pair.On, "put", rotatingWhat + ", metrics on, scraped 1/s"),
+                    PostTo(MetricsOffPost, pair.Off, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics off"),
+                    PostTo(MetricsOnPost, pair.On, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics on, scraped 1/s"),
                 ],
             new(Values, $"values page of 100 x {size} B", "get.lua", s.Absolute(s.StorePath(StowageTarget.Store) + "/partitions/values/values?pageSize=100"), [s.Token]),
             new(FirstPage, $"first keys page (100) of {o.Keys:N0}", "get.lua", s.Absolute(bigKeys + "?pageSize=100"), [s.Token]),

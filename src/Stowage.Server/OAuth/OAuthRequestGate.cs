@@ -20,11 +20,9 @@ namespace Stowage.Server.OAuth;
 /// before any secret is looked at, malformed credentials included, and every answer carries
 /// the <c>X-RateLimit-*</c> headers.</item>
 /// </list>
-/// </summary>
-/// <para>
 /// A token request runs in an "oauth token" span, and its answer counts in
 /// <c>stowage.oauth.tokens</c> by grant type: issued when it is a 200, refused otherwise.
-/// </para>
+/// </summary>
 internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, OAuthAudit audit, IConnectedAppRepository apps, ServerTelemetry telemetry)
 {
     public const int MaxBodyBytes = 16 * 1024;
@@ -78,6 +76,7 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
         {
             grantType.Value = Single(values, "grant_type");
         }
+
         var address = Throttle.ClientAddress(context);
 
         // Checked before malformed credentials are refused, so they meet the limits too.
