@@ -36,10 +36,13 @@ try
             stowageUrl, await StowageSetup.AdminPasswordAsync(servers.StowageDataDirectory, ct), Path.Combine(work, "refresh-tokens.txt"), ct)
         : null;
 
+    var metricsPair = await StartMetricsPairAsync(servers, ct);
+    using var scraper = metricsPair is { } p ? MetricsScraper.Start(p.On.Url) : null;
+
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
     var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
 
-    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster, refresh).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
+    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster, refresh, metricsPair).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
     if (scenarios.Count == 0)
     {
         throw new ArgumentException("--only names no scenario (see docs/performance.md for their names)");
@@ -75,6 +78,11 @@ try
             var file = await Tracing.TraceAsync(traces, stowage.Id, wrkDirectory, scenario, options, ct);
             Log($"  {file}");
         }
+    }
+
+    if (scraper is not null)
+    {
+        Log($"the metrics server was scraped {scraper.Scrapes} times ({scraper.Failures} failed)");
     }
 
     var report = new Report(options, scenarios.Select(s => new ScenarioResult(s, runs[s.Name])).ToList(), footprint, clock.Elapsed);
@@ -148,6 +156,23 @@ async Task<(StowageTarget? Postgres, StowageTarget? Cluster)> StartPostgresAsync
     await servers.StartHaproxyAsync(balancer, nodes, ct);
     var single = await StowageSetup.PrepareAsync(nodes[0], password, options.ValueBytes, ct);
     return (single, single with { Url = balancer });
+}
+
+// Two fresh SQLite servers alike but for Stowage:Metrics:Enabled, only when a metrics.*
+// scenario runs; the "on" one is scraped every second while the harness runs.
+async Task<(StowageTarget Off, StowageTarget On)?> StartMetricsPairAsync(Servers servers, CancellationToken ct)
+{
+    if (options.Only is not null && !options.Only.Overlaps(Scenarios.OnMetricsPair))
+    {
+        return null;
+    }
+
+    Log("starting two more Stowage servers (SQLite), metrics off and on");
+    var (offUrl, _) = await servers.StartStowageAsync(ct, "stowage-metrics-off", metrics: false);
+    var (onUrl, _) = await servers.StartStowageAsync(ct, "stowage-metrics-on", metrics: true);
+    var off = await StowageSetup.PrepareAsync(offUrl, await StowageSetup.AdminPasswordAsync(servers.DataDirectoryOf("stowage-metrics-off"), ct), options.ValueBytes, ct);
+    var on = await StowageSetup.PrepareAsync(onUrl, await StowageSetup.AdminPasswordAsync(servers.DataDirectoryOf("stowage-metrics-on"), ct), options.ValueBytes, ct);
+    return (off, on);
 }
 
 static async Task EtcdPutAsync(Uri etcd, string key, string value, CancellationToken ct)

@@ -61,6 +61,9 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         Ratio("refresh vs oidc-provider token", Scenarios.Refresh, Scenarios.OidcToken, "", 0),
         // At a fixed number of connections, the throughput ratio is the ratio of mean latencies.
         Ratio("deep page cost vs first page", Scenarios.FirstPage, Scenarios.DeepPage, "<=", 1.5),
+        // Issue 16: /metrics on and scraped every second costs at most 5%.
+        Ratio("GET metrics on vs off", Scenarios.MetricsOnGet, Scenarios.MetricsOffGet, ">=", 0.95),
+        Ratio("PUT metrics on vs off", Scenarios.MetricsOnPost, Scenarios.MetricsOffPost, ">=", 0.95),
         new("peak RSS with 1M keys", "VmHWM of the server, whole run", footprint.PeakRssBytes / Megabyte, "<=", 300, "MB"),
     ];
 

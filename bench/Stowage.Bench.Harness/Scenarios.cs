@@ -22,6 +22,13 @@ internal static class Scenarios
     public const string OidcToken = "oidc.token";
     public const string Refresh = "stowage.refresh";
 
+    // The cost of metrics (issue 16): two fresh servers alike but for Stowage:Metrics:Enabled,
+    // the "on" one scraped every second for the whole run (MetricsScraper).
+    public const string MetricsOffGet = "metrics.off.get";
+    public const string MetricsOnGet = "metrics.on.get";
+    public const string MetricsOffPost = "metrics.off.post";
+    public const string MetricsOnPost = "metrics.on.post";
+
     /// <summary>Writes rotate over this many keys: inserts first, then overwrites, for both systems alike.</summary>
     private const int RotatingKeys = 10_000;
 
@@ -32,13 +39,18 @@ internal static class Scenarios
     /// <summary>The scenarios that need PostgreSQL, one node on it and the three-node cluster.</summary>
     public static readonly IReadOnlySet<string> OnPostgres = new HashSet<string>(StringComparer.Ordinal) { PostgresGet, PostgresPost, ClusterGet, ClusterPost };
 
+    /// <summary>The scenarios that need the metrics off/on pair of servers.</summary>
+    public static readonly IReadOnlySet<string> OnMetricsPair = new HashSet<string>(StringComparer.Ordinal) { MetricsOffGet, MetricsOnGet, MetricsOffPost, MetricsOnPost };
+
     /// <summary>
     /// <paramref name="postgres"/> is one node on PostgreSQL, <paramref name="cluster"/> the
     /// same database through haproxy in front of three nodes (the first of them is
     /// <paramref name="postgres"/>); both are null when no PostgreSQL scenario runs.
     /// <paramref name="refresh"/> is null when <see cref="Refresh"/> does not run.
     /// </summary>
-    public static IReadOnlyList<Scenario> All(Options o, StowageTarget s, Uri ceiling, Uri etcd, Uri oidc, StowageTarget? postgres, StowageTarget? cluster, RefreshChains? refresh)
+    public static IReadOnlyList<Scenario> All(
+        Options o, StowageTarget s, Uri ceiling, Uri etcd, Uri oidc, StowageTarget? postgres, StowageTarget? cluster, RefreshChains? refresh,
+        (StowageTarget Off, StowageTarget On)? metrics = null)
     {
         var size = o.ValueBytes.ToString(CultureInfo.InvariantCulture);
         var threads = o.Threads.ToString(CultureInfo.InvariantCulture);
@@ -70,6 +82,15 @@ internal static class Scenarios
             new(EtcdPut, $"put {size} B to {RotatingKeys:N0} rotating keys, WAL fsync", "etcd_put.lua", new Uri(etcd, "v3/kv/put").AbsoluteUri,
                 ["bench/put/", size, rotating, threads]),
             .. onPostgres.Skip(2),
+            .. metrics is not { } pair
+                ? (Scenario[])[]
+                :
+                [
+                    GetOn(MetricsOffGet, pair.Off, $"GET of a {size} B value, metrics off"),
+                    GetOn(MetricsOnGet, pair.On, $"GET of a {size} B value, metrics on, scraped 1/s"),
+                    PostTo(MetricsOffPost, pair.Off, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics off"),
+                    PostTo(MetricsOnPost, pair.On, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics on, scraped 1/s"),
+                ],
             new(Values, $"values page of 100 x {size} B", "get.lua", s.Absolute(s.StorePath(StowageTarget.Store) + "/partitions/values/values?pageSize=100"), [s.Token]),
             new(FirstPage, $"first keys page (100) of {o.Keys:N0}", "get.lua", s.Absolute(bigKeys + "?pageSize=100"), [s.Token]),
             new(DeepPage, $"keys page (100) at random keys of the 2nd half", "deep_pages.lua", s.Url.AbsoluteUri,

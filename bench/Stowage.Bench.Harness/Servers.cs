@@ -29,19 +29,26 @@ internal sealed class Servers(Children children, string repository, string workD
         return url;
     }
 
-    /// <summary>The real server, Release build, own data directory, default (fsync) durability, HTTP only.</summary>
-    public async Task<(Uri Url, Process Process)> StartStowageAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The real server, Release build, own data directory, default (fsync) durability, HTTP only.
+    /// Metrics are off unless asked for: the scenarios without "metrics" in their name measure
+    /// the server as it was before /metrics existed, and the metrics.* pair compares the two.
+    /// </summary>
+    public async Task<(Uri Url, Process Process)> StartStowageAsync(CancellationToken cancellationToken, string name = "stowage", bool metrics = false)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}/");
         var dll = Path.Combine(repository, "src/Stowage.Server/bin/Release/net10.0/Stowage.Server.dll");
-        var process = children.Start("stowage", "dotnet", [
+        var process = children.Start(name, "dotnet", [
             dll, "--urls", url.AbsoluteUri.TrimEnd('/'),
-            "--Stowage:DataDirectory=" + StowageDataDirectory,
+            "--Stowage:DataDirectory=" + DataDirectoryOf(name),
             "--Stowage:Https:Enabled=false",
+            "--Stowage:Metrics:Enabled=" + (metrics ? "true" : "false"),
         ], workDirectory);
-        await WaitUntilAsync("stowage", process, () => GetOkAsync(new Uri(url, "readyz")), cancellationToken);
+        await WaitUntilAsync(name, process, () => GetOkAsync(new Uri(url, "readyz")), cancellationToken);
         return (url, process);
     }
+
+    public string DataDirectoryOf(string name) => name == "stowage" ? StowageDataDirectory : Path.Combine(workDirectory, name + "-data");
 
     /// <summary>etcd 3.4 (Debian etcd-server), one member, loopback only; it fsyncs its WAL before answering a put.</summary>
     public async Task<Uri> StartEtcdAsync(CancellationToken cancellationToken)
@@ -151,6 +158,7 @@ internal sealed class Servers(Children children, string repository, string workD
                 "--Stowage:Admin:Password=" + adminPassword,
                 "--Stowage:PublicBaseUrl=" + publicBaseUrl.AbsoluteUri,
                 "--Stowage:TrustedProxies=127.0.0.1",
+                "--Stowage:Metrics:Enabled=false",
             ], workDirectory);
             var ready = WaitUntilAsync(name, process, () => GetOkAsync(new Uri(url, "readyz")), cancellationToken);
             nodes.Add(url);

@@ -1,17 +1,26 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Stowage.Core.Errors;
+using Stowage.Core.Telemetry;
 
 namespace Stowage.ObjectStore;
 
 /// <summary>
 /// Removes expired entries in bounded batches so that no single transaction holds the
 /// writer for long. Expired entries are already invisible to readers; this only frees space.
+/// Each removal counts in <see cref="StowageTelemetry.ExpiryPurged"/> when the host has meters.
 /// </summary>
-public sealed partial class ExpiryPurger(IObjectStoreRepository repository, TimeProvider time, ILogger<ExpiryPurger> logger) : BackgroundService
+public sealed partial class ExpiryPurger(
+    IObjectStoreRepository repository, TimeProvider time, ILogger<ExpiryPurger> logger, IMeterFactory? meters = null) : BackgroundService
 {
     public const int BatchSize = 500;
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    private readonly Counter<long>? _purged = meters is null
+        ? null
+        : StowageTelemetry.Meter(meters).CreateCounter<long>(
+            StowageTelemetry.ExpiryPurged, "{entry}", "Expired entries and expired pending writes removed by the purger.");
 
     /// <summary>One purge pass (expired entries and expired pending writes): batches until fewer than a full batch remain.</summary>
     public async Task<int> PurgeOnceAsync(CancellationToken cancellationToken)
@@ -22,6 +31,10 @@ public sealed partial class ExpiryPurger(IObjectStoreRepository repository, Time
         {
             purged = await repository.PurgeExpiredAsync(time.GetUtcNow(), BatchSize, cancellationToken);
             total += purged;
+            if (purged > 0)
+            {
+                _purged?.Add(purged);
+            }
         }
         while (purged >= BatchSize && !cancellationToken.IsCancellationRequested);
 

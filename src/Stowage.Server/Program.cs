@@ -54,6 +54,7 @@ WebApplication app;
 try
 {
     var options = builder.AddStowageHosting();
+    builder.AddStowageObservability(options);
     builder.Services.AddStowage(options);
     app = builder.Build();
     app.Services.OpenStorage(options);
@@ -67,6 +68,7 @@ catch (StartupConfigurationException ex)
 
 app.UseMiddleware<ErrorHandling>();
 app.UseTrustedProxies();
+app.UseStowageMetrics();
 app.UseMiddleware<NoStore>();
 app.UseMiddleware<RequestGuards>();
 app.UseStowageOAuth();

@@ -14,6 +14,7 @@ public sealed partial class StartupTasks(
     StowageOptions options,
     IServer server,
     IHostApplicationLifetime lifetime,
+    IConfiguration configuration,
     ILogger<StartupTasks> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -36,7 +37,10 @@ public sealed partial class StartupTasks(
         lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            StowageHosting.PrintStartupBanner(options, addresses, generated, System.Console.Out);
+            // With JSON console logs, standard output is one JSON object per line for log
+            // collectors: the banner for the person at the terminal goes to standard error.
+            var json = string.Equals(configuration["Logging:Console:FormatterName"], "json", StringComparison.OrdinalIgnoreCase);
+            StowageHosting.PrintStartupBanner(options, addresses, generated, json ? System.Console.Error : System.Console.Out);
         });
     }
 

@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Npgsql;
 using Stowage.Core.Errors;
@@ -48,6 +49,7 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
     public EntryWriteBatcher(PostgresDatabase database)
     {
         _database = database;
+        database.Telemetry?.AddQueue(() => _queue.Reader.Count);
         _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(DrainAsync)).ToArray();
     }
 
@@ -55,7 +57,7 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
     public Task<EntryWriteRow> WriteAsync(EntryWriteCall call, CancellationToken cancellationToken)
     {
         _database.ThrowIfSilent();
-        var queued = new Queued(call, new TaskCompletionSource<EntryWriteRow>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var queued = new Queued(call, new TaskCompletionSource<EntryWriteRow>(TaskCreationOptions.RunContinuationsAsynchronously), Activity.Current?.Context ?? default);
         if (!_queue.Writer.TryWrite(queued))
         {
             throw new ObjectDisposedException(nameof(EntryWriteBatcher));
@@ -78,7 +80,10 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
 
             if (batch.Count > 0)
             {
+                using var span = PostgresTelemetry.Source.HasListeners() ? PostgresTelemetry.StartWriteBatch(batch.ConvertAll(q => q.TraceParent)) : null;
+                var started = Stopwatch.GetTimestamp();
                 await ExecuteAsync(batch).ConfigureAwait(false);
+                _database.Telemetry?.BatchCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
             }
         }
     }
@@ -178,5 +183,5 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
         await Task.WhenAll(_lanes).ConfigureAwait(false);
     }
 
-    private sealed record Queued(EntryWriteCall Call, TaskCompletionSource<EntryWriteRow> Answer);
+    private sealed record Queued(EntryWriteCall Call, TaskCompletionSource<EntryWriteRow> Answer, ActivityContext TraceParent);
 }

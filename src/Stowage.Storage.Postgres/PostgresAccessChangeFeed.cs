@@ -15,8 +15,8 @@ internal sealed class PostgresAccessChangeFeed(PostgresDatabase database, TimePr
 
     public Task<IReadOnlyList<AccessChange>> ReadAfterAsync(long sequence, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<AccessChange>>(
-            async (c, ct) => await c.Command("SELECT seq, kind, subject FROM access_changes WHERE seq > $1 ORDER BY seq LIMIT $2").With(sequence).With((long)limit)
-                .RowsAsync(r => new AccessChange(r.GetInt64(0), (AccessChangeKind)r.GetInt32(1), r.GetString(2)), ct),
+            async (c, ct) => await c.Command("SELECT seq, kind, subject, at FROM access_changes WHERE seq > $1 ORDER BY seq LIMIT $2").With(sequence).With((long)limit)
+                .RowsAsync(r => new AccessChange(r.GetInt64(0), (AccessChangeKind)r.GetInt32(1), r.GetString(2), Pg.Time(r.GetInt64(3))), ct),
             cancellationToken);
 
     // No check before a write: READ COMMITTED, so concurrent revocations never fail each other.

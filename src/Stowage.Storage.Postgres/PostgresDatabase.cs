@@ -1,4 +1,5 @@
 using System.Data;
+using System.Diagnostics.Metrics;
 using Npgsql;
 using Stowage.Core.Errors;
 
@@ -25,9 +26,11 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     private readonly TimeSpan _deadline;
     private long _silentUntil;
 
-    public PostgresDatabase(PostgresStorageOptions options)
+    // meters: the host's (see PostgresTelemetry); null records nothing.
+    public PostgresDatabase(PostgresStorageOptions options, IMeterFactory? meters = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        Telemetry = meters is null ? null : new PostgresTelemetry(meters);
         _deadline = TimeSpan.FromSeconds(options.OperationTimeoutSeconds);
         DataSource = BuildDataSource(options, multiplexing: false);
         try
@@ -59,6 +62,9 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     }
 
     public NpgsqlDataSource DataSource { get; }
+
+    /// <summary>Null when the database was made without meters (tests of the backend alone).</summary>
+    public PostgresTelemetry? Telemetry { get; }
 
     /// <summary>
     /// Fails at once, without a round trip, for a moment after a statement or a connection

@@ -15,13 +15,13 @@ internal sealed class SqliteAccessChangeFeed(SqliteDatabase database) : IAccessC
     public Task<IReadOnlyList<AccessChange>> ReadAfterAsync(long sequence, int limit, CancellationToken cancellationToken) =>
         database.ReadAsync<IReadOnlyList<AccessChange>>(c =>
         {
-            var command = c.Command("SELECT seq, kind, subject FROM access_changes WHERE seq > $s ORDER BY seq LIMIT $n;")
+            var command = c.Command("SELECT seq, kind, subject, at FROM access_changes WHERE seq > $s ORDER BY seq LIMIT $n;")
                 .With("$s", sequence).With("$n", limit);
             using var reader = command.ExecuteReader();
             var changes = new List<AccessChange>();
             while (reader.Read())
             {
-                changes.Add(new AccessChange(reader.GetInt64(0), (AccessChangeKind)reader.GetInt32(1), reader.GetString(2)));
+                changes.Add(new AccessChange(reader.GetInt64(0), (AccessChangeKind)reader.GetInt32(1), reader.GetString(2), Sql.Time(reader.GetInt64(3))));
             }
 
             return changes;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,9 +22,12 @@ internal sealed class SqliteDatabase : IAsyncDisposable
     // Enough for every thread pool thread reading at once on a small machine: a miss opens a connection and parses the schema.
     private readonly int _maxIdleReaders = Math.Max(16, Environment.ProcessorCount * 4);
     private readonly SqliteCheckpointer _checkpointer;
+    private readonly SqliteTelemetry? _telemetry;
     private int _disposed;
+    private long _busyReaders;
 
-    public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null)
+    // meters: the host's (instruments in SqliteTelemetry); null records nothing.
+    public SqliteDatabase(SqliteStorageOptions options, ILogger<SqliteDatabase>? logger = null, IMeterFactory? meters = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         OwnerOnlyDatabaseFile.Prepare(options.DatabasePath);
@@ -88,7 +92,11 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             throw;
         }
 
-        Writer = new SqliteWriter(writeConnection, OpenWriteConnection, options.MaxBatch);
+        // The callbacks read Writer only once it exists: a scrape never sees a half-built database.
+        _telemetry = meters is null
+            ? null
+            : new SqliteTelemetry(meters, () => Writer?.QueueDepth ?? 0, () => _idleReaders.Count, () => Interlocked.Read(ref _busyReaders));
+        Writer = new SqliteWriter(writeConnection, OpenWriteConnection, options.MaxBatch, _telemetry);
         _checkpointer = new SqliteCheckpointer(_readConnectionString, logger ?? (ILogger)NullLogger.Instance);
     }
 
@@ -110,6 +118,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             return Task.FromCanceled<T>(cancellationToken);
         }
 
+        using var span = SqliteTelemetry.StartRead();
         ReadContext context;
         try
         {
@@ -120,6 +129,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             return Task.FromException<T>(SqliteErrors.Translate(ex));
         }
 
+        Interlocked.Increment(ref _busyReaders);
         try
         {
             var result = read(context);
@@ -135,6 +145,10 @@ internal sealed class SqliteDatabase : IAsyncDisposable
         {
             context.Dispose();
             return Task.FromException<T>(ex);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _busyReaders);
         }
     }
 
@@ -159,6 +173,7 @@ internal sealed class SqliteDatabase : IAsyncDisposable
             return idle;
         }
 
+        _telemetry?.ReaderOpened();
         var connection = new SqliteConnection(_readConnectionString);
         try
         {

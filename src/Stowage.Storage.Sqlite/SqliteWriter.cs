@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Stowage.Core.Errors;
@@ -23,22 +24,29 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private readonly Task _loop;
     private SqliteConnection? _connection;
+    private readonly SqliteTelemetry? _telemetry;
     private long _operationsQueued;
+    private long _operationsTaken;
     private long _reopens;
 
     /// <param name="connection">The open connection to start with.</param>
     /// <param name="open">Opens a replacement after an environmental failure; may throw while the cause lasts.</param>
     /// <param name="maxBatch">Most operations in one transaction.</param>
-    internal SqliteWriter(SqliteConnection connection, Func<SqliteConnection> open, int maxBatch)
+    /// <param name="telemetry">Where batch sizes and commit times go; null records nothing.</param>
+    internal SqliteWriter(SqliteConnection connection, Func<SqliteConnection> open, int maxBatch, SqliteTelemetry? telemetry = null)
     {
         _connection = connection;
         _open = open;
         _maxBatch = maxBatch;
+        _telemetry = telemetry;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
     /// <summary>How many changes were queued since start: a diagnostic, and how tests show a path adds no write.</summary>
     public long OperationsQueued => Interlocked.Read(ref _operationsQueued);
+
+    /// <summary>Operations queued and not yet taken into a batch (a metric).</summary>
+    public long QueueDepth => Math.Max(0, Interlocked.Read(ref _operationsQueued) - Interlocked.Read(ref _operationsTaken));
 
     /// <summary>How many times the connection was replaced after a failure: a diagnostic for tests.</summary>
     public long Reopens => Interlocked.Read(ref _reopens);
@@ -71,13 +79,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
+            var taken = 0;
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var operation))
             {
+                taken++;
                 if (!operation.CancelIfRequested())
                 {
                     batch.Add(operation);
                 }
             }
+
+            Interlocked.Add(ref _operationsTaken, taken);
 
             if (batch.Count == 0)
             {
@@ -90,9 +102,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 continue;
             }
 
+            using var span = SqliteTelemetry.StartWriteBatch(batch);
             try
             {
-                if (!Commit(batch, current))
+                if (!Commit(batch, current, _telemetry))
                 {
                     CloseConnection();
                     context = null;
@@ -136,7 +149,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     }
 
     /// <summary>Runs one batch; false when it failed for an environmental reason and the connection must be replaced.</summary>
-    private static bool Commit(List<WriteOperation> batch, WriteContext context)
+    private static bool Commit(List<WriteOperation> batch, WriteContext context, SqliteTelemetry? telemetry)
     {
         try
         {
@@ -170,7 +183,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 }
             }
 
+            var started = Stopwatch.GetTimestamp();
             context.Execute("COMMIT;");
+            telemetry?.BatchCommitted(batch.Count, Stopwatch.GetElapsedTime(started));
         }
         catch (SqliteException ex)
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Stowage.Storage.Sqlite;
@@ -5,6 +6,9 @@ namespace Stowage.Storage.Sqlite;
 /// <summary>A queued change; its task completes only after the transaction holding it committed.</summary>
 internal abstract class WriteOperation
 {
+    /// <summary>The span of the request that queued it (none when nothing traces): the batch span's parent or link.</summary>
+    public ActivityContext TraceParent { get; } = Activity.Current?.Context ?? default;
+
     public abstract bool CancelIfRequested();
 
     public abstract void Run(WriteContext context);

@@ -68,7 +68,8 @@ public enum AccessChangeKind
     Authorization = 5,
 }
 
-public sealed record AccessChange(long Sequence, AccessChangeKind Kind, string Subject);
+// At: when the change was appended (the writing node's clock); null where the log does not say.
+public sealed record AccessChange(long Sequence, AccessChangeKind Kind, string Subject, DateTimeOffset? At = null);
 
 /// <summary>
 /// The ordered log of access changes that every node polls: the way a revocation or a

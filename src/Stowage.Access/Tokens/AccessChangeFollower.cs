@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Stowage.Access.Apps;
+using Stowage.Core.Telemetry;
 
 namespace Stowage.Access.Tokens;
 
@@ -8,7 +10,9 @@ namespace Stowage.Access.Tokens;
 /// the revoked set, a directory change drops the organization tree and every app state, a user
 /// change drops that user's cached sessions and rights, a revoked authorization is dropped
 /// from <see cref="UserGrantCache"/> (a node that serves user-behalf tokens passes one). The host calls <see cref="PollAsync"/> a few
-/// times a second: one small query per node, whatever the request rate.
+/// times a second: one small query per node, whatever the request rate. With meters, the time
+/// from each change's append to its application here is measured
+/// (<see cref="StowageTelemetry.AccessChangeDelay"/>, by the wall clocks of the two nodes).
 /// </summary>
 public sealed class AccessChangeFollower(
     IAccessChangeFeed feed,
@@ -17,7 +21,8 @@ public sealed class AccessChangeFollower(
     OrganizationDirectory directory,
     SessionService sessions,
     TimeProvider time,
-    UserGrantCache? userGrants = null)
+    UserGrantCache? userGrants = null,
+    IMeterFactory? meters = null)
 {
     /// <summary>Changes read per query; a longer backlog is read in several.</summary>
     public const int BatchSize = 500;
@@ -34,6 +39,12 @@ public sealed class AccessChangeFollower(
     /// longest allowed lifetime, so the id is kept that long.
     /// </summary>
     public static readonly TimeSpan RevocationRetention = TimeSpan.FromDays(1);
+
+    private readonly Histogram<double>? _delay = meters is null
+        ? null
+        : StowageTelemetry.SecondsHistogram(
+            StowageTelemetry.Meter(meters), StowageTelemetry.AccessChangeDelay,
+            "Time from an access change (revocation, app or user change) being written to this node applying it.");
 
     private long _sequence;
 
@@ -80,6 +91,11 @@ public sealed class AccessChangeFollower(
             {
                 Apply(change);
                 Volatile.Write(ref _sequence, change.Sequence);
+                if (_delay is not null && change.At is { } at)
+                {
+                    // Clocks of two nodes may disagree by a little: never a negative delay.
+                    _delay.Record(Math.Max(0, (DateTimeOffset.UtcNow - at).TotalSeconds), new KeyValuePair<string, object?>("kind", KindTag(change.Kind)));
+                }
             }
 
             applied += changes.Count;
@@ -92,6 +108,16 @@ public sealed class AccessChangeFollower(
         Volatile.Write(ref _lastSuccessTicks, Environment.TickCount64);
         return applied;
     }
+
+    private static string KindTag(AccessChangeKind kind) => kind switch
+    {
+        AccessChangeKind.App => "app",
+        AccessChangeKind.Token => "token",
+        AccessChangeKind.Directory => "directory",
+        AccessChangeKind.User => "user",
+        AccessChangeKind.Authorization => "authorization",
+        _ => "other",
+    };
 
     private void Apply(AccessChange change)
     {

@@ -33,7 +33,14 @@ public static class CallerAccess
                 return Problems.Result(ErrorCodes.Unauthorized, "A bearer token is required (Authorization: Bearer <token>).");
             }
 
-            if (await AuthenticateAsync(http, token) is not { } caller)
+            Caller? caller;
+            using (var span = ServerTelemetry.StartAuthorization("caller"))
+            {
+                caller = await AuthenticateAsync(http, token);
+                ServerTelemetry.Allowed(span, caller is not null);
+            }
+
+            if (caller is null)
             {
                 return Problems.Result(ErrorCodes.Unauthorized, "The bearer token is invalid, expired or revoked.");
             }
@@ -89,15 +96,22 @@ public static class CallerAccess
             var http = context.HttpContext;
             var org = http.Request.RouteValues["org"] as string ?? string.Empty;
             var env = http.Request.RouteValues["env"] as string ?? string.Empty;
-            if (!http.GetCaller().HasStoreRight(right, org, env))
+            using (var span = ServerTelemetry.StartAuthorization("store_right"))
             {
-                return Forbidden(right, org, env);
-            }
+                if (!http.GetCaller().HasStoreRight(right, org, env))
+                {
+                    ServerTelemetry.Allowed(span, allowed: false);
+                    return Forbidden(right, org, env);
+                }
 
-            var directory = await http.RequestServices.GetRequiredService<OrganizationDirectory>().GetAsync(http.RequestAborted);
-            if (directory.Environment(env) is not { } environment || environment.OrganizationId != org)
-            {
-                return Problems.Result(ErrorCodes.EnvironmentNotFound, $"Environment '{env}' does not exist in organization '{org}'.");
+                var directory = await http.RequestServices.GetRequiredService<OrganizationDirectory>().GetAsync(http.RequestAborted);
+                if (directory.Environment(env) is not { } environment || environment.OrganizationId != org)
+                {
+                    ServerTelemetry.Allowed(span, allowed: false);
+                    return Problems.Result(ErrorCodes.EnvironmentNotFound, $"Environment '{env}' does not exist in organization '{org}'.");
+                }
+
+                ServerTelemetry.Allowed(span, allowed: true);
             }
 
             return await next(context);

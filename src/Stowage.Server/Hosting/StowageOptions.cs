@@ -53,6 +53,8 @@ public sealed class StowageOptions
 
     public StowageAuditOptions Audit { get; init; } = new();
 
+    public StowageMetricsOptions Metrics { get; init; } = new();
+
     /// <summary>
     /// With the postgres provider: the file of 32 random bytes every node reads, which wraps the
     /// key material the nodes share through the database (Stowage:MasterKeyFile). Absolute.
@@ -139,6 +141,22 @@ public sealed class StowageAuditOptions
     public int RetentionDays { get; init; } = 365;
 }
 
+/// <summary>The Prometheus scrape endpoint (docs/operations.md, "Metrics").</summary>
+public sealed class StowageMetricsOptions
+{
+    /// <summary>Stowage:Metrics:Enabled: whether /metrics exists at all.</summary>
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>
+    /// Stowage:Metrics:Urls: listeners of their own for /metrics (which then answers there
+    /// only, to anyone reaching them); empty serves it on the main listeners to loopback callers.
+    /// </summary>
+    public IReadOnlyList<string> Urls { get; init; } = [];
+
+    /// <summary>Stowage:Metrics:PerStore: a store-name label on data-plane operations.</summary>
+    public bool PerStore { get; init; }
+}
+
 /// <summary>A bad setting found at start; the message is the one line to show the operator.</summary>
 public sealed class StartupConfigurationException : Exception
 {
@@ -170,13 +188,14 @@ internal static class StowageOptionsReader
         "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
         "TrustedProxies",
         "Audit:RetentionDays", "MasterKeyFile",
+        "Metrics:Enabled", "Metrics:Urls", "Metrics:PerStore",
     ];
 
     private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit",
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit", "Metrics",
     };
 
     public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
@@ -234,6 +253,12 @@ internal static class StowageOptionsReader
             Audit = new StowageAuditOptions
             {
                 RetentionDays = Integer(configuration, "Audit:RetentionDays", 365, 1, StowageAuditOptions.MaxRetentionDays),
+            },
+            Metrics = new StowageMetricsOptions
+            {
+                Enabled = Boolean(configuration, "Metrics:Enabled", defaultValue: true),
+                Urls = MetricsUrls(configuration),
+                PerStore = Boolean(configuration, "Metrics:PerStore", defaultValue: false),
             },
         };
     }
@@ -370,6 +395,38 @@ internal static class StowageOptionsReader
         }
 
         return networks;
+    }
+
+    // "http://127.0.0.1:9464" or several separated by ';' as Kestrel takes them; each must name
+    // its port, since that port is how /metrics tells its own listener from the others.
+    private static IReadOnlyList<string> MetricsUrls(IConfiguration configuration)
+    {
+        const string key = "Metrics:Urls";
+        var value = Optional(configuration, key);
+        if (value is null)
+        {
+            return [];
+        }
+
+        var urls = value.Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var url in urls)
+        {
+            // Kestrel's wildcard hosts are not valid URI hosts: check the rest with a stand-in.
+            var checkable = url.Replace("://*:", "://localhost:", StringComparison.Ordinal).Replace("://+:", "://localhost:", StringComparison.Ordinal);
+            if (!Uri.TryCreate(checkable, UriKind.Absolute, out var uri)
+                || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+                || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.UserInfo.Length > 0)
+            {
+                throw Fail(key, $"{Show(url)} is not an http or https URL of a listener (e.g. http://127.0.0.1:9464)");
+            }
+
+            if (uri.Port == 0 || !checkable.Contains($":{uri.Port}", StringComparison.Ordinal))
+            {
+                throw Fail(key, $"{Show(url)} must name a port other than 0 (e.g. http://127.0.0.1:9464)");
+            }
+        }
+
+        return urls;
     }
 
     private static bool Boolean(IConfiguration configuration, string key, bool defaultValue)

@@ -20,8 +20,10 @@ namespace Stowage.Server.OAuth;
 /// before any secret is looked at, malformed credentials included, and every answer carries
 /// the <c>X-RateLimit-*</c> headers.</item>
 /// </list>
+/// A token request runs in an "oauth token" span, and its answer counts in
+/// <c>stowage.oauth.tokens</c> by grant type: issued when it is a 200, refused otherwise.
 /// </summary>
-internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, OAuthAudit audit, IConnectedAppRepository apps)
+internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, OAuthAudit audit, IConnectedAppRepository apps, ServerTelemetry telemetry)
 {
     public const int MaxBodyBytes = 16 * 1024;
 
@@ -38,6 +40,23 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
             return;
         }
 
+        if (endpoint != ClientEndpoint.Token)
+        {
+            await GateAsync(context, endpoint, grantType: null);
+            return;
+        }
+
+        using var span = ServerTelemetry.Source.StartActivity("oauth token");
+        var grant = new GrantHolder();
+        await GateAsync(context, endpoint, grant);
+        var issued = context.Response.StatusCode == StatusCodes.Status200OK;
+        telemetry.Token(grant.Value, issued);
+        span?.SetTag("oauth.grant_type", ServerTelemetry.GrantTag(grant.Value));
+        span?.SetTag("oauth.outcome", issued ? "issued" : "refused");
+    }
+
+    private async Task GateAsync(HttpContext context, ClientEndpoint endpoint, GrantHolder? grantType)
+    {
         var parameters = await ReadParametersAsync(context);
         if (parameters is null)
         {
@@ -53,6 +72,11 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
         }
 
         var values = parameters.Value.Values!;
+        if (grantType is not null)
+        {
+            grantType.Value = Single(values, "grant_type");
+        }
+
         var address = Throttle.ClientAddress(context);
 
         // Checked before malformed credentials are refused, so they meet the limits too.
@@ -86,6 +110,12 @@ internal sealed class OAuthRequestGate(RequestDelegate next, Throttle throttle, 
         context.Request.ContentType = "application/x-www-form-urlencoded";
         context.Features.Set<IFormFeature>(new FormFeature(new FormCollection(values)));
         await next(context);
+    }
+
+    /// <summary>The grant type a token request named, once its body was read.</summary>
+    private sealed class GrantHolder
+    {
+        public string? Value { get; set; }
     }
 
     private async Task RefuseAsync(HttpContext context, ClientEndpoint endpoint, string? claimedClientId, int status, string error, string description, string? auditReason = null)

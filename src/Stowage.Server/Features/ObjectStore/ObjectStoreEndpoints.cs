@@ -11,7 +11,7 @@ public static class ObjectStoreEndpoints
         var organizations = app.MapGroup("/api/v1/organizations").WithTags("Object Store").RequireCaller();
         organizations.MapRegionEndpoints();
 
-        var stores = organizations.MapGroup("/{org}/environments/{env}/stores").MeterUsage();
+        var stores = organizations.MapGroup("/{org}/environments/{env}/stores").MeterUsage().RecordOperations();
         stores.MapStoreEndpoints();
         stores.MapPartitionEndpoints();
         stores.MapKeyEndpoints();
