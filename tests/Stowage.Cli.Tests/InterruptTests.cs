@@ -121,8 +121,26 @@ public sealed partial class InterruptTests(CliServerFixture server)
             _stderr = process.StandardError.ReadToEndAsync();
         }
 
-        public static RunningCli Start(Cli cli, IEnumerable<string> arguments) =>
-            new(Process.Start(cli.StartInfo(arguments, redirectInput: false)) ?? throw new InvalidOperationException("the CLI did not start"));
+        /// <summary>
+        /// Starts the CLI with SIGINT at its default disposition: a test run started in the
+        /// background of a non-interactive shell (as CI scripts do) ignores SIGINT, children
+        /// inherit that, and .NET keeps an ignored SIGINT ignored, so Ctrl-C could not be tested.
+        /// </summary>
+        public static RunningCli Start(Cli cli, IEnumerable<string> arguments)
+        {
+            var start = cli.StartInfo(arguments, redirectInput: false);
+            var command = start.ArgumentList.ToList();
+            start.ArgumentList.Clear();
+            start.ArgumentList.Add("--default-signal=INT");
+            start.ArgumentList.Add(start.FileName);
+            foreach (var argument in command)
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            start.FileName = "env";
+            return new(Process.Start(start) ?? throw new InvalidOperationException("the CLI did not start"));
+        }
 
         /// <summary>Polls <paramref name="condition"/> while the CLI runs (a hang guard, not a timing check).</summary>
         public async Task WaitUntilAsync(Func<bool> condition, string what)
