@@ -158,6 +158,29 @@ public sealed class RetryTests(CliServerFixture server)
         Assert.Single(proxy.ArrivalsOf("PUT", refused[0].Request.Path));
     }
 
+    [Fact]
+    public async Task Export_APageRefused_FailsWithTheErrorAndLeavesNoFile()
+    {
+        await using var proxy = await FaultProxy.StartAsync(server.Url);
+        using var cli = await SignedInThroughAsync(proxy);
+        var file = cli.PathOf("pages.jsonl");
+        await ExportFiles.WriteAsync(file, "cli-retry-pages", 300, partitions: 6);
+        (await cli.RunAsync("import", file)).AssertExit(0);
+
+        // Partitions are read side by side: the failure of one stops the whole export.
+        proxy.Policy = request => request.IsValuesPage && request.Path.Contains("/partitions/part-4/", StringComparison.Ordinal)
+            ? FaultAction.Refuse
+            : FaultAction.Forward;
+        var output = cli.PathOf("refused-export.jsonl");
+        var result = await cli.RunAsync("export", "cli-retry-pages", "-o", output);
+
+        result.AssertExit(1);
+        Assert.Contains("error: injected refusal (INVALID_VALUE) [HTTP 400]", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".partial"));
+        Assert.Single(proxy.Arrivals, a => a.Action == FaultAction.Refuse);
+    }
+
     private static async Task<Cli> SignedInThroughAsync(FaultProxy proxy)
     {
         var cli = new Cli(proxy.Url);
