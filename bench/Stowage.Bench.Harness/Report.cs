@@ -61,6 +61,9 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         Ratio("refresh vs oidc-provider token", Scenarios.Refresh, Scenarios.OidcToken, "", 0),
         // At a fixed number of connections, the throughput ratio is the ratio of mean latencies.
         Ratio("deep page cost vs first page", Scenarios.FirstPage, Scenarios.DeepPage, "<=", 1.5),
+        // The command line's bulk transfer (issue 15): keys/s of the CLI against the server's own keys/s in this run.
+        Ratio("CLI import vs POST", CliBench.Import, Scenarios.Post, ">=", 0.8),
+        KeysRatio("CLI export vs values pages", CliBench.Export, Scenarios.Values, 100, ">=", 0.8),
         new("peak RSS with 1M keys", "VmHWM of the server, whole run", footprint.PeakRssBytes / Megabyte, "<=", 300, "MB"),
     ];
 
@@ -139,6 +142,16 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         return n is null || d is null
             ? null
             : new TargetResult(name, $"req/s {numerator} / {denominator}", d > 0 ? n.Value / d.Value : 0, comparison, goal, "x");
+    }
+
+    /// <summary>Keys/s of <paramref name="numerator"/> against a page scenario's req/s times the keys in one of its pages.</summary>
+    private TargetResult? KeysRatio(string name, string numerator, string denominator, int keysPerRequest, string comparison, double goal)
+    {
+        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.RequestsPerSecond;
+        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.RequestsPerSecond * keysPerRequest;
+        return n is null || d is null
+            ? null
+            : new TargetResult(name, $"keys/s {numerator} / ({keysPerRequest} x req/s {denominator})", d > 0 ? n.Value / d.Value : 0, comparison, goal, "x");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
