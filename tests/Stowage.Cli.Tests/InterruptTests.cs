@@ -63,15 +63,14 @@ public sealed partial class InterruptTests(CliServerFixture server)
     [Fact]
     public async Task Export_Interrupted_Exits130AndLeavesNoPartialFile()
     {
-        // The proxy holds each values page for a while, so the export is caught between pages.
+        // The proxy passes two values pages and holds the others, so the export is caught between pages.
         await using var proxy = await FaultProxy.StartAsync(server.Url);
         using var cli = new Cli(proxy.Url);
         (await cli.RunAsync(["login", "--username", ProcessTestSupport.AdminUsername, "--env", "Production"], stdin: ProcessTestSupport.AdminPassword + "\n")).AssertExit(0);
         var source = cli.PathOf("source.jsonl");
         await ExportFiles.WriteAsync(source, "cli-sigint-export", 600, partitions: 6);
         (await cli.RunAsync("import", source, "--concurrency", "16")).AssertExit(0);
-        proxy.Delay = TimeSpan.FromSeconds(1);
-        proxy.Policy = request => request.IsValuesPage ? FaultAction.Delay : FaultAction.Forward;
+        proxy.Delay = TimeSpan.FromSeconds(30);
 
         // Once where nothing was exported before, once over an earlier complete export.
         var fresh = cli.PathOf("fresh.jsonl");
@@ -81,6 +80,8 @@ public sealed partial class InterruptTests(CliServerFixture server)
         foreach (var output in new[] { fresh, earlier })
         {
             var pagesBefore = proxy.Arrivals.Count(a => a.Request.IsValuesPage);
+            var passing = 2;
+            proxy.Policy = request => request.IsValuesPage && Interlocked.Decrement(ref passing) < 0 ? FaultAction.Delay : FaultAction.Forward;
             using var run = RunningCli.Start(cli, ["export", "cli-sigint-export", "-o", output]);
             await run.WaitUntilAsync(() => proxy.Arrivals.Count(a => a.Request.IsValuesPage) >= pagesBefore + 2, "two values pages");
             Assert.True(File.Exists(output + ".partial"), "the export is written under .partial while it runs");
