@@ -42,7 +42,10 @@ try
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
     var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
 
-    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster, refresh, metricsPair).Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
+    var cli = new CliBench(options, target, work);
+    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster, refresh, metricsPair)
+        .Concat(cli.Scenarios())
+        .Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
     if (scenarios.Count == 0)
     {
         throw new ArgumentException("--only names no scenario (see docs/performance.md for their names)");

@@ -64,6 +64,9 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         // Issue 16: /metrics on and scraped every second costs at most 5%.
         Ratio("GET metrics on vs off", Scenarios.MetricsOnGet, Scenarios.MetricsOffGet, ">=", 0.95),
         Ratio("PUT metrics on vs off", Scenarios.MetricsOnPost, Scenarios.MetricsOffPost, ">=", 0.95),
+        // The command line's bulk transfer (issue 15): keys/s of the CLI against the server's own keys/s in this run.
+        Ratio("CLI import vs POST", CliBench.Import, Scenarios.Post, ">=", 0.8),
+        KeysRatio("CLI export vs values pages", CliBench.Export, Scenarios.Values, 100, ">=", 0.8),
         new("peak RSS with 1M keys", "VmHWM of the server, whole run", footprint.PeakRssBytes / Megabyte, "<=", 300, "MB"),
     ];
 
@@ -142,6 +145,16 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         return n is null || d is null
             ? null
             : new TargetResult(name, $"req/s {numerator} / {denominator}", d > 0 ? n.Value / d.Value : 0, comparison, goal, "x");
+    }
+
+    /// <summary>Keys/s of <paramref name="numerator"/> against a page scenario's req/s times the keys in one of its pages.</summary>
+    private TargetResult? KeysRatio(string name, string numerator, string denominator, int keysPerRequest, string comparison, double goal)
+    {
+        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.RequestsPerSecond;
+        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.RequestsPerSecond * keysPerRequest;
+        return n is null || d is null
+            ? null
+            : new TargetResult(name, $"keys/s {numerator} / ({keysPerRequest} x req/s {denominator})", d > 0 ? n.Value / d.Value : 0, comparison, goal, "x");
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

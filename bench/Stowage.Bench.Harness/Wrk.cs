@@ -10,9 +10,13 @@ internal sealed record WrkRun(double RequestsPerSecond, double MeanMs, double P5
 /// <summary>
 /// What to load and how: the wrk script under bench/wrk, the URL and the script's arguments;
 /// <paramref name="Prepare"/>, when set, runs before every wrk run of the scenario, outside
-/// the measured time (e.g. fresh refresh-token chains, which a run spends).
+/// the measured time (e.g. fresh refresh-token chains, which a run spends). <paramref name="Measure"/>,
+/// when set, is the measurement itself instead of wrk (e.g. the CLI's bulk transfer, see CliBench);
+/// its figure goes in the req/s column.
 /// </summary>
-internal sealed record Scenario(string Name, string What, string Script, string Url, IReadOnlyList<string> Arguments, Func<CancellationToken, Task>? Prepare = null);
+internal sealed record Scenario(
+    string Name, string What, string Script, string Url, IReadOnlyList<string> Arguments,
+    Func<CancellationToken, Task>? Prepare = null, Func<CancellationToken, Task<WrkRun>>? Measure = null);
 
 internal static class Wrk
 {
@@ -24,6 +28,11 @@ internal static class Wrk
         if (scenario.Prepare is { } prepare)
         {
             await prepare(cancellationToken);
+        }
+
+        if (scenario.Measure is { } measure)
+        {
+            return await measure(cancellationToken);
         }
 
         var info = new ProcessStartInfo("wrk")

@@ -142,7 +142,7 @@ public sealed class BulkTests(CliServerFixture server)
         (await cli.RunAsync("store", "show", "cli-bad")).AssertExit(4);
     }
 
-    private static bool HasProgress(string directory)
+    internal static bool HasProgress(string directory)
     {
         if (!Directory.Exists(directory))
         {

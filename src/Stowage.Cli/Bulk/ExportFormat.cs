@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -86,28 +87,38 @@ public sealed class ExportRecord
         && value.BinaryValue == BinaryValue;
 }
 
-/// <summary>Writes export lines with one reusable writer: exact values, UTF-8 kept readable, <c>\n</c> line ends.</summary>
+/// <summary>
+/// Writes export lines with one reusable writer: exact values, UTF-8 kept readable, <c>\n</c>
+/// line ends. Lines gather in one reused buffer that goes to the stream in chunks of about
+/// 64 KiB (never zeroed in between: a writer straight on the stream cleared its buffer after
+/// every line, a tenth of an export's CPU).
+/// </summary>
 public sealed class ExportWriter(Stream stream) : IAsyncDisposable
 {
+    private const int ChunkBytes = 64 * 1024;
+
     private static readonly JsonWriterOptions Options = new()
     {
         // Keys and strings stay readable (é, not \u00e9); the result is still strict JSON.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private readonly Utf8JsonWriter _writer = new(stream, Options);
+    private readonly ArrayBufferWriter<byte> _buffer = new(2 * ChunkBytes);
+    private Utf8JsonWriter? _json;
 
     public long Lines { get; private set; }
 
+    private Utf8JsonWriter Json => _json ??= new Utf8JsonWriter(_buffer, Options);
+
     public void WriteHeader(ExportHeader header)
     {
-        JsonSerializer.Serialize(_writer, header, CliJsonContext.Default.ExportHeader);
+        JsonSerializer.Serialize(Json, header, CliJsonContext.Default.ExportHeader);
         EndLine();
     }
 
     public async ValueTask WriteAsync(ExportRecord record, CancellationToken cancellationToken)
     {
-        var writer = _writer;
+        var writer = Json;
         writer.WriteStartObject();
         writer.WriteString("partition", record.Partition);
         writer.WriteString("key", record.Key);
@@ -135,25 +146,41 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
 
         writer.WriteEndObject();
         EndLine();
-        if (Lines % 256 == 0)
+        if (_buffer.WrittenCount >= ChunkBytes)
         {
-            await stream.FlushAsync(cancellationToken);
+            await WriteOutAsync(cancellationToken);
         }
     }
 
     /// <summary>Flushes; the stream stays open (it may be standard output).</summary>
     public async ValueTask DisposeAsync()
     {
-        await _writer.FlushAsync();
-        await _writer.DisposeAsync();
-        await stream.FlushAsync();
+        await WriteOutAsync(CancellationToken.None);
+        if (_json is not null)
+        {
+            await _json.DisposeAsync();
+        }
     }
 
     private void EndLine()
     {
-        _writer.Flush();
-        stream.WriteByte((byte)'\n');
-        _writer.Reset();
+        var writer = Json;
+        writer.Flush();
+        "\n"u8.CopyTo(_buffer.GetSpan(1));
+        _buffer.Advance(1);
+        writer.Reset();
         Lines++;
+    }
+
+    /// <summary>Hands the gathered lines to the stream and flushes it, so a reader of a pipe gets them now.</summary>
+    private async ValueTask WriteOutAsync(CancellationToken cancellationToken)
+    {
+        if (_buffer.WrittenCount > 0)
+        {
+            await stream.WriteAsync(_buffer.WrittenMemory, cancellationToken);
+            _buffer.ResetWrittenCount();
+        }
+
+        await stream.FlushAsync(cancellationToken);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Stowage.Cli.Connection;
 using Stowage.Client;
 using Stowage.Contracts;
@@ -6,26 +7,89 @@ using Stowage.Contracts;
 namespace Stowage.Cli.Bulk;
 
 /// <summary>
-/// Reads a store for export and copy: partition by partition, a page of up to 1 000 values
-/// (at most ~4 MiB) per request through the <c>values</c> listing, so each page is one
-/// consistent read and memory holds one page whatever the size of the store.
+/// Reads a store for export and copy: a page of up to 1 000 values (at most ~4 MiB) per
+/// request through the <c>values</c> listing, so each page is one consistent read. Up to
+/// <see cref="Parallelism"/> partitions are read side by side, each page after page, and a
+/// reader asks for its next page while the previous one is being written; memory holds at most
+/// 2 × <see cref="Parallelism"/> + 1 pages whatever the size of the store. A partition's keys
+/// come in key order; the pages of partitions read side by side interleave.
 /// </summary>
 public static class StoreReader
 {
     public const int PageSize = 1000;
 
+    /// <summary>Partitions read at the same time (each one request in flight).</summary>
+    public const int Parallelism = 4;
+
     public static async IAsyncEnumerable<ExportRecord> ReadAsync(
         StowageClient client, Target target, string storeId, string? partition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var partitions = partition is null
-            ? client.ListPartitionsAsync(target.OrganizationId, target.EnvironmentId, storeId, PageSize, cancellationToken)
-            : One(partition);
-        await foreach (var name in partitions.WithCancellation(cancellationToken))
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pages = Channel.CreateBounded<(string Partition, IReadOnlyList<ValueDto> Values)>(new BoundedChannelOptions(Parallelism)
         {
-            await foreach (var value in client.ListValuesAsync(target.OrganizationId, target.EnvironmentId, storeId, name, PageSize, cancellationToken))
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        var names = (partition is null
+            ? client.ListPartitionsAsync(target.OrganizationId, target.EnvironmentId, storeId, PageSize, stop.Token)
+            : One(partition)).GetAsyncEnumerator(stop.Token);
+        using var gate = new SemaphoreSlim(1, 1);
+
+        async Task<string?> NextPartitionAsync()
+        {
+            await gate.WaitAsync(stop.Token);
+            try
             {
-                yield return ExportRecord.From(name, value);
+                return await names.MoveNextAsync() ? names.Current : null;
             }
+            finally
+            {
+                gate.Release();
+            }
+        }
+
+        async Task ReadPartitionsAsync()
+        {
+            while (await NextPartitionAsync() is { } name)
+            {
+                string? token = null;
+                do
+                {
+                    var page = await client.GetValuesPageAsync(target.OrganizationId, target.EnvironmentId, storeId, name, PageSize, token, stop.Token);
+                    await pages.Writer.WriteAsync((name, page.Values ?? []), stop.Token);
+                    token = page.NextPageToken;
+                }
+                while (token is not null);
+            }
+        }
+
+        var readers = Enumerable.Range(0, Parallelism).Select(_ => Task.Run(ReadPartitionsAsync, CancellationToken.None)).ToArray();
+
+        // The first failure (or the stop) ends the listing; the reader below gets it as is.
+        var completion = Task.WhenAll(readers).ContinueWith(
+            done => pages.Writer.TryComplete(done.IsCanceled ? new OperationCanceledException(stop.Token) : done.Exception?.InnerException),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        try
+        {
+            await foreach (var (name, values) in pages.Reader.ReadAllAsync(cancellationToken))
+            {
+                foreach (var value in values)
+                {
+                    yield return ExportRecord.From(name, value);
+                }
+            }
+
+            // A stop never passes for the end of the store.
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        finally
+        {
+            // Done, failed or stopped early by the caller: no reader goes on.
+            await stop.CancelAsync();
+            await completion;
+            await names.DisposeAsync();
         }
     }
 

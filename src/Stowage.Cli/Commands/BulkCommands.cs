@@ -20,7 +20,7 @@ public static partial class BulkCommands
     private static readonly Option<int> Concurrency = new("--concurrency")
     {
         Description = "Writes in flight at once",
-        DefaultValueFactory = _ => 8,
+        DefaultValueFactory = _ => 32,
     };
 
     private static readonly Option<double?> Rate = new("--rate") { Description = "At most this many keys per second (be gentle with a busy server)", HelpName = "KEYS" };
