@@ -40,13 +40,8 @@ public sealed class RelyingParty : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
-    /// <summary>A free loopback port for the redirect URI, which the app must list before the flow starts.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A free loopback port (below the ephemeral range) for the redirect URI, which the app must list before the flow starts.</summary>
+    public static int FreePort() => Stowage.Testing.Postgres.LoopbackPorts.FreeBelowEphemeral();
 
     public static string RedirectUri(int port) => $"http://127.0.0.1:{port}/callback";
 

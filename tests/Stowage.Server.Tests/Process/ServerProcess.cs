@@ -118,20 +118,8 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>A loopback port nobody listens on right now.</summary>
-    public static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
+    /// <summary>A loopback port nobody listens on right now, below the kernel's ephemeral range.</summary>
+    public static int FreePort() => Stowage.Testing.Postgres.LoopbackPorts.FreeBelowEphemeral();
 
     /// <summary>Starts the process without waiting for it; see <see cref="WaitUntilHealthyAsync"/>.</summary>
     public static ServerProcess Launch(ServerStartInfo info)
