@@ -1,4 +1,5 @@
 using Stowage.Access.Apps;
+using Stowage.Access.Limits;
 
 namespace Stowage.Access.Tokens;
 
@@ -7,7 +8,8 @@ namespace Stowage.Access.Tokens;
 /// this node's caches: an app change evicts that app's state, a revocation adds the token id to
 /// the revoked set, a directory change drops the organization tree and every app state, a user
 /// change drops that user's cached sessions and rights, a revoked authorization is dropped
-/// from <see cref="UserGrantCache"/> (a node that serves user-behalf tokens passes one). The host calls <see cref="PollAsync"/> a few
+/// from <see cref="UserGrantCache"/> (a node that serves user-behalf tokens passes one), a rate-limit
+/// change marks <see cref="RateLimitSettings"/> for a reload. The host calls <see cref="PollAsync"/> a few
 /// times a second: one small query per node, whatever the request rate.
 /// </summary>
 public sealed class AccessChangeFollower(
@@ -17,7 +19,8 @@ public sealed class AccessChangeFollower(
     OrganizationDirectory directory,
     SessionService sessions,
     TimeProvider time,
-    UserGrantCache? userGrants = null)
+    UserGrantCache? userGrants = null,
+    RateLimitSettings? limits = null)
 {
     /// <summary>Changes read per query; a longer backlog is read in several.</summary>
     public const int BatchSize = 500;
@@ -116,12 +119,16 @@ public sealed class AccessChangeFollower(
             case AccessChangeKind.Authorization:
                 userGrants?.EvictAuthorization(change.Subject);
                 break;
+            case AccessChangeKind.Limits:
+                limits?.MarkStale();
+                break;
             default:
                 // A kind added by a newer node: drop everything rather than miss what it meant.
                 directory.Invalidate();
                 apps.Clear();
                 sessions.EvictAll();
                 userGrants?.Clear();
+                limits?.MarkStale();
                 break;
         }
     }
