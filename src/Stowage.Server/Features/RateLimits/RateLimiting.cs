@@ -1,18 +1,21 @@
 using System.Globalization;
+using Stowage.Access;
 using Stowage.Access.Limits;
 using Stowage.Core.Errors;
+using Stowage.Server.Auth;
 using Stowage.Server.Features.ObjectStore;
 using Stowage.Server.Infrastructure;
 
 namespace Stowage.Server.Features.RateLimits;
 
 /// <summary>
-/// Enforces store rate limits on the data plane: the innermost filter of every route that
-/// addresses one store, so it runs after authentication and authorization (a caller without
-/// rights gets its 401/403, never a 429 or the store's counts) and inside the metering filter
-/// (a 429 is counted as rejected, not billed). A request takes a slot before it runs and gives
-/// it back unless it succeeds (2xx): only successful requests count, as Anypoint documents.
-/// Every answer of a limited store carries <c>X-RateLimit-Limit</c> (requests a minute),
+/// Enforces store rate limits on the data plane: a filter of the stores route group, inside
+/// authentication and the metering filter (a 429 is counted as rejected, not billed). Only
+/// routes addressing one store are limited, and only for callers holding some store right on
+/// the addressed environment: anyone else goes on to the route's own 403 untouched, and never
+/// sees a store's counts. A request takes a slot before it runs and gives it back unless it
+/// succeeds (2xx): only successful requests count, as Anypoint documents. Every answer of a
+/// limited store carries <c>X-RateLimit-Limit</c> (requests a minute),
 /// <c>X-RateLimit-Remaining</c> and <c>X-RateLimit-Reset</c> (seconds until the next slot
 /// frees); a refusal is 429 <c>RATE_LIMITED</c> with <c>Retry-After</c>. No storage is touched.
 /// </summary>
@@ -20,14 +23,7 @@ public static class RateLimiting
 {
     public static RouteGroupBuilder LimitStoreRates(this RouteGroupBuilder stores)
     {
-        // Finally: after each route's own filters (RequireStoreRight), so this one runs last.
-        ((IEndpointConventionBuilder)stores).Finally(endpoint =>
-        {
-            if (endpoint is RouteEndpointBuilder { RoutePattern: var pattern } && pattern.GetParameter("store") is not null)
-            {
-                endpoint.FilterFactories.Add(Filter);
-            }
-        });
+        stores.AddEndpointFilterFactory(Filter);
         return stores;
     }
 
@@ -45,8 +41,13 @@ public static class RateLimiting
             }
 
             var http = context.HttpContext;
-            var address = DataPlaneRequest.Store(http);
-            if (!address.IsSuccess)
+            if (!http.Request.RouteValues.ContainsKey("store") || DataPlaneRequest.Store(http) is not { IsSuccess: true } address)
+            {
+                return await next(context);
+            }
+
+            // Read, manage or data rights on the environment: whoever can see the store at all.
+            if (!http.GetCaller().HasStoreRight(StoreRight.ReadStores, address.Value.OrgId, address.Value.EnvId))
             {
                 return await next(context);
             }
