@@ -28,7 +28,6 @@ internal static class RateLimitJson
 
         foreach (var member in root.EnumerateObject())
         {
-            // Compared without decoding: a name escaping a lone surrogate has no string form.
             if (!Members.Any(member.NameEquals))
             {
                 return Invalid("The body has an unknown member: a limit has only limit, requestsPerSecond and requestsPerMinute.");
