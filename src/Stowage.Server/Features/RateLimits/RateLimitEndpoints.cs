@@ -1,9 +1,11 @@
 using Stowage.Access;
+using Stowage.Access.Audit;
 using Stowage.Access.Limits;
 using Stowage.Contracts;
 using Stowage.Core.Errors;
 using Stowage.Server.Auth;
 using Stowage.Server.Features.Accounts;
+using Stowage.Server.Features.Audit;
 using Stowage.Server.Features.ObjectStore;
 using Stowage.Server.Infrastructure;
 
@@ -83,6 +85,7 @@ public static class RateLimitEndpoints
 
         // In force here before the answer leaves; the other nodes follow the change log.
         await settings.ReloadAsync(context.RequestAborted);
+        await AuditAsync(context, scope.Value, policy.Value);
         return TypedResults.Json(await DescribeAsync(scope.Value, repository, settings, context.RequestAborted), ServerJson.Context.RateLimitDto);
     }
 
@@ -97,6 +100,17 @@ public static class RateLimitEndpoints
             .Select(level => At(level) is { } setting ? new EffectiveRateLimit(setting.Policy, level) : (EffectiveRateLimit?)null)
             .FirstOrDefault(found => found is not null) ?? new EffectiveRateLimit(settings.Default, RateLimitLevel.Default);
         return RateLimitJson.ToDto(scope, own, effective);
+    }
+
+    private static Task AuditAsync(HttpContext context, RateLimitScope scope, RateLimitPolicy? policy)
+    {
+        var detail = "rateLimit=" + (policy?.Name ?? RateLimitJson.Inherit);
+        return scope.Level switch
+        {
+            RateLimitLevel.Store => context.AuditAsync(scope.OrgId, AuditActions.Update, AuditObjectTypes.Store, scope.StoreId, $"envId={scope.EnvId} {detail}"),
+            RateLimitLevel.Environment => context.AuditAsync(scope.OrgId, AuditActions.Update, AuditObjectTypes.Environment, scope.EnvId, detail),
+            _ => context.AuditAsync(scope.OrgId, AuditActions.Update, AuditObjectTypes.Organization, scope.OrgId, detail),
+        };
     }
 
     private static Result<RateLimitScope> Scope(HttpContext context)
