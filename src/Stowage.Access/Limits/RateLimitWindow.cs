@@ -26,6 +26,9 @@ internal sealed class RateLimitWindow(StoreKey store)
     private double _deficit;
     private double _decayedAt = double.NaN;
 
+    // The rate of the last policy applied, so that an idle window can tell its bucket refilled.
+    private double _rate;
+
     public StoreKey Store { get; } = store;
 
     public bool Removed { get; set; }
@@ -86,7 +89,8 @@ internal sealed class RateLimitWindow(StoreKey store)
     public bool IsIdle(double now)
     {
         var second = (long)Math.Floor(now);
-        return MinuteCount(second) == 0 && _deficit <= 0 && !Queued;
+        var refilled = double.IsNaN(_decayedAt) || _deficit - ((now - _decayedAt) * _rate) <= 0;
+        return MinuteCount(second) == 0 && refilled && !Queued;
     }
 
     /// <summary>This node's counts changed since the last call, as absolute numbers per second.</summary>
@@ -112,6 +116,7 @@ internal sealed class RateLimitWindow(StoreKey store)
 
     private void Decay(RateLimitPolicy policy, double now)
     {
+        _rate = policy.RequestsPerSecond;
         if (!double.IsNaN(_decayedAt) && now > _decayedAt)
         {
             _deficit = Math.Max(0, _deficit - ((now - _decayedAt) * policy.RequestsPerSecond));

@@ -10,7 +10,7 @@ using Stowage.ObjectStore;
 namespace Stowage.Console.Pages.ObjectStore;
 
 /// <summary>One store: its contents, settings and rate limit (edit), partitions (keyset paged, delete) and a form for a new key.</summary>
-public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, AuditLog audit, IRateLimitRepository limits, RateLimitSettings limitSettings) : ObjectStorePageModel
+public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, AuditLog audit, IRateLimitRepository limits, RateLimitSettings limitSettings, TimeProvider time) : ObjectStorePageModel
 {
     /// <summary>The API's listing kind for partitions.</summary>
     internal const char ListingKind = 'p';
@@ -89,7 +89,7 @@ public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, Audi
         var scope = RateLimitScope.Store(address.OrgId, address.EnvId, address.StoreId);
         if (policy.Value is { } set)
         {
-            await limits.SetAsync(new RateLimitSetting(scope, set, DateTimeOffset.UtcNow), HttpContext.RequestAborted);
+            await limits.SetAsync(new RateLimitSetting(scope, set, time.GetUtcNow()), HttpContext.RequestAborted);
         }
         else
         {
