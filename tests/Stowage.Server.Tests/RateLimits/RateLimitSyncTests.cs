@@ -55,10 +55,30 @@ public sealed class RateLimitSyncTests
         Assert.Equal(3, limiterB.Peek(Orders, FivePerMinute).Remaining);
     }
 
+    [Fact]
+    public async Task Exchange_CountsArriveBeforeTheSetting_AppliedOnceTheSettingIsLoaded()
+    {
+        var (limiterA, syncA) = Node();
+        var later = new Settings();
+        var settingsB = new RateLimitSettings(later, RateLimitPolicy.None);
+        var limiterB = new StoreRateLimiter(_clock) { Shares = true };
+        var syncB = new RateLimitSync(settingsB, limiterB, _clock, NullLogger<RateLimitSync>.Instance, _table);
+        Acquire(limiterA);
+        Acquire(limiterA);
+        await syncA.ExchangeAsync(_table, CancellationToken.None);
+
+        await syncB.ExchangeAsync(_table, CancellationToken.None);
+        later.Items.Add(new RateLimitSetting(RateLimitScope.Store(Orders.OrgId, Orders.EnvId, Orders.StoreId), FivePerMinute, _clock.GetUtcNow()));
+        await settingsB.ReloadAsync(CancellationToken.None);
+        await syncB.ExchangeAsync(_table, CancellationToken.None);
+
+        Assert.Equal(3, limiterB.Peek(Orders, FivePerMinute).Remaining);
+    }
+
     private (StoreRateLimiter Limiter, RateLimitSync Sync) Node()
     {
         var limiter = new StoreRateLimiter(_clock) { Shares = true };
-        var settings = new RateLimitSettings(new NoSettings(), FivePerMinute);
+        var settings = new RateLimitSettings(new Settings(), FivePerMinute);
         return (limiter, new RateLimitSync(settings, limiter, _clock, NullLogger<RateLimitSync>.Instance, _table));
     }
 
@@ -69,9 +89,11 @@ public sealed class RateLimitSyncTests
         return ticket;
     }
 
-    private sealed class NoSettings : IRateLimitRepository
+    private sealed class Settings : IRateLimitRepository
     {
-        public Task<IReadOnlyList<RateLimitSetting>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<RateLimitSetting>>([]);
+        public List<RateLimitSetting> Items { get; } = [];
+
+        public Task<IReadOnlyList<RateLimitSetting>> ListAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<RateLimitSetting>>([.. Items]);
 
         public Task<IReadOnlyList<RateLimitSetting>> GetChainAsync(string orgId, string? envId, string? storeId, CancellationToken cancellationToken) => ListAsync(cancellationToken);
 

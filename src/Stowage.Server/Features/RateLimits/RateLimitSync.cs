@@ -119,10 +119,13 @@ public sealed partial class RateLimitSync(
             newest = Math.Max(newest, count.ChangedAt);
             var key = (count.Node, count.Store, count.Second);
             _seen.TryGetValue(key, out var before);
-            if (count.Count != before)
+            var (policy, _) = settings.Resolve(count.Store.OrgId, count.Store.EnvId, count.Store.StoreId);
+
+            // A store limited on another node but not yet here (its setting is still on the way
+            // through the change log): leave the count unseen, so that a re-read applies it.
+            if (count.Count != before && !policy.IsUnlimited)
             {
                 _seen[key] = count.Count;
-                var (policy, _) = settings.Resolve(count.Store.OrgId, count.Store.EnvId, count.Store.StoreId);
                 limiter.ApplyShared(count.Store, count.Second, count.Count - before, policy);
             }
         }
