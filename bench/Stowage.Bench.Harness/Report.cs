@@ -50,6 +50,8 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
     [
         Ratio("GET vs ceiling", Scenarios.Get, Scenarios.Ceiling, ">=", 0.5),
         Ratio("GET vs etcd range", Scenarios.Get, Scenarios.EtcdRange, ">=", 3),
+        // Store rate limits (issue 16): counting a limited store's requests costs almost nothing.
+        Ratio("GET with a limit vs GET", Scenarios.LimitedGet, Scenarios.Get, ">=", 0.95),
         Ratio("PUT vs etcd put", Scenarios.Post, Scenarios.EtcdPut, ">=", 2),
         // PostgreSQL (issue 13): one node, and haproxy in front of three nodes on the same database.
         Ratio("PostgreSQL GET vs etcd range", Scenarios.PostgresGet, Scenarios.EtcdRange, ">=", 1.5),

@@ -8,6 +8,7 @@ internal static class Scenarios
 {
     public const string Ceiling = "ceiling.get";
     public const string Get = "stowage.get";
+    public const string LimitedGet = "stowage.get.limited";
     public const string EtcdRange = "etcd.range";
     public const string Post = "stowage.post";
     public const string EtcdPut = "etcd.put";
@@ -75,6 +76,7 @@ internal static class Scenarios
         [
             new(Ceiling, $"trivial ASP.NET Core GET, {size} B JSON", "get.lua", new Uri(ceiling, "value").AbsoluteUri, []),
             new(Get, $"GET of a {size} B STRING value", "get.lua", s.Absolute(s.KeysPath(StowageTarget.Store, "hot") + "/value"), [s.Token]),
+            new(LimitedGet, $"GET of a {size} B value, store with a limit never reached", "get.lua", s.Absolute(s.KeysPath(StowageTarget.LimitedStore, "hot") + "/value"), [s.Token]),
             new(EtcdRange, $"range of one {size} B value", "post_body.lua", new Uri(etcd, "v3/kv/range").AbsoluteUri, [Json, hotKey]),
             .. onPostgres.Take(2),
             new(Post, $"POST {size} B to {RotatingKeys:N0} rotating keys, fsync", "post_keys.lua", s.Url.AbsoluteUri,

@@ -8,6 +8,9 @@ internal sealed record StowageTarget(Uri Url, string Org, string Env, string Cli
 {
     public const string Store = "bench";
     public const string BigStore = "big";
+
+    /// <summary>A store with a rate limit no benchmark reaches: the cost of counting, not of refusing.</summary>
+    public const string LimitedStore = "limited";
     public const string BigPartition = "keys";
 
     public string StorePath(string store) => $"/api/v1/organizations/{Org}/environments/{Env}/stores/{store}";
@@ -57,6 +60,10 @@ internal static class StowageSetup
         await client.PutStoreAsync(org, env, StowageTarget.BigStore, cancellationToken: cancellationToken);
         var value = new string('v', valueBytes);
         await client.PutStringAsync(org, env, StowageTarget.Store, "hot", "value", value, cancellationToken: cancellationToken);
+        await client.PutStoreAsync(org, env, StowageTarget.LimitedStore, cancellationToken: cancellationToken);
+        await client.PutStringAsync(org, env, StowageTarget.LimitedStore, "hot", "value", value, cancellationToken: cancellationToken);
+        await client.SetStoreRateLimitAsync(
+            org, env, StowageTarget.LimitedStore, new RateLimitRequest { RequestsPerSecond = 1_000_000, RequestsPerMinute = 60_000_000 }, cancellationToken);
         await Parallel.ForAsync(0, 100, cancellationToken, async (i, ct) =>
             await client.PutStringAsync(org, env, StowageTarget.Store, "values", $"value{i:D3}", value, cancellationToken: ct));
         return target;

@@ -37,6 +37,15 @@ internal static class StowagePaths
     public static string Values(string organizationId, string environmentId, string storeId, string partition)
         => Partition(organizationId, environmentId, storeId, partition) + "/values";
 
+    public static string OrganizationLimits(string organizationId)
+        => ApiRoot + Segment(organizationId) + "/limits";
+
+    public static string EnvironmentLimits(string organizationId, string environmentId)
+        => ApiRoot + Segment(organizationId) + "/environments/" + Segment(environmentId) + "/limits";
+
+    public static string StoreLimits(string organizationId, string environmentId, string storeId)
+        => Store(organizationId, environmentId, storeId) + "/limits";
+
     public const string Organizations = "/accounts/api/organizations";
 
     public const string ConnectedApps = "/accounts/api/connectedApplications";

@@ -56,5 +56,7 @@ namespace Stowage.Contracts;
 [JsonSerializable(typeof(IReadOnlyList<UsageBucketDto>))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(StoreUsageDto))]
+[JsonSerializable(typeof(RateLimitRequest))]
+[JsonSerializable(typeof(RateLimitDto))]
 [JsonSerializable(typeof(JsonElement))]
 public sealed partial class StowageJsonContext : JsonSerializerContext;

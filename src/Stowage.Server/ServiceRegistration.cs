@@ -3,6 +3,7 @@ using Stowage.Access.Audit;
 using Stowage.ObjectStore;
 using Stowage.Server.Features.Accounts;
 using Stowage.Server.Features.Audit;
+using Stowage.Server.Features.RateLimits;
 using Stowage.Server.Features.Stats;
 using Stowage.Server.Hosting;
 using Stowage.Server.OAuth;
@@ -21,6 +22,7 @@ public static class ServiceRegistration
         services.AddSingleton<ObjectStoreService>();
         services.AddHostedService<ExpiryPurger>();
         services.AddStowageMetering(TimeSpan.FromSeconds(options.MeteringFlushIntervalSeconds));
+        services.AddStoreRateLimits(options);
         services.AddSingleton<OrganizationDirectory>();
         services.AddSingleton(sp => new SessionService(
             sp.GetRequiredService<ISessionRepository>(),

@@ -4,6 +4,7 @@ using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
 using Stowage.Access.Grants;
+using Stowage.Access.Limits;
 using Stowage.Core.Security;
 using Stowage.Metering;
 using Stowage.ObjectStore;
@@ -29,6 +30,8 @@ public static class PostgresStorageExtensions
         services.AddSingleton<IAuditRepository, PostgresAuditRepository>();
         services.AddSingleton<ISharedKeyRepository, PostgresSharedKeyRepository>();
         services.AddSingleton<IAuthFailureRepository, PostgresAuthFailureRepository>();
+        services.AddSingleton<IRateLimitRepository, PostgresRateLimitRepository>();
+        services.AddSingleton<IRateLimitCountRepository, PostgresRateLimitCountRepository>();
         services.AddSingleton<IObjectStoreRepository>(sp => new PostgresObjectStoreRepository(
             sp.GetRequiredService<PostgresDatabase>(), sp.GetService<TimeProvider>()));
         services.AddSingleton<IUsageRepository, PostgresUsageRepository>();

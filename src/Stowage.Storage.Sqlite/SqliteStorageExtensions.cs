@@ -3,6 +3,7 @@ using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
 using Stowage.Access.Grants;
+using Stowage.Access.Limits;
 using Stowage.Metering;
 using Stowage.ObjectStore;
 
@@ -24,6 +25,7 @@ public static class SqliteStorageExtensions
         services.AddSingleton<IConnectedAppRepository, SqliteConnectedAppRepository>();
         services.AddSingleton<IOAuthGrantRepository, SqliteOAuthGrantRepository>();
         services.AddSingleton<IAccessChangeFeed, SqliteAccessChangeFeed>();
+        services.AddSingleton<IRateLimitRepository, SqliteRateLimitRepository>();
         services.AddSingleton<IAuditRepository, SqliteAuditRepository>();
         services.AddSingleton<IUsageRepository, SqliteUsageRepository>();
         return services;

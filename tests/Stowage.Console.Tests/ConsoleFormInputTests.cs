@@ -43,6 +43,7 @@ public sealed class ConsoleFormInputTests(ConsoleServer server) : IClassFixture<
         ("Store", "Settings", "/object-store/store?store=fuzzed&handler=Settings", ["ttl", "ttlUnit", "expiry", "confirmationTtl", "confirmationTtlUnit", "encrypted", "persistent", "environment"]),
         ("Store", "CreateKey", "/object-store/store?store=fuzzed&handler=CreateKey", ["partition", "key", "valueType", "value", "environment"]),
         ("Store", "DeletePartition", "/object-store/store?store=fuzzed&handler=DeletePartition", ["partition", "environment"]),
+        ("Store", "RateLimit", "/object-store/store?store=fuzzed&handler=RateLimit", ["limit", "requestsPerSecond", "requestsPerMinute", "environment"]),
         ("Keys", "CreateKey", "/object-store/keys?store=fuzzed&partition=p&handler=CreateKey", ["partition", "key", "valueType", "value", "environment"]),
         ("Keys", "Delete", "/object-store/keys?store=fuzzed&partition=p&handler=Delete", ["key", "environment"]),
         ("Value", "Save", "/object-store/value?store=fuzzed&partition=p&key=k&handler=Save", ["valueType", "value", "lineBreaks", "version", "environment"]),

@@ -66,6 +66,9 @@ public enum AccessChangeKind
 
     /// <summary>A user's authorization of an app was revoked or deleted (its tokens stop). Subject: the authorization id.</summary>
     Authorization = 5,
+
+    /// <summary>A store rate-limit setting was set or removed (nodes reload their settings). Subject: the organization id.</summary>
+    Limits = 6,
 }
 
 // At: when the change was appended (the writing node's clock); null where the log does not say.

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Stowage.Access.Apps;
+using Stowage.Access.Limits;
 using Stowage.Core.Telemetry;
 
 namespace Stowage.Access.Tokens;
@@ -9,7 +10,8 @@ namespace Stowage.Access.Tokens;
 /// this node's caches: an app change evicts that app's state, a revocation adds the token id to
 /// the revoked set, a directory change drops the organization tree and every app state, a user
 /// change drops that user's cached sessions and rights, a revoked authorization is dropped
-/// from <see cref="UserGrantCache"/> (a node that serves user-behalf tokens passes one). The host calls <see cref="PollAsync"/> a few
+/// from <see cref="UserGrantCache"/> (a node that serves user-behalf tokens passes one), a rate-limit
+/// change marks <see cref="RateLimitSettings"/> for a reload. The host calls <see cref="PollAsync"/> a few
 /// times a second: one small query per node, whatever the request rate. With meters, the time
 /// from each change's append to its application here is measured
 /// (<see cref="StowageTelemetry.AccessChangeDelay"/>, by the wall clocks of the two nodes).
@@ -22,7 +24,8 @@ public sealed class AccessChangeFollower(
     SessionService sessions,
     TimeProvider time,
     UserGrantCache? userGrants = null,
-    IMeterFactory? meters = null)
+    IMeterFactory? meters = null,
+    RateLimitSettings? limits = null)
 {
     /// <summary>Changes read per query; a longer backlog is read in several.</summary>
     public const int BatchSize = 500;
@@ -142,12 +145,16 @@ public sealed class AccessChangeFollower(
             case AccessChangeKind.Authorization:
                 userGrants?.EvictAuthorization(change.Subject);
                 break;
+            case AccessChangeKind.Limits:
+                limits?.MarkStale();
+                break;
             default:
                 // A kind added by a newer node: drop everything rather than miss what it meant.
                 directory.Invalidate();
                 apps.Clear();
                 sessions.EvictAll();
                 userGrants?.Clear();
+                limits?.MarkStale();
                 break;
         }
     }

@@ -18,6 +18,7 @@ public static class ErrorCodes
     public static readonly ErrorCode InvalidValue = new("INVALID_VALUE", 400, "Invalid value");
     public static readonly ErrorCode InvalidValueType = new("INVALID_VALUE_TYPE", 400, "Invalid value type");
     public static readonly ErrorCode InvalidStoreSettings = new("INVALID_STORE_SETTINGS", 400, "Invalid store settings");
+    public static readonly ErrorCode InvalidRateLimit = new("INVALID_RATE_LIMIT", 400, "Invalid rate limit");
     public static readonly ErrorCode InvalidPageToken = new("INVALID_PAGE_TOKEN", 400, "Invalid page token");
     public static readonly ErrorCode InvalidPageSize = new("INVALID_PAGE_SIZE", 400, "Invalid page size");
     public static readonly ErrorCode KeyIdMismatch = new("KEY_ID_MISMATCH", 400, "Key id does not match the path");

@@ -61,6 +61,9 @@ public sealed class StowageOptions
     /// </summary>
     public string? MasterKeyFile { get; init; }
 
+    /// <summary>The rate limit of stores without one of their own (Stowage:RateLimits:Default; docs/rate-limits.md).</summary>
+    public StowageRateLimitOptions RateLimits { get; init; } = new();
+
     /// <summary>How often metered usage is written to storage (Stowage:Metering:FlushIntervalSeconds).</summary>
     public int MeteringFlushIntervalSeconds { get; init; } = 2;
 
@@ -174,7 +177,7 @@ public sealed class StartupConfigurationException : Exception
 
 // Reads strings itself instead of using the configuration binder, whose conversion errors
 // name CLR types rather than the setting; every failure here is "<key>: <problem>".
-internal static class StowageOptionsReader
+internal static partial class StowageOptionsReader
 {
     private const string Prefix = StowageOptions.SectionName + ":";
     private const int MaxShownValueLength = 80;
@@ -189,13 +192,14 @@ internal static class StowageOptionsReader
         "TrustedProxies",
         "Audit:RetentionDays", "MasterKeyFile",
         "Metrics:Enabled", "Metrics:Urls", "Metrics:PerStore",
+        RateLimitDefaultKey, RateLimitDefaultKey + ":RequestsPerSecond", RateLimitDefaultKey + ":RequestsPerMinute",
     ];
 
     private static readonly HashSet<string> Values = new(KnownValues, StringComparer.OrdinalIgnoreCase);
 
     private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit", "Metrics",
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit", "Metrics", "RateLimits",
     };
 
     public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
@@ -249,6 +253,7 @@ internal static class StowageOptionsReader
                 AddressLimit = Integer(configuration, "Throttle:AddressLimit", 100, 1, 1_000_000),
             },
             MeteringFlushIntervalSeconds = Integer(configuration, "Metering:FlushIntervalSeconds", 2, 1, 5),
+            RateLimits = new StowageRateLimitOptions { Default = RateLimitDefault(configuration) },
             TrustedProxies = TrustedProxies(configuration),
             Audit = new StowageAuditOptions
             {
@@ -270,7 +275,12 @@ internal static class StowageOptionsReader
             var relative = relativePath.Length == 0 ? child.Key : $"{relativePath}:{child.Key}";
             if (Values.Contains(relative))
             {
-                if (child.GetChildren().Any() && !relative.Equals("TrustedProxies", StringComparison.OrdinalIgnoreCase))
+                if (child.GetChildren().Any() && relative.Equals(RateLimitDefaultKey, StringComparison.OrdinalIgnoreCase))
+                {
+                    // A preset name, or a group of the two custom numbers.
+                    RejectUnknownKeys(child, relative);
+                }
+                else if (child.GetChildren().Any() && !relative.Equals("TrustedProxies", StringComparison.OrdinalIgnoreCase))
                 {
                     throw new StartupConfigurationException(child.Path, "is a single value, not a group of settings");
                 }

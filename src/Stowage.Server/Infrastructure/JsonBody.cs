@@ -71,6 +71,12 @@ internal static class JsonBody
         {
             return Result<JsonDocument?>.Fail(ErrorCodes.MalformedJson, "The body is not valid JSON.");
         }
+        catch (InvalidOperationException)
+        {
+            // The duplicate-member check decodes member names: one escaping a lone surrogate
+            // ("\uD800") is valid JSON syntax but has no text, and the parser throws this.
+            return Result<JsonDocument?>.Fail(ErrorCodes.MalformedJson, "The body has a member name that is not valid Unicode text.");
+        }
     }
 
     private static bool IsJson(string? contentType)

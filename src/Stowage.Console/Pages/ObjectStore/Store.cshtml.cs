@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Stowage.Access;
 using Stowage.Access.Audit;
+using Stowage.Access.Limits;
 using Stowage.Core.Errors;
 using Stowage.Core.Paging;
 using Stowage.Metering;
@@ -8,8 +9,8 @@ using Stowage.ObjectStore;
 
 namespace Stowage.Console.Pages.ObjectStore;
 
-/// <summary>One store: its contents, settings (edit), partitions (keyset paged, delete) and a form for a new key.</summary>
-public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, AuditLog audit) : ObjectStorePageModel
+/// <summary>One store: its contents, settings and rate limit (edit), partitions (keyset paged, delete) and a form for a new key.</summary>
+public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, AuditLog audit, IRateLimitRepository limits, RateLimitSettings limitSettings, TimeProvider time) : ObjectStorePageModel
 {
     /// <summary>The API's listing kind for partitions.</summary>
     internal const char ListingKind = 'p';
@@ -30,6 +31,12 @@ public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, Audi
     public bool CanManageStore { get; private set; }
 
     public bool CanManageData { get; private set; }
+
+    /// <summary>What the store itself sets (null: it inherits).</summary>
+    public RateLimitPolicy? OwnLimit { get; private set; }
+
+    /// <summary>The limit in force on the store and the level it comes from.</summary>
+    public EffectiveRateLimit Limit { get; private set; }
 
     /// <summary>The new-key form as it was sent, to show it again after an error.</summary>
     public NewKeyForm NewKey { get; private set; } = new();
@@ -63,6 +70,37 @@ public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, Audi
 
         await audit.RecordAsync(Call.Actor, address.OrgId, AuditActions.Update, AuditObjectTypes.Store, address.StoreId, "envId=" + address.EnvId, HttpContext.RequestAborted);
         return Done(Here, $"Settings of '{address.StoreId}' saved.");
+    }
+
+    public async Task<IActionResult> OnPostRateLimitAsync(RateLimitForm rateLimit, string? environment)
+    {
+        if (await LoadAsync(null) is { } missing)
+        {
+            return Failed(missing);
+        }
+
+        var policy = rateLimit.ToPolicy();
+        if ((CheckEnvironment(environment) ?? Refused(CanManageStore) ?? policy.Error) is { } error)
+        {
+            return Failed(error);
+        }
+
+        var address = Address();
+        var scope = RateLimitScope.Store(address.OrgId, address.EnvId, address.StoreId);
+        if (policy.Value is { } set)
+        {
+            await limits.SetAsync(new RateLimitSetting(scope, set, time.GetUtcNow()), HttpContext.RequestAborted);
+        }
+        else
+        {
+            await limits.RemoveAsync(scope, HttpContext.RequestAborted);
+        }
+
+        await limitSettings.ReloadAsync(HttpContext.RequestAborted);
+        await audit.RecordAsync(
+            Call.Actor, address.OrgId, AuditActions.Update, AuditObjectTypes.Store, address.StoreId,
+            $"envId={address.EnvId} rateLimit={policy.Value?.Name ?? RateLimitForm.Inherit}", HttpContext.RequestAborted);
+        return Done(Here, $"Rate limit of '{address.StoreId}' saved.");
     }
 
     public async Task<IActionResult> OnPostDeletePartitionAsync(string? partition, string? environment)
@@ -106,6 +144,15 @@ public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, Audi
 
     private StoreAddress Address() => new(Session.Organization.Id, EnvironmentId, Store!.StoreId);
 
+    // Read from storage, as the API's GET …/limits does: exact right after a change on any node.
+    private async Task LoadLimitAsync(StoreAddress address)
+    {
+        var chain = await limits.GetChainAsync(address.OrgId, address.EnvId, address.StoreId, HttpContext.RequestAborted);
+        OwnLimit = chain.FirstOrDefault(s => s.Scope.Level == RateLimitLevel.Store)?.Policy;
+        Limit = chain.OrderBy(s => s.Scope.Level).Select(s => new EffectiveRateLimit(s.Policy, s.Scope.Level)).FirstOrDefault(
+            new EffectiveRateLimit(limitSettings.Default, RateLimitLevel.Default));
+    }
+
     private async Task<Error?> LoadAsync(string? after)
     {
         var environment = Environment(StoreRight.ReadStores);
@@ -130,6 +177,7 @@ public sealed class StoreModel(ObjectStoreService stores, UsageStats usage, Audi
         CanManageStore = Environment(StoreRight.ManageStores).IsSuccess;
         CanManageData = Environment(StoreRight.ManageData).IsSuccess;
         Contents = await usage.GetStoreUsageAsync(address.Value.OrgId, address.Value.EnvId, address.Value.StoreId, HttpContext.RequestAborted);
+        await LoadLimitAsync(address.Value);
         if (!CanManageData)
         {
             // Partitions are data (manage:store_data), as in the API.

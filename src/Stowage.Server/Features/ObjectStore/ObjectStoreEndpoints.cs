@@ -1,4 +1,5 @@
 using Stowage.Server.Auth;
+using Stowage.Server.Features.RateLimits;
 using Stowage.Server.Features.Stats;
 
 namespace Stowage.Server.Features.ObjectStore;
@@ -11,10 +12,11 @@ public static class ObjectStoreEndpoints
         var organizations = app.MapGroup("/api/v1/organizations").WithTags("Object Store").RequireCaller();
         organizations.MapRegionEndpoints();
 
-        var stores = organizations.MapGroup("/{org}/environments/{env}/stores").MeterUsage().RecordOperations();
+        var stores = organizations.MapGroup("/{org}/environments/{env}/stores").MeterUsage().RecordOperations().LimitStoreRates();
         stores.MapStoreEndpoints();
         stores.MapPartitionEndpoints();
         stores.MapKeyEndpoints();
+        app.MapRateLimitEndpoints();
         return app;
     }
 }
