@@ -163,9 +163,6 @@ public static class OAuthServiceCollectionExtensions
             server.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
         });
 
-        // OpenIddict's handlers, dispatcher and managers keep no request state: built once, not per request.
-        services.RegisterOpenIddictServicesAsSingletons();
-
         // OpenIddict traces whole tokens at Trace level (ID6013): its log never goes below
         // Warning, whatever the configuration says, so no token reaches a log line.
         services.PostConfigure<LoggerFilterOptions>(filters =>

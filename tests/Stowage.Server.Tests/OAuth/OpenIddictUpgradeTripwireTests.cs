@@ -31,7 +31,6 @@ public sealed class OpenIddictUpgradeTripwireTests
         "OAuth/AppTokenValidator.cs: the private claims oi_au_id (authorization id) and oi_tkn_id (token entry id) in access tokens",
         "OAuth/Handlers/OAuthResponses.cs: ShapeOrder 50000 (after OpenIddict normalizes an error, before the status and headers are set) and MessageOrder 400000 (after the ASP.NET Core host builds WWW-Authenticate, before it writes the JSON body)",
         "OAuth/OAuthServiceCollectionExtensions.cs: the \"OpenIddict\" log category held at Warning because OpenIddict logs whole tokens at Trace (ID6013); check the new version's log messages for tokens or secrets",
-        "OAuth/StatelessOpenIddictServices.cs: OpenIddict's server handlers, dispatcher, transaction factory and managers (namespaces OpenIddict.Core, OpenIddict.Server, OpenIddict.Server.AspNetCore) are registered as singletons because they keep no per-request state; StatelessOpenIddictServicesTests checks their fields are read-only, and the container refuses scoped dependencies at start; check also that no readonly field of theirs holds a mutable per-request object",
         "OAuth/OAuthRequestGate.cs: turns JSON bodies and Basic credentials into the form parameters OpenIddict reads; check how the new version extracts token, revocation and introspection requests",
     ];
 

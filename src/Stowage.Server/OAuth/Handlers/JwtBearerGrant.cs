@@ -45,7 +45,7 @@ internal sealed class SignInWithAssertion(IUserRepository users, IOAuthGrantRepo
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
             .AddFilter<RequireJwtBearerGrant>()
-            .UseSingletonHandler<SignInWithAssertion>()
+            .UseScopedHandler<SignInWithAssertion>()
             .SetOrder(int.MaxValue - 100_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();

@@ -28,7 +28,7 @@ internal sealed class SignInWithPassword(IUserRepository users, Throttle throttl
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleTokenRequestContext>()
             .AddFilter<RequirePasswordGrant>()
-            .UseSingletonHandler<SignInWithPassword>()
+            .UseScopedHandler<SignInWithPassword>()
             .SetOrder(int.MaxValue - 100_000)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();

@@ -106,7 +106,7 @@ internal sealed class RevokeAppToken(IAccessChangeFeed feed, RevokedTokenSet rev
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
         OpenIddictServerHandlerDescriptor.CreateBuilder<HandleRevocationRequestContext>()
-            .UseSingletonHandler<RevokeAppToken>()
+            .UseScopedHandler<RevokeAppToken>()
             .SetOrder(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor.Order)
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
