@@ -69,6 +69,27 @@ public sealed class MetricsScrapeTests
     }
 
     [Fact]
+    public async Task Scrape_RateLimitedRequests_CountedAsRejectionsAndAsOperations()
+    {
+        using var factory = new StowageFactory();
+        using var http = factory.CreateClient();
+        using var limited = await RateLimits.RateLimitHttp.AdminAsync(factory);
+        var root = await factory.RootAsync();
+        var store = "limited-" + Guid.NewGuid().ToString("N")[..10];
+        var before = await PrometheusText.ParseAsync(await ScrapeTextAsync(http));
+        var limits = RateLimits.RateLimitHttp.StorePath(root.OrgId, root.SandboxId, store) + "/limits";
+        Assert.Equal(HttpStatusCode.OK, (await limited.PutLimitAsync(limits, """{"requestsPerSecond":1,"requestsPerMinute":2}""")).Status);
+        Assert.Equal(HttpStatusCode.Created, (await limited.PutStoreAsync(root.OrgId, root.SandboxId, store)).Status);
+        Assert.Equal(HttpStatusCode.Created, (await limited.PutValueAsync(root.OrgId, root.SandboxId, store, "k")).Status);
+        var statuses = await limited.GetManyAsync(RateLimits.RateLimitHttp.KeyPath(root.OrgId, root.SandboxId, store, "k"), 3);
+        Assert.Equal([HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests, HttpStatusCode.TooManyRequests], statuses);
+
+        var after = await ScrapeUntilAsync(http, s => s.Sum("stowage_ratelimit_rejections_total") >= before.Sum("stowage_ratelimit_rejections_total") + 3);
+        Assert.Equal(3, Delta(before, after, "stowage_ratelimit_rejections_total", ("level", "store")));
+        Assert.Equal(3, Delta(before, after, Operations, ("kind", "get_value"), ("outcome", "rate_limited")));
+    }
+
+    [Fact]
     public async Task Scrape_WholeText_HoldsNoSecretTokenKeyValueOrTenantId()
     {
         using var factory = new StowageFactory();
