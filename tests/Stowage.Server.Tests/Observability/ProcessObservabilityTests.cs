@@ -31,7 +31,7 @@ public sealed class ProcessObservabilityTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, onMain.StatusCode);
         Assert.Equal(HttpStatusCode.OK, scrape.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, apiOnMetrics.StatusCode);
-        Assert.Contains(samples, s => s.Name.StartsWith("stowage_storage_write_batch_size", StringComparison.Ordinal));
+        Assert.Contains(samples, s => s.Name == "stowage_storage_write_queue_depth");
         Assert.Contains(samples, s => s.Family == "http_server_request_duration_seconds");
     }
 
