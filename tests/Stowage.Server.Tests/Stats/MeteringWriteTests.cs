@@ -11,7 +11,7 @@ namespace Stowage.Server.Tests.Stats;
 /// <summary>
 /// Metering adds no storage write to a request: the writer's operation count does not move
 /// over N metered requests, and one flush stores them all in one write. The clock is fake
-/// (so no purger ticks) and the periodic flush is pushed out of the way.
+/// (so no purger ticks), and the periodic metering and audit flushes are pushed out of the way.
 /// </summary>
 public sealed class MeteringWriteTests : IAsyncLifetime
 {
@@ -81,7 +81,10 @@ public sealed class MeteringWriteTests : IAsyncLifetime
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.ConfigureTestServices(services => services.AddSingleton(new MeteringOptions { FlushInterval = TimeSpan.FromHours(1) }));
+            // The audit flush runs on real time: the sign-in's entry must not land among the measured requests.
+            builder.ConfigureTestServices(services => services
+                .AddSingleton(new MeteringOptions { FlushInterval = TimeSpan.FromHours(1) })
+                .AddSingleton(new Stowage.Server.Features.Audit.AuditFlushOptions { Interval = TimeSpan.FromHours(1) }));
         }
     }
 }
