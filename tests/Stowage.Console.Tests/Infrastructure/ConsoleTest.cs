@@ -70,6 +70,8 @@ public abstract class ConsoleTest(BrowserFixture browser, ConsoleServer server) 
     /// <summary>Fails on any serious or critical axe finding (labels, roles, contrast, names of controls).</summary>
     protected static async Task AssertAccessibleAsync(IPage page)
     {
+        // Colours are checked once transitions (a toast fading in) have finished, not halfway.
+        await page.EvaluateAsync("() => Promise.all(document.getAnimations().filter(a => a.effect?.getTiming().iterations !== Infinity).map(a => a.finished.catch(() => null)))");
         var result = await page.RunAxe();
         var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(serious.Count == 0, "Accessibility violations on " + page.Url + ":\n" + string.Join("\n", serious.Select(Describe)));
