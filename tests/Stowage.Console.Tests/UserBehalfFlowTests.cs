@@ -22,10 +22,10 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
     [Fact]
     public async Task CertifiedClient_SignInConsentAllow_TokensWorkAndRefreshRotates()
     {
-        var port = RelyingParty.FreePort();
-        var (clientId, secret) = await CreateAppAsync(port);
-        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope);
-        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await using var flow = await StartFlowAsync();
+        var rp = flow.Rp;
+        var authorize = flow.Authorize;
+        var clientId = flow.ClientId;
 
         await Page.GotoAsync(authorize);
         await Expect(Page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/signin"));
@@ -63,10 +63,9 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
     [Fact]
     public async Task CertifiedClient_RevokedFromTheAuthorizationsPage_TokenStops()
     {
-        var port = RelyingParty.FreePort();
-        var (clientId, secret) = await CreateAppAsync(port, "Revoked relying party");
-        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope);
-        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await using var flow = await StartFlowAsync(name: "Revoked relying party");
+        var rp = flow.Rp;
+        var authorize = flow.Authorize;
         await SignInAsync(Page);
         await Page.GotoAsync(authorize);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
@@ -99,10 +98,9 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
     [Fact]
     public async Task CertifiedClient_Deny_ClientGetsAccessDenied()
     {
-        var port = RelyingParty.FreePort();
-        var (clientId, secret) = await CreateAppAsync(port);
-        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, "openid read:store");
-        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await using var flow = await StartFlowAsync("openid read:store");
+        var rp = flow.Rp;
+        var authorize = flow.Authorize;
 
         await SignInAsync(Page);
         await Page.GotoAsync(authorize);
@@ -116,10 +114,9 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
     [Fact]
     public async Task CertifiedClient_CodeReplayed_RefusedAndItsTokensRevoked()
     {
-        var port = RelyingParty.FreePort();
-        var (clientId, secret) = await CreateAppAsync(port, "Replaying relying party");
-        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope, mode: "replay");
-        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await using var flow = await StartFlowAsync(name: "Replaying relying party", mode: "replay");
+        var rp = flow.Rp;
+        var authorize = flow.Authorize;
         await SignInAsync(Page);
         await Page.GotoAsync(authorize);
         await Page.GetByRole(AriaRole.Button, new() { Name = "Allow" }).ClickAsync();
@@ -149,10 +146,9 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
     [Fact]
     public async Task BadRedirectUri_ErrorPageInTheBrowser_NeverRedirected()
     {
-        var port = RelyingParty.FreePort();
-        var (clientId, secret) = await CreateAppAsync(port);
-        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, Scope);
-        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await using var flow = await StartFlowAsync();
+        var authorize = flow.Authorize;
+        var port = flow.Port;
 
         // A listener where the forged redirect URI points: the browser must never reach it.
         using var elsewhere = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
@@ -177,10 +173,11 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
     [Fact]
     public async Task PlainPkce_RefusedInTheBrowser_NoCodeIssued()
     {
-        var port = RelyingParty.FreePort();
-        var (clientId, secret) = await CreateAppAsync(port);
-        await using var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, "openid read:store");
-        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        await using var flow = await StartFlowAsync("openid read:store");
+        var rp = flow.Rp;
+        var authorize = flow.Authorize;
+        var port = flow.Port;
+        var clientId = flow.ClientId;
         var requested = new List<string>();
         Page.Request += (_, request) => requested.Add(request.Url);
         await SignInAsync(Page);
@@ -207,6 +204,21 @@ public sealed class UserBehalfFlowTests(BrowserFixture browser, ConsoleServer se
         var query = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(uri.Query);
         query[name] = value;
         return Microsoft.AspNetCore.WebUtilities.QueryHelpers.AddQueryString(uri.GetLeftPart(UriPartial.Path), query);
+    }
+
+    /// <summary>A user-behalf app registered for a new relying party, the party started, and the authorization address it built.</summary>
+    private async Task<Flow> StartFlowAsync(string scope = Scope, string? name = null, string mode = "refresh")
+    {
+        var port = RelyingParty.FreePort();
+        var (clientId, secret) = await CreateAppAsync(port, name);
+        var rp = RelyingParty.Start(Server.BaseUrl.TrimEnd('/') + "/", clientId, secret, port, scope, mode);
+        var authorize = (await rp.NextAsync("authorize")).GetProperty("url").GetString()!;
+        return new Flow(rp, authorize, port, clientId);
+    }
+
+    private sealed record Flow(RelyingParty Rp, string Authorize, int Port, string ClientId) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Rp.DisposeAsync();
     }
 
     private async Task<(string ClientId, string Secret)> CreateAppAsync(int port, string? name = null)
