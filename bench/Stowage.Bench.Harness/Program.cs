@@ -36,7 +36,7 @@ try
             stowageUrl, await StowageSetup.AdminPasswordAsync(servers.StowageDataDirectory, ct), Path.Combine(work, "refresh-tokens.txt"), ct)
         : null;
 
-    var metricsPair = await StartMetricsPairAsync(servers, ct);
+    var (metricsPair, metricsPids) = await StartMetricsPairAsync(servers, ct);
     using var scraper = metricsPair is { } p ? MetricsScraper.Start(p.On.Url) : null;
 
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
@@ -57,16 +57,46 @@ try
         await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.WarmUp, ct);
     }
 
-    // Rounds are interleaved (A B C … A B C …) so drift on a shared machine hits every
-    // scenario alike, and the ratios within the run stay fair.
+    // Rounds are interleaved so drift on a shared machine hits every scenario alike, and
+    // every other round runs backwards (A B C, C B A, …): what a scenario leaves running
+    // behind it (a flush, a checkpoint, a collection) falls on its neighbour once on each side.
+    // The main server's scenarios, and the metrics pair's each on its own server.
+    int? ServerOf(Scenario s) =>
+        s.Name.StartsWith("stowage.", StringComparison.Ordinal) ? stowage.Id
+        : metricsPids is { } pids && Scenarios.OnMetricsPair.Contains(s.Name) ? (s.Name.StartsWith("metrics.on.", StringComparison.Ordinal) ? pids.On : pids.Off)
+        : null;
+
     var runs = scenarios.ToDictionary(s => s.Name, _ => new List<WrkRun>());
+    var noisy = 0;
     for (var round = 1; round <= options.Rounds; round++)
     {
         Log($"round {round} of {options.Rounds}");
-        foreach (var scenario in scenarios)
+        var line = new StringBuilder();
+        foreach (var scenario in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
         {
-            runs[scenario.Name].Add(await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.Duration, ct));
+            if (!await Quiet.WaitAsync(ct))
+            {
+                noisy++;
+            }
+
+            var server = ServerOf(scenario);
+            var cpuBefore = server is { } pid ? ServerCpu.Read(pid) : null;
+            var run = await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.Duration, ct);
+            if (cpuBefore is { } before && ServerCpu.Read(server!.Value) is { } after && run.Requests > 0)
+            {
+                run = run with { ServerCpuUsPerRequest = (after - before).TotalMicroseconds / run.Requests };
+            }
+
+            runs[scenario.Name].Add(run);
+            line.Append(System.Globalization.CultureInfo.InvariantCulture, $" {scenario.Name} {run.RequestsPerSecond:F0}");
         }
+
+        Log("  req/s:" + line);
+    }
+
+    if (noisy > 0)
+    {
+        Log($"{noisy} measured runs started on a machine that had not gone quiet within 10 s (other load)");
     }
 
     var footprint = Footprint.Measure(stowage.Id, servers.StowageDataDirectory, peakAfterPopulate, populate, options.Keys);
@@ -75,10 +105,10 @@ try
     if (options.Trace)
     {
         var traces = Directory.CreateDirectory(Path.Combine(work, "traces")).FullName;
-        foreach (var scenario in scenarios.Where(s => s.Name.StartsWith("stowage.", StringComparison.Ordinal)))
+        foreach (var scenario in scenarios.Where(s => ServerOf(s) is not null))
         {
             Log($"tracing {scenario.Name}");
-            var file = await Tracing.TraceAsync(traces, stowage.Id, wrkDirectory, scenario, options, ct);
+            var file = await Tracing.TraceAsync(traces, ServerOf(scenario)!.Value, wrkDirectory, scenario, options, ct);
             Log($"  {file}");
         }
     }
@@ -163,19 +193,19 @@ async Task<(StowageTarget? Postgres, StowageTarget? Cluster)> StartPostgresAsync
 
 // Two fresh SQLite servers alike but for Stowage:Metrics:Enabled, only when a metrics.*
 // scenario runs; the "on" one is scraped every second while the harness runs.
-async Task<(StowageTarget Off, StowageTarget On)?> StartMetricsPairAsync(Servers servers, CancellationToken ct)
+async Task<((StowageTarget Off, StowageTarget On)? Targets, (int Off, int On)? Pids)> StartMetricsPairAsync(Servers servers, CancellationToken ct)
 {
     if (options.Only is not null && !options.Only.Overlaps(Scenarios.OnMetricsPair))
     {
-        return null;
+        return (null, null);
     }
 
     Log("starting two more Stowage servers (SQLite), metrics off and on");
-    var (offUrl, _) = await servers.StartStowageAsync(ct, "stowage-metrics-off", metrics: false);
-    var (onUrl, _) = await servers.StartStowageAsync(ct, "stowage-metrics-on", metrics: true);
+    var (offUrl, offProcess) = await servers.StartStowageAsync(ct, "stowage-metrics-off", metrics: false);
+    var (onUrl, onProcess) = await servers.StartStowageAsync(ct, "stowage-metrics-on", metrics: true);
     var off = await StowageSetup.PrepareAsync(offUrl, await StowageSetup.AdminPasswordAsync(servers.DataDirectoryOf("stowage-metrics-off"), ct), options.ValueBytes, ct);
     var on = await StowageSetup.PrepareAsync(onUrl, await StowageSetup.AdminPasswordAsync(servers.DataDirectoryOf("stowage-metrics-on"), ct), options.ValueBytes, ct);
-    return (off, on);
+    return ((off, on), (offProcess.Id, onProcess.Id));
 }
 
 static async Task EtcdPutAsync(Uri etcd, string key, string value, CancellationToken ct)

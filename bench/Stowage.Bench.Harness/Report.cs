@@ -12,7 +12,12 @@ internal sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<WrkRun> R
     public double P99Ms => Median(Rounds.Select(r => r.P99Ms));
     public long Errors => Rounds.Sum(r => r.Errors);
 
-    private static double Median(IEnumerable<double> values)
+    /// <summary>The server's CPU time per request (median of the rounds), when the harness knows the server's process.</summary>
+    public double? ServerCpuUsPerRequest => Rounds.All(r => r.ServerCpuUsPerRequest is not null) && Rounds.Count > 0
+        ? Median(Rounds.Select(r => r.ServerCpuUsPerRequest!.Value))
+        : null;
+
+    public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
@@ -66,6 +71,11 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         // Issue 16: /metrics on and scraped every second costs at most 5%.
         Ratio("GET metrics on vs off", Scenarios.MetricsOnGet, Scenarios.MetricsOffGet, ">=", 0.95),
         Ratio("PUT metrics on vs off", Scenarios.MetricsOnPost, Scenarios.MetricsOffPost, ">=", 0.95),
+        // The same pairs by the server's CPU time per request: what a request costs the server,
+        // which the shared machine's other load touches much less than throughput. Reported only.
+        CpuRatio("GET CPU per request on/off", Scenarios.MetricsOnGet, Scenarios.MetricsOffGet),
+        CpuRatio("PUT CPU per request on/off", Scenarios.MetricsOnPost, Scenarios.MetricsOffPost),
+        CpuRatio("GET CPU limited/unlimited", Scenarios.LimitedGet, Scenarios.Get),
         // The command line's bulk transfer (issue 15): keys/s of the CLI against the server's own keys/s in this run.
         Ratio("CLI import vs POST", CliBench.Import, Scenarios.Post, ">=", 0.8),
         KeysRatio("CLI export vs values pages", CliBench.Export, Scenarios.Values, 100, ">=", 0.8),
@@ -74,10 +84,11 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
 
     public void Print(TextWriter w)
     {
-        w.WriteLine($"{"scenario",-20} {"what",-52} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",6}");
+        w.WriteLine($"{"scenario",-20} {"what",-52} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",6} {"cpu us",7}");
         foreach (var r in results)
         {
-            w.WriteLine(Invariant($"{r.Scenario.Name,-20} {r.Scenario.What,-52} {r.RequestsPerSecond,9:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.Errors,6}"));
+            var cpu = r.ServerCpuUsPerRequest is { } us ? Invariant($"{us,7:F1}") : $"{"-",7}";
+            w.WriteLine(Invariant($"{r.Scenario.Name,-20} {r.Scenario.What,-52} {r.RequestsPerSecond,9:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.Errors,6} {cpu}"));
         }
 
         w.WriteLine();
@@ -91,7 +102,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         var f = footprint;
         w.WriteLine(Invariant($"Stowage with {f.Keys:N0} keys: peak RSS {f.PeakRssBytes / Megabyte:F0} MB (after populating {f.PeakRssAfterPopulateBytes / Megabyte:F0} MB, now {f.RssBytes / Megabyte:F0} MB)"));
         w.WriteLine(Invariant($"  data directory {f.DataDirectoryBytes / Megabyte:F0} MB (stowage.db {f.DatabaseBytes / Megabyte:F0} MB, WAL {f.WalBytes / Megabyte:F0} MB); seeded through the storage layer in {f.PopulateSeconds:F0} s"));
-        w.WriteLine(Invariant($"  {options.Connections} connections, {options.Threads} wrk thread, {options.Rounds} rounds x {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up; medians; run took {elapsed.TotalMinutes:F1} min"));
+        w.WriteLine(Invariant($"  {options.Connections} connections, {options.Threads} wrk thread, {options.Rounds} rounds x {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up, alternate rounds in reverse order; medians, ratios as the median of the rounds' ratios; run took {elapsed.TotalMinutes:F1} min"));
         if (!Valid)
         {
             w.WriteLine("Some scenario saw errors (see the errors column): its figures are not valid.");
@@ -124,6 +135,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
                 requestsPerSecond = Math.Round(r.RequestsPerSecond),
                 p50Ms = Math.Round(r.P50Ms, 3),
                 p99Ms = Math.Round(r.P99Ms, 3),
+                serverCpuUsPerRequest = r.ServerCpuUsPerRequest is { } cpu ? Math.Round(cpu, 2) : (double?)null,
                 errors = r.Errors,
                 rounds = r.Rounds,
             }),
@@ -140,23 +152,48 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         return path;
     }
 
-    private TargetResult? Ratio(string name, string numerator, string denominator, string comparison, double goal)
+    private TargetResult? Ratio(string name, string numerator, string denominator, string comparison, double goal) =>
+        PairedRatio(numerator, denominator, 1) is { } value
+            ? new TargetResult(name, $"req/s {numerator} / {denominator}", value, comparison, goal, "x")
+            : null;
+
+    /// <summary>The median of the rounds' ratios of the server's CPU time per request; reported, no goal.</summary>
+    private TargetResult? CpuRatio(string name, string numerator, string denominator)
     {
-        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.RequestsPerSecond;
-        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.RequestsPerSecond;
-        return n is null || d is null
-            ? null
-            : new TargetResult(name, $"req/s {numerator} / {denominator}", d > 0 ? n.Value / d.Value : 0, comparison, goal, "x");
+        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.Rounds;
+        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.Rounds;
+        if (n is null || d is null || n.Count != d.Count || n.Count == 0 || n.Concat(d).Any(r => r.ServerCpuUsPerRequest is not > 0))
+        {
+            return null;
+        }
+
+        var value = ScenarioResult.Median(n.Zip(d, (a, b) => a.ServerCpuUsPerRequest!.Value / b.ServerCpuUsPerRequest!.Value));
+        return new TargetResult(name, $"server CPU us/request {numerator} / {denominator}", value, "", 0, "x");
     }
 
     /// <summary>Keys/s of <paramref name="numerator"/> against a page scenario's req/s times the keys in one of its pages.</summary>
-    private TargetResult? KeysRatio(string name, string numerator, string denominator, int keysPerRequest, string comparison, double goal)
+    private TargetResult? KeysRatio(string name, string numerator, string denominator, int keysPerRequest, string comparison, double goal) =>
+        PairedRatio(numerator, denominator, keysPerRequest) is { } value
+            ? new TargetResult(name, $"keys/s {numerator} / ({keysPerRequest} x req/s {denominator})", value, comparison, goal, "x")
+            : null;
+
+    /// <summary>
+    /// The median over the rounds of the round's own ratio. Both scenarios of a round ran
+    /// within a minute or two of each other, so what the shared machine did to that round
+    /// (other tenants, a neighbour's build) weighs on both; a ratio of the two medians could
+    /// pair a good round of one with a bad round of the other (docs/performance.md, "How a
+    /// ratio is taken").
+    /// </summary>
+    private double? PairedRatio(string numerator, string denominator, int denominatorScale)
     {
-        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.RequestsPerSecond;
-        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.RequestsPerSecond * keysPerRequest;
-        return n is null || d is null
-            ? null
-            : new TargetResult(name, $"keys/s {numerator} / ({keysPerRequest} x req/s {denominator})", d > 0 ? n.Value / d.Value : 0, comparison, goal, "x");
+        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.Rounds;
+        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.Rounds;
+        if (n is null || d is null || n.Count != d.Count || n.Count == 0)
+        {
+            return null;
+        }
+
+        return ScenarioResult.Median(n.Zip(d, (a, b) => b.RequestsPerSecond > 0 ? a.RequestsPerSecond / (b.RequestsPerSecond * denominatorScale) : 0));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
