@@ -13,14 +13,17 @@ namespace Stowage.Server.Auth;
 public static class CallerAccess
 {
     private const string CallerItem = "stowage.caller";
-    private const string TokenItem = "stowage.token";
     private const string AppItem = "stowage.connected-app";
 
     /// <summary>The authenticated caller; only valid inside a group that <see cref="RequireCaller"/>.</summary>
     public static Caller GetCaller(this HttpContext context) =>
         context.Items[CallerItem] as Caller ?? throw new InvalidOperationException("No caller: the route is missing RequireCaller().");
 
-    public static string GetBearerToken(this HttpContext context) => (string)context.Items[TokenItem]!;
+    /// <summary>The request's bearer token; only valid inside a group that <see cref="RequireCaller"/> (which has read it once already).</summary>
+    public static string GetBearerToken(this HttpContext context) =>
+        TryReadBearer(context.Request.Headers.Authorization, out var token)
+            ? token.ToString()
+            : throw new InvalidOperationException("No bearer token: the route is missing RequireCaller().");
 
     /// <summary>401 unless the request carries a live bearer token.</summary>
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder)
@@ -46,7 +49,6 @@ public static class CallerAccess
             }
 
             http.Items[CallerItem] = caller;
-            http.Items[TokenItem] = token;
             return await next(context);
         });
 
@@ -62,11 +64,11 @@ public static class CallerAccess
     /// tokens from the token endpoint (a connected app's own, or one issued to an app on behalf
     /// of a user) are JWTs (three dot-separated parts) checked locally by <see cref="AppTokenValidator"/>.
     /// </summary>
-    private static async ValueTask<Caller?> AuthenticateAsync(HttpContext http, string token)
+    private static async ValueTask<Caller?> AuthenticateAsync(HttpContext http, ReadOnlyMemory<char> token)
     {
-        if (!token.Contains('.', StringComparison.Ordinal))
+        if (!token.Span.Contains('.'))
         {
-            return await http.RequestServices.GetRequiredService<SessionService>().AuthenticateAsync(token, http.RequestAborted);
+            return await http.RequestServices.GetRequiredService<SessionService>().AuthenticateAsync(token.ToString(), http.RequestAborted);
         }
 
         if (http.RequestServices.GetService<AppTokenValidator>() is not { } validator
@@ -144,9 +146,14 @@ public static class CallerAccess
             ErrorCodes.Forbidden,
             $"The token lacks {string.Join(" or ", StoreRights.AcceptedScopes(right))} on organization '{org}', environment '{env}'.");
 
-    private static bool TryReadBearer(string? header, out string token)
+    /// <summary>
+    /// The token of an <c>Authorization: Bearer …</c> header, as a slice of the header: an app
+    /// token is a JWT of several hundred characters, and a remembered one is found without
+    /// copying it (<see cref="AppTokenValidator.ValidateAsync"/>).
+    /// </summary>
+    private static bool TryReadBearer(string? header, out ReadOnlyMemory<char> token)
     {
-        token = string.Empty;
+        token = ReadOnlyMemory<char>.Empty;
         if (string.IsNullOrEmpty(header) || header.Length > 4096)
         {
             return false;
@@ -158,7 +165,7 @@ public static class CallerAccess
             return false;
         }
 
-        token = header[scheme.Length..].Trim();
-        return token.Length > 0 && !token.Contains(' ', StringComparison.Ordinal);
+        token = header.AsMemory(scheme.Length).Trim();
+        return token.Length > 0 && !token.Span.Contains(' ');
     }
 }

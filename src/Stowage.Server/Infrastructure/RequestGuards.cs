@@ -39,13 +39,10 @@ public sealed class RequestGuards(RequestDelegate next)
             return;
         }
 
-        foreach (var segment in RawPath.Split(rawPath))
+        if (!AreAcceptableSegments(rawPath))
         {
-            if (!IsAcceptableSegment(segment))
-            {
-                await Problems.WriteAsync(context, ErrorCodes.InvalidPath, "The path contains '.' or '..' segments or invalid percent-encoding.");
-                return;
-            }
+            await Problems.WriteAsync(context, ErrorCodes.InvalidPath, "The path contains '.' or '..' segments or invalid percent-encoding.");
+            return;
         }
 
         await next(context);
@@ -99,6 +96,30 @@ public sealed class RequestGuards(RequestDelegate next)
     private static bool IsLiteral(string rawSegment, string literal) =>
         RawPath.TryDecode(rawSegment, out var decoded) && decoded.Equals(literal, StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsAcceptableSegment(string raw) =>
-        RawPath.TryDecode(raw, out var decoded) && decoded is not ("." or "..");
+    private static bool AreAcceptableSegments(string rawPath)
+    {
+        foreach (var range in rawPath.AsSpan().Split('/'))
+        {
+            if (!IsAcceptableSegment(rawPath.AsSpan(range)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Decodes and checks one raw segment; plain ASCII without escapes (nearly every segment)
+    /// is checked where it lies, without a copy. Empty segments were dealt with above.
+    /// </summary>
+    private static bool IsAcceptableSegment(ReadOnlySpan<char> raw)
+    {
+        if (!raw.Contains('%') && System.Text.Ascii.IsValid(raw))
+        {
+            return !raw.SequenceEqual(".") && !raw.SequenceEqual("..");
+        }
+
+        return RawPath.TryDecode(raw.ToString(), out var decoded) && decoded is not ("." or "..");
+    }
 }

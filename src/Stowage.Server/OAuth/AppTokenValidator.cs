@@ -37,6 +37,7 @@ public sealed class AppTokenValidator
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TokenValidationParameters _parameters;
     private readonly ConcurrentDictionary<string, TokenFacts> _checked = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TokenFacts>.AlternateLookup<ReadOnlySpan<char>> _checkedBySpan;
     private readonly ConcurrentDictionary<(string Scheme, string Host, string PathBase), string> _issuers = new();
     private readonly AppTokenGate _gate;
     private readonly DelegatedTokenGate _delegated;
@@ -47,6 +48,7 @@ public sealed class AppTokenValidator
 
     public AppTokenValidator(OAuthKeys keys, AppTokenGate gate, DelegatedTokenGate delegated, IAccessChangeFeed feed, RevokedTokenSet revoked, TimeProvider time, StowageOptions options)
     {
+        _checkedBySpan = _checked.GetAlternateLookup<ReadOnlySpan<char>>();
         _gate = gate;
         _delegated = delegated;
         _feed = feed;
@@ -70,12 +72,17 @@ public sealed class AppTokenValidator
         };
     }
 
-    /// <summary>The caller a live token stands for, or null when the token is not (or no longer) good.</summary>
-    public async ValueTask<ValidatedToken?> ValidateAsync(string token, HttpRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// The caller a live token stands for, or null when the token is not (or no longer) good.
+    /// The token may be a slice of the Authorization header: a remembered token is looked up
+    /// without a copy.
+    /// </summary>
+    public async ValueTask<ValidatedToken?> ValidateAsync(ReadOnlyMemory<char> token, HttpRequest request, CancellationToken cancellationToken)
     {
-        if (!_checked.TryGetValue(token, out var facts))
+        if (!_checkedBySpan.TryGetValue(token.Span, out var facts))
         {
-            facts = await ReadAsync(token);
+            var text = token.ToString();
+            facts = await ReadAsync(text);
             if (facts is null)
             {
                 return null;
@@ -86,7 +93,7 @@ public sealed class AppTokenValidator
                 _checked.Clear();
             }
 
-            _checked[token] = facts;
+            _checked[text] = facts;
         }
 
         var now = _time.GetUtcNow();
