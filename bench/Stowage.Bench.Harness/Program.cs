@@ -81,10 +81,16 @@ try
 
             var server = ServerOf(scenario);
             var cpuBefore = server is { } pid ? ServerCpu.Read(pid) : null;
+            var writtenBefore = server is { } p2 ? ServerCpu.WrittenBytes(p2) : null;
             var run = await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.Duration, ct);
             if (cpuBefore is { } before && ServerCpu.Read(server!.Value) is { } after && run.Requests > 0)
             {
                 run = run with { ServerCpuUsPerRequest = (after - before).TotalMicroseconds / run.Requests };
+            }
+
+            if (writtenBefore is { } wBefore && ServerCpu.WrittenBytes(server!.Value) is { } wAfter && run.Requests > 0)
+            {
+                run = run with { ServerWrittenBytesPerRequest = (double)(wAfter - wBefore) / run.Requests };
             }
 
             runs[scenario.Name].Add(run);

@@ -17,6 +17,11 @@ internal sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<WrkRun> R
         ? Median(Rounds.Select(r => r.ServerCpuUsPerRequest!.Value))
         : null;
 
+    /// <summary>The bytes the server wrote to storage per request (median of the rounds): for a write, its WAL and checkpoint cost.</summary>
+    public double? ServerWrittenBytesPerRequest => Rounds.All(r => r.ServerWrittenBytesPerRequest is not null) && Rounds.Count > 0
+        ? Median(Rounds.Select(r => r.ServerWrittenBytesPerRequest!.Value))
+        : null;
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
@@ -84,11 +89,12 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
 
     public void Print(TextWriter w)
     {
-        w.WriteLine($"{"scenario",-20} {"what",-52} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",6} {"cpu us",7}");
+        w.WriteLine($"{"scenario",-20} {"what",-52} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",6} {"cpu us",7} {"disk B",7}");
         foreach (var r in results)
         {
             var cpu = r.ServerCpuUsPerRequest is { } us ? Invariant($"{us,7:F1}") : $"{"-",7}";
-            w.WriteLine(Invariant($"{r.Scenario.Name,-20} {r.Scenario.What,-52} {r.RequestsPerSecond,9:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.Errors,6} {cpu}"));
+            var disk = r.ServerWrittenBytesPerRequest is { } bytes ? Invariant($"{bytes,7:F0}") : $"{"-",7}";
+            w.WriteLine(Invariant($"{r.Scenario.Name,-20} {r.Scenario.What,-52} {r.RequestsPerSecond,9:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.Errors,6} {cpu} {disk}"));
         }
 
         w.WriteLine();
@@ -136,6 +142,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
                 p50Ms = Math.Round(r.P50Ms, 3),
                 p99Ms = Math.Round(r.P99Ms, 3),
                 serverCpuUsPerRequest = r.ServerCpuUsPerRequest is { } cpu ? Math.Round(cpu, 2) : (double?)null,
+                serverWrittenBytesPerRequest = r.ServerWrittenBytesPerRequest is { } written ? Math.Round(written) : (double?)null,
                 errors = r.Errors,
                 rounds = r.Rounds,
             }),

@@ -6,10 +6,12 @@ namespace Stowage.Bench.Harness;
 
 /// <summary>
 /// One wrk run, read from the line that bench/wrk/common.lua's done() prints; for a Stowage
-/// scenario also the server's CPU time per request over the run (<see cref="ServerCpu"/>).
+/// scenario also the server's CPU time and the bytes it wrote to storage per request over the
+/// run (<see cref="ServerCpu"/>).
 /// </summary>
 internal sealed record WrkRun(
-    double RequestsPerSecond, double MeanMs, double P50Ms, double P90Ms, double P99Ms, long Requests, long Errors, double? ServerCpuUsPerRequest = null);
+    double RequestsPerSecond, double MeanMs, double P50Ms, double P90Ms, double P99Ms, long Requests, long Errors,
+    double? ServerCpuUsPerRequest = null, double? ServerWrittenBytesPerRequest = null);
 
 /// <summary>
 /// What to load and how: the wrk script under bench/wrk, the URL and the script's arguments;
