@@ -60,10 +60,13 @@ try
     // Rounds are interleaved so drift on a shared machine hits every scenario alike, and
     // every other round runs backwards (A B C, C B A, …): what a scenario leaves running
     // behind it (a flush, a checkpoint, a collection) falls on its neighbour once on each side.
-    // The main server's scenarios, and the metrics pair's each on its own server.
+    // The main server's scenarios, the metrics pair's each on its own server, and the peers'
+    // ("ceiling.get" on the ceiling, "etcd.*" on etcd, "oidc.*" on oidc-provider). PostgreSQL's
+    // work happens in its own backend processes, so the postgres.* and cluster.* figures have none.
     int? ServerOf(Scenario s) =>
         s.Name.StartsWith("stowage.", StringComparison.Ordinal) ? stowage.Id
         : metricsPids is { } pids && Scenarios.OnMetricsPair.Contains(s.Name) ? (s.Name.StartsWith("metrics.on.", StringComparison.Ordinal) ? pids.On : pids.Off)
+        : servers.PeerPids.TryGetValue(Family(s.Name), out var peer) ? peer
         : null;
 
     var runs = scenarios.ToDictionary(s => s.Name, _ => new List<WrkRun>());
@@ -111,7 +114,7 @@ try
     if (options.Trace)
     {
         var traces = Directory.CreateDirectory(Path.Combine(work, "traces")).FullName;
-        foreach (var scenario in scenarios.Where(s => ServerOf(s) is not null))
+        foreach (var scenario in scenarios.Where(s => ServerOf(s) is not null && !servers.PeerPids.ContainsKey(Family(s.Name))))
         {
             Log($"tracing {scenario.Name}");
             var file = await Tracing.TraceAsync(traces, ServerOf(scenario)!.Value, wrkDirectory, scenario, options, ct);
@@ -222,5 +225,8 @@ static async Task EtcdPutAsync(Uri etcd, string key, string value, CancellationT
     using var response = await http.PostAsync(new Uri(etcd, "v3/kv/put"), body, ct);
     response.EnsureSuccessStatusCode();
 }
+
+// "etcd.put" → "etcd": the server a scenario's name starts with.
+static string Family(string name) => name.Split('.')[0];
 
 void Log(string message) => Console.WriteLine($"[{clock.Elapsed:mm\\:ss}] {message}");

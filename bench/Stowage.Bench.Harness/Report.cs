@@ -81,6 +81,9 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         CpuRatio("GET CPU per request on/off", Scenarios.MetricsOnGet, Scenarios.MetricsOffGet),
         CpuRatio("PUT CPU per request on/off", Scenarios.MetricsOnPost, Scenarios.MetricsOffPost),
         CpuRatio("GET CPU limited/unlimited", Scenarios.LimitedGet, Scenarios.Get),
+        // What a request costs Stowage against what it costs the peer (issue 17's two targets, by CPU).
+        CpuRatio("GET CPU vs ceiling", Scenarios.Get, Scenarios.Ceiling),
+        CpuRatio("PUT CPU vs etcd", Scenarios.Post, Scenarios.EtcdPut),
         // The command line's bulk transfer (issue 15): keys/s of the CLI against the server's own keys/s in this run.
         Ratio("CLI import vs POST", CliBench.Import, Scenarios.Post, ">=", 0.8),
         KeysRatio("CLI export vs values pages", CliBench.Export, Scenarios.Values, 100, ">=", 0.8),

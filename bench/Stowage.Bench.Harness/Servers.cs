@@ -20,11 +20,15 @@ internal sealed class Servers(Children children, string repository, string workD
 
     public string StowageDataDirectory => Path.Combine(workDirectory, "stowage-data");
 
+    /// <summary>The process ids of the peers (ceiling, etcd, oidc-provider), for their CPU time and writes per request.</summary>
+    public Dictionary<string, int> PeerPids { get; } = new(StringComparer.Ordinal);
+
     public async Task<Uri> StartCeilingAsync(CancellationToken cancellationToken)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}/");
         var dll = Path.Combine(repository, "bench/Stowage.Bench.Ceiling/bin/Release/net10.0/Stowage.Bench.Ceiling.dll");
         var process = children.Start("ceiling", "dotnet", [dll, "--urls", url.AbsoluteUri.TrimEnd('/')], workDirectory);
+        PeerPids["ceiling"] = process.Id;
         await WaitUntilAsync("ceiling", process, () => GetOkAsync(new Uri(url, "healthz")), cancellationToken);
         return url;
     }
@@ -61,6 +65,7 @@ internal sealed class Servers(Children children, string repository, string workD
             "--listen-peer-urls", peer, "--initial-advertise-peer-urls", peer,
             "--initial-cluster", "bench=" + peer, "--log-level", "warn",
         ], workDirectory);
+        PeerPids["etcd"] = process.Id;
         var url = new Uri(client + "/");
         await WaitUntilAsync("etcd", process, () => GetOkAsync(new Uri(url, "health")), cancellationToken);
         return url;
@@ -74,6 +79,7 @@ internal sealed class Servers(Children children, string repository, string workD
         var process = children.Start("oidc-provider", "node", [
             "server.mjs", port.ToString(System.Globalization.CultureInfo.InvariantCulture), OidcClientId, OidcClientSecret,
         ], directory);
+        PeerPids["oidc"] = process.Id;
         var url = new Uri($"http://127.0.0.1:{port}/");
         await WaitUntilAsync("oidc-provider", process, () => GetOkAsync(new Uri(url, ".well-known/openid-configuration")), cancellationToken);
         return url;
