@@ -57,9 +57,6 @@ try
         await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.WarmUp, ct);
     }
 
-    // Rounds are interleaved so drift on a shared machine hits every scenario alike, and
-    // every other round runs backwards (A B C, C B A, …): what a scenario leaves running
-    // behind it (a flush, a checkpoint, a collection) falls on its neighbour once on each side.
     // The main server's scenarios, the metrics pair's each on its own server, and the peers'
     // ("ceiling.get" on the ceiling, "etcd.*" on etcd, "oidc.*" on oidc-provider). PostgreSQL's
     // work happens in its own backend processes, so the postgres.* and cluster.* figures have none.
@@ -69,6 +66,9 @@ try
         : servers.PeerPids.TryGetValue(Family(s.Name), out var peer) ? peer
         : null;
 
+    // Rounds are interleaved so drift on a shared machine hits every scenario alike, and
+    // every other round runs backwards (A B C, C B A, …): what a scenario leaves running
+    // behind it (a flush, a checkpoint, a collection) falls on its neighbour once on each side.
     var runs = scenarios.ToDictionary(s => s.Name, _ => new List<WrkRun>());
     var noisy = 0;
     for (var round = 1; round <= options.Rounds; round++)
@@ -84,7 +84,7 @@ try
 
             var server = ServerOf(scenario);
             var cpuBefore = server is { } pid ? ServerCpu.Read(pid) : null;
-            var writtenBefore = server is { } p2 ? ServerCpu.WrittenBytes(p2) : null;
+            var writtenBefore = server is { } same ? ServerCpu.WrittenBytes(same) : null;
             var run = await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.Duration, ct);
             if (cpuBefore is { } before && ServerCpu.Read(server!.Value) is { } after && run.Requests > 0)
             {

@@ -13,14 +13,13 @@ internal sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<WrkRun> R
     public long Errors => Rounds.Sum(r => r.Errors);
 
     /// <summary>The server's CPU time per request (median of the rounds), when the harness knows the server's process.</summary>
-    public double? ServerCpuUsPerRequest => Rounds.All(r => r.ServerCpuUsPerRequest is not null) && Rounds.Count > 0
-        ? Median(Rounds.Select(r => r.ServerCpuUsPerRequest!.Value))
-        : null;
+    public double? ServerCpuUsPerRequest => MedianOf(r => r.ServerCpuUsPerRequest);
 
     /// <summary>The bytes the server wrote to storage per request (median of the rounds): for a write, its WAL and checkpoint cost.</summary>
-    public double? ServerWrittenBytesPerRequest => Rounds.All(r => r.ServerWrittenBytesPerRequest is not null) && Rounds.Count > 0
-        ? Median(Rounds.Select(r => r.ServerWrittenBytesPerRequest!.Value))
-        : null;
+    public double? ServerWrittenBytesPerRequest => MedianOf(r => r.ServerWrittenBytesPerRequest);
+
+    private double? MedianOf(Func<WrkRun, double?> figure) =>
+        Rounds.Count > 0 && Rounds.All(r => figure(r) is not null) ? Median(Rounds.Select(r => figure(r)!.Value)) : null;
 
     public static double Median(IEnumerable<double> values)
     {
@@ -163,47 +162,40 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
     }
 
     private TargetResult? Ratio(string name, string numerator, string denominator, string comparison, double goal) =>
-        PairedRatio(numerator, denominator, 1) is { } value
+        PairedRatio(numerator, denominator, r => r.RequestsPerSecond) is { } value
             ? new TargetResult(name, $"req/s {numerator} / {denominator}", value, comparison, goal, "x")
             : null;
 
     /// <summary>The median of the rounds' ratios of the server's CPU time per request; reported, no goal.</summary>
-    private TargetResult? CpuRatio(string name, string numerator, string denominator)
-    {
-        var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.Rounds;
-        var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.Rounds;
-        if (n is null || d is null || n.Count != d.Count || n.Count == 0 || n.Concat(d).Any(r => r.ServerCpuUsPerRequest is not > 0))
-        {
-            return null;
-        }
-
-        var value = ScenarioResult.Median(n.Zip(d, (a, b) => a.ServerCpuUsPerRequest!.Value / b.ServerCpuUsPerRequest!.Value));
-        return new TargetResult(name, $"server CPU us/request {numerator} / {denominator}", value, "", 0, "x");
-    }
+    private TargetResult? CpuRatio(string name, string numerator, string denominator) =>
+        PairedRatio(numerator, denominator, r => r.ServerCpuUsPerRequest) is { } value
+            ? new TargetResult(name, $"server CPU us/request {numerator} / {denominator}", value, "", 0, "x")
+            : null;
 
     /// <summary>Keys/s of <paramref name="numerator"/> against a page scenario's req/s times the keys in one of its pages.</summary>
     private TargetResult? KeysRatio(string name, string numerator, string denominator, int keysPerRequest, string comparison, double goal) =>
-        PairedRatio(numerator, denominator, keysPerRequest) is { } value
+        PairedRatio(numerator, denominator, r => r.RequestsPerSecond, keysPerRequest) is { } value
             ? new TargetResult(name, $"keys/s {numerator} / ({keysPerRequest} x req/s {denominator})", value, comparison, goal, "x")
             : null;
 
     /// <summary>
-    /// The median over the rounds of the round's own ratio. Both scenarios of a round ran
-    /// within a minute or two of each other, so what the shared machine did to that round
-    /// (other tenants, a neighbour's build) weighs on both; a ratio of the two medians could
-    /// pair a good round of one with a bad round of the other (docs/performance.md, "How a
-    /// ratio is taken").
+    /// The median over the rounds of the round's own ratio of <paramref name="figure"/>. Both
+    /// scenarios of a round ran within a minute or two of each other, so what the shared
+    /// machine did to that round (other tenants, a neighbour's build) weighs on both; a ratio
+    /// of the two medians could pair a good round of one with a bad round of the other
+    /// (docs/performance.md, "How a ratio is taken"). Null unless both scenarios ran and
+    /// every round of both has the figure.
     /// </summary>
-    private double? PairedRatio(string numerator, string denominator, int denominatorScale)
+    private double? PairedRatio(string numerator, string denominator, Func<WrkRun, double?> figure, int denominatorScale = 1)
     {
         var n = results.FirstOrDefault(r => r.Scenario.Name == numerator)?.Rounds;
         var d = results.FirstOrDefault(r => r.Scenario.Name == denominator)?.Rounds;
-        if (n is null || d is null || n.Count != d.Count || n.Count == 0)
+        if (n is null || d is null || n.Count != d.Count || n.Count == 0 || n.Concat(d).Any(r => figure(r) is null))
         {
             return null;
         }
 
-        return ScenarioResult.Median(n.Zip(d, (a, b) => b.RequestsPerSecond > 0 ? a.RequestsPerSecond / (b.RequestsPerSecond * denominatorScale) : 0));
+        return ScenarioResult.Median(n.Zip(d, (a, b) => figure(b)!.Value > 0 ? figure(a)!.Value / (figure(b)!.Value * denominatorScale) : 0));
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -56,6 +56,7 @@ internal static class ServerCpu
         }
         catch (IOException)
         {
+            // The process is gone.
             return null;
         }
     }

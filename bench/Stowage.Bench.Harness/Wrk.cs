@@ -5,9 +5,9 @@ using System.Text.Json;
 namespace Stowage.Bench.Harness;
 
 /// <summary>
-/// One wrk run, read from the line that bench/wrk/common.lua's done() prints; for a Stowage
-/// scenario also the server's CPU time and the bytes it wrote to storage per request over the
-/// run (<see cref="ServerCpu"/>).
+/// One wrk run, read from the line that bench/wrk/common.lua's done() prints; when the harness
+/// knows the server's process (Stowage's and the peers', not PostgreSQL's), also that server's
+/// CPU time and the bytes it wrote to storage per request over the run (<see cref="ServerCpu"/>).
 /// </summary>
 internal sealed record WrkRun(
     double RequestsPerSecond, double MeanMs, double P50Ms, double P90Ms, double P99Ms, long Requests, long Errors,

@@ -111,7 +111,8 @@ public sealed class RequestGuards(RequestDelegate next)
 
     /// <summary>
     /// Decodes and checks one raw segment; plain ASCII without escapes (nearly every segment)
-    /// is checked where it lies, without a copy. Empty segments were dealt with above.
+    /// is checked where it lies, without a copy. An empty segment passes here: EmptySegment
+    /// above decides about those.
     /// </summary>
     private static bool IsAcceptableSegment(ReadOnlySpan<char> raw)
     {
