@@ -51,9 +51,10 @@ builder.Logging.AddFilter("Stowage.Console.Session.ConsoleAuthenticationHandler"
 builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
 
 WebApplication app;
+StowageOptions options;
 try
 {
-    var options = builder.AddStowageHosting();
+    options = builder.AddStowageHosting();
     builder.AddStowageObservability(options);
     builder.Services.AddStowage(options);
     app = builder.Build();
@@ -67,6 +68,11 @@ catch (StartupConfigurationException ex)
 }
 
 app.UseMiddleware<ErrorHandling>();
+if (options.Storage.Provider == StorageProvider.Postgres)
+{
+    app.UseMiddleware<RequestStartMark>();
+}
+
 app.UseTrustedProxies();
 app.UseStowageMetrics();
 app.UseMiddleware<NoStore>();

@@ -50,7 +50,13 @@ internal sealed class EntryWriteBatcher : IAsyncDisposable
     {
         _database = database;
         database.Telemetry?.AddQueue(() => _queue.Reader.Count);
-        _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(DrainAsync)).ToArray();
+
+        // The lanes outlive whichever request made the batcher: they take nothing from its
+        // context (its trace, its deadline).
+        using (ExecutionContext.SuppressFlow())
+        {
+            _lanes = Enumerable.Range(0, Lanes).Select(_ => Task.Run(DrainAsync)).ToArray();
+        }
     }
 
     /// <summary>Queues <paramref name="call"/> for the next batch; the answer comes once its batch committed.</summary>

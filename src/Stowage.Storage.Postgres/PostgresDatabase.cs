@@ -2,6 +2,7 @@ using System.Data;
 using System.Diagnostics.Metrics;
 using Npgsql;
 using Stowage.Core.Errors;
+using Stowage.Core.Storage;
 
 namespace Stowage.Storage.Postgres;
 
@@ -69,7 +70,8 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>
     /// Fails at once, without a round trip, for a moment after a statement or a connection
     /// timed out: a request that needs several reads from a database that went silent then
-    /// gets its 503 after one timeout, not after one per read.
+    /// gets its 503 after one timeout, not after one per read. Fails at once too when the
+    /// current request has used up its time (<see cref="RequestStart"/>).
     /// </summary>
     public void ThrowIfSilent()
     {
@@ -77,7 +79,15 @@ internal sealed class PostgresDatabase : IAsyncDisposable
         {
             throw new StorageUnavailableException("the database is unavailable: it did not answer a moment ago");
         }
+
+        if (RequestStart.Remaining(_deadline) == TimeSpan.Zero)
+        {
+            throw OutOfTime(null);
+        }
     }
+
+    private StorageUnavailableException OutOfTime(Exception? ex) =>
+        new($"the database is unavailable: it did not answer within the request's {_deadline.TotalSeconds:0} s", ex);
 
     private StorageUnavailableException Unavailable(Exception ex)
     {
@@ -115,21 +125,31 @@ internal sealed class PostgresDatabase : IAsyncDisposable
     /// <summary>
     /// The answer of <paramref name="work"/>, or 503 once the deadline passes: a database that
     /// stops answering mid-statement must not hold a request for Npgsql's own timeouts and its
-    /// cancel attempt. Work left behind finishes (or fails) on its own and returns its
-    /// connection; a write given up on this way was never acknowledged, so whether it
-    /// committed is the client's to find out, as with any timeout.
+    /// cancel attempt. Within a request the deadline is the request's, counted from its start
+    /// (<see cref="RequestStart"/>), so a request of several operations keeps the API's bound
+    /// too; outside one it is the operation's own. Work left behind finishes (or fails) on its
+    /// own and returns its connection; a write given up on this way was never acknowledged, so
+    /// whether it committed is the client's to find out, as with any timeout.
     /// </summary>
     public async Task<T> WithinDeadlineAsync<T>(Task<T> work, CancellationToken cancellationToken)
     {
+        var started = Environment.TickCount64;
         try
         {
-            return await work.WaitAsync(_deadline, cancellationToken).ConfigureAwait(false);
+            return await work.WaitAsync(RequestStart.Remaining(_deadline), cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
             _ = work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            Volatile.Write(ref _silentUntil, Environment.TickCount64 + SilentForMilliseconds);
-            throw new StorageUnavailableException($"the database is unavailable: it did not answer within {_deadline.TotalSeconds:0} s", ex);
+
+            // Only an operation that itself waited a long while says the database went silent;
+            // one cut short because its request had little time left says nothing about it.
+            if (Environment.TickCount64 - started >= SilentForMilliseconds)
+            {
+                Volatile.Write(ref _silentUntil, Environment.TickCount64 + SilentForMilliseconds);
+            }
+
+            throw OutOfTime(ex);
         }
     }
 

@@ -15,11 +15,13 @@ public sealed class PostgresStorageOptions
     public int ConnectTimeoutSeconds { get; init; } = 3;
 
     /// <summary>
-    /// Seconds one repository operation (with its retries) may take before it answers 503
-    /// <c>STORAGE_UNAVAILABLE</c>, whatever the database does: the API promises a 503 within
-    /// 5 seconds rather than a request that hangs on a database that went silent.
+    /// Seconds a request's repository operations (with their retries) may take in all, counted
+    /// from the request's start, before it answers 503 <c>STORAGE_UNAVAILABLE</c>, whatever the
+    /// database does; work outside a request gets this long per operation. The API promises a
+    /// 503 within 5 seconds rather than a request that hangs on a database that went silent,
+    /// and the rest of the 5 seconds is margin for a loaded machine.
     /// </summary>
-    public int OperationTimeoutSeconds { get; init; } = 4;
+    public int OperationTimeoutSeconds { get; init; } = 3;
 
     /// <summary>
     /// Seconds one statement may run before Npgsql cancels it, freeing the connection of an
