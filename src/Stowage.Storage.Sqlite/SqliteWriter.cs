@@ -46,6 +46,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public long OperationsQueued => Interlocked.Read(ref _operationsQueued);
 
     /// <summary>Operations queued and not yet taken into a batch (a metric).</summary>
+    /// <summary>Advanced by transactions that remove partitions; read by readers that remember partition ids.</summary>
+    public PartitionGeneration Partitions { get; } = new();
+
     public long QueueDepth => Math.Max(0, Interlocked.Read(ref _operationsQueued) - Interlocked.Read(ref _operationsTaken));
 
     /// <summary>How many times the connection was replaced after a failure: a diagnostic for tests.</summary>
@@ -75,7 +78,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<WriteOperation>(_maxBatch);
-        WriteContext? context = _connection is null ? null : new WriteContext(_connection, _commands);
+        WriteContext? context = _connection is null ? null : new WriteContext(_connection, _commands, Partitions);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -117,6 +120,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 TryRollback(current);
                 FailAll(batch, ex);
             }
+            finally
+            {
+                current.TransactionEnded();
+            }
         }
     }
 
@@ -127,7 +134,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             _connection = _open();
             Interlocked.Increment(ref _reopens);
-            return new WriteContext(_connection, _commands);
+            return new WriteContext(_connection, _commands, Partitions);
         }
         catch (SqliteException ex)
         {

@@ -107,6 +107,87 @@ public abstract class ConcurrencyContract : SharedStorageContract
     }
 
     [Fact]
+    public async Task GetEntry_PartitionOrStoreDeletedThenAnotherStoreWritten_NeverReadsTheOtherStoresEntry()
+    {
+        // A backend that remembers partition ids must not follow one that now names another
+        // store's partition (SQLite gives a deleted row's id to the next row).
+        var other = Nodes[1 % Nodes.Count].ObjectStore;
+        var reader = Nodes[0].ObjectStore;
+        var elsewhere = new StoreAddress("org", "env", "elsewhere");
+        await reader.UpsertStoreAsync(Store, Settings, T0, default);
+        await reader.UpsertStoreAsync(elsewhere, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        var foreign = new KeyAddress(new PartitionAddress(elsewhere, "q"), "k");
+
+        await reader.WriteEntryAsync(key, Plain(1, 1), null, WriteCondition.None, T0, default);
+        Assert.NotNull((await reader.GetEntryAsync(key, T0, default)).Entry);
+        Assert.True(await other.DeletePartitionAsync(key.Partition, default));
+        await other.WriteEntryAsync(foreign, Plain(2, 2), null, WriteCondition.None, T0, default);
+        Assert.Equal((null, LookupFailure.KeyNotFound), await reader.GetEntryAsync(key, T0, default));
+
+        await reader.WriteEntryAsync(key, Plain(1, 1), null, WriteCondition.None, T0, default);
+        Assert.Equal(1, (await reader.GetEntryAsync(key, T0, default)).Entry!.Value.Size);
+        Assert.True(await other.DeleteStoreAsync(Store, default));
+        Assert.True(await other.DeletePartitionAsync(foreign.Partition, default));
+        await other.WriteEntryAsync(foreign, Plain(2, 2), null, WriteCondition.None, T0, default);
+        Assert.Equal((null, LookupFailure.StoreNotFound), await reader.GetEntryAsync(key, T0, default));
+    }
+
+    [Fact]
+    public async Task GetEntry_RacingPartitionDeletesAndWritesElsewhere_OnlyEverReadsItsOwnStoresEntry()
+    {
+        // One store's key is read over and over while its partition is deleted and written again
+        // and another store's partition with the same key is deleted and written again, so that
+        // row ids come free and are taken again all through the reads. Values tell the stores
+        // apart: one byte here, two bytes there.
+        var elsewhere = new StoreAddress("org", "env", "elsewhere");
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        await Nodes[0].ObjectStore.UpsertStoreAsync(elsewhere, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        var foreign = new KeyAddress(new PartitionAddress(elsewhere, "q"), "k");
+        await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 1), null, WriteCondition.None, T0, default);
+
+        using var stop = new CancellationTokenSource();
+        var churn = Task.Run(async () =>
+        {
+            var node = Nodes[1 % Nodes.Count].ObjectStore;
+            for (var i = 0; i < 150; i++)
+            {
+                await node.DeletePartitionAsync(key.Partition, default);
+                await node.WriteEntryAsync(foreign, Plain(2, 2), null, WriteCondition.None, T0, default);
+                await node.DeletePartitionAsync(foreign.Partition, default);
+                await node.WriteEntryAsync(key, Plain(1, 1), null, WriteCondition.None, T0, default);
+            }
+
+            await stop.CancelAsync();
+        });
+
+        var outcomes = await RaceAsync(4, async (node, _) =>
+        {
+            var (hits, misses) = (0, 0);
+            while (!stop.IsCancellationRequested)
+            {
+                var (entry, failure) = await node.ObjectStore.GetEntryAsync(key, T0, default);
+                if (entry is null)
+                {
+                    Assert.Equal(LookupFailure.KeyNotFound, failure);
+                    misses++;
+                }
+                else
+                {
+                    Assert.Equal(1, entry.Value.Size);
+                    hits++;
+                }
+            }
+
+            return (hits, misses);
+        });
+
+        await churn;
+        Assert.True(outcomes.Sum(o => o.hits) > 0, "no read found the key");
+    }
+
+    [Fact]
     public async Task WriteEntry_ConcurrentWritersToDifferentKeys_CountersExact()
     {
         await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
