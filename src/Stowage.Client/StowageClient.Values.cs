@@ -71,6 +71,30 @@ public sealed partial class StowageClient
             StowageJsonContext.Default.PageDtoValueDto,
             cancellationToken);
 
+    /// <summary>
+    /// A page of a partition's values, unparsed: each value's JSON object as the server sent
+    /// it (see <see cref="ValuesPageJson"/>, which the caller disposes). For passing values on
+    /// without reading them; <see cref="GetValuesPageAsync"/> gives them as objects.
+    /// </summary>
+    /// <param name="organizationId">The organization id.</param>
+    /// <param name="environmentId">The environment id.</param>
+    /// <param name="storeId">The store id.</param>
+    /// <param name="partition">The partition name.</param>
+    /// <param name="pageSize">Items per page; the server's default (25) when null.</param>
+    /// <param name="pageToken">The <c>nextPageToken</c> of the previous page; null for the first page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The page.</returns>
+    public async Task<ValuesPageJson> GetValuesPageJsonAsync(
+        string organizationId, string environmentId, string storeId, string partition,
+        int? pageSize = null, string? pageToken = null, CancellationToken cancellationToken = default)
+    {
+        var path = StowagePaths.WithPaging(StowagePaths.Values(organizationId, environmentId, storeId, partition), pageSize, pageToken);
+        using var response = await SendAsync(HttpMethod.Get, path, body: null, cancellationToken).ConfigureAwait(false);
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        return await ValuesPageJson.ReadAsync(stream, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Enumerates every value of a partition, fetching pages as needed.</summary>
     /// <param name="organizationId">The organization id.</param>
     /// <param name="environmentId">The environment id.</param>

@@ -16,13 +16,15 @@ public sealed class BulkTests(CliServerFixture server)
         (await cli.RunAsync("key", "put", "cli-round", "a", "s", "--value", "line1\nline2 \"quoted\" é")).AssertExit(0);
         (await cli.RunAsync("key", "put", "cli-round", "a", "n", "--value", "-0.000000000000000000000000000001e-300", "--type", "number")).AssertExit(0);
         (await cli.RunAsync(["key", "put", "cli-round", "b", "bin", "-", "--ttl", "2h"], stdinBytes: bytes)).AssertExit(0);
-        (await cli.RunAsync("key", "put", "cli-round", "b", "k/with space+plus%", "--value", "x", "--ttl", "90s")).AssertExit(0);
+        (await cli.RunAsync("key", "put", "cli-round", "p \"q\" é", "k/with space+plus% \"é\"", "--value", "x", "--ttl", "90s")).AssertExit(0);
 
         (await cli.RunAsync("export", "cli-round", "-o", cli.PathOf("round.jsonl"))).AssertExit(0);
         var source = ExportFiles.Read(await File.ReadAllTextAsync(cli.PathOf("round.jsonl")));
         Assert.Equal(4, source.Count);
         Assert.All(source.Values, key => Assert.NotNull(key.ExpiresAt));
         Assert.Equal(Convert.ToBase64String(bytes), source[("b", "bin")].Value);
+        Assert.Equal("x", source[("p \"q\" é", "k/with space+plus% \"é\"")].Value);
+        Assert.Equal("-0.000000000000000000000000000001e-300", source[("a", "n")].Value);
 
         var imported = await cli.RunAsync("import", cli.PathOf("round.jsonl"), "--store", "cli-round-copy", "--output", "json");
         var summary = JsonDocument.Parse(imported.AssertExit(0).StandardOutput).RootElement;

@@ -101,4 +101,64 @@ public sealed class PagingTests
 
         Assert.Equal("""{"values":["p"],"nextPageToken":null}""", json);
     }
+
+    [Fact]
+    public async Task GetValuesPageJsonAsync_Page_EachValueObjectAsSentAndTheToken()
+    {
+        const string first = """{"keyId":"a \"q\"","valueType":"STRING","stringValue":"é\n","version":"1"}""";
+        const string second = """{ "keyId": "b", "valueType": "NUMBER", "numberValue": 1.50e-3, "nested": {"x": [1, {"y": "}"}]} }""";
+        var handler = new FakeHandler().EnqueueJson(HttpStatusCode.OK, $$"""{"other":[{"z":1}],"values":[{{first}}, {{second}}],"nextPageToken":"t 2"}""");
+        using var client = TestClients.Create(handler);
+
+        using var page = await client.GetValuesPageJsonAsync("o", "e", "s", "p", pageSize: 2, pageToken: "t1");
+
+        Assert.Equal([first, second], page.Values.Select(v => System.Text.Encoding.UTF8.GetString(v.Span)));
+        Assert.Equal("t 2", page.NextPageToken);
+        Assert.Equal(
+            "http://stowage.test/api/v1/organizations/o/environments/e/stores/s/partitions/p/values?pageSize=2&nextPageToken=t1",
+            Assert.Single(handler.Requests).Uri.AbsoluteUri);
+    }
+
+    [Fact]
+    public async Task GetValuesPageJsonAsync_LastPageOfManyValues_GrowsItsBufferAndHasNoToken()
+    {
+        var values = Enumerable.Range(0, 500).Select(i => $$"""{"keyId":"k{{i}}","valueType":"STRING","stringValue":"{{new string('v', 400)}}"}""").ToList();
+        var handler = new FakeHandler().EnqueueJson(HttpStatusCode.OK, $$"""{"values":[{{string.Join(",", values)}}],"nextPageToken":null}""");
+        using var client = TestClients.Create(handler);
+
+        using var page = await client.GetValuesPageJsonAsync("o", "e", "s", "p");
+
+        Assert.Equal(values, page.Values.Select(v => System.Text.Encoding.UTF8.GetString(v.Span)));
+        Assert.Null(page.NextPageToken);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("[]")]
+    [InlineData("""{"values":{}}""")]
+    [InlineData("""{"values":[1]}""")]
+    [InlineData("""{"values":[{"keyId":"a"}""")]
+    [InlineData("""{"values":[],"nextPageToken":7}""")]
+    [InlineData("""{"values":[]}} """)]
+    [InlineData("""{"values":[{"keyId":"a\x"}]}""")]
+    public async Task GetValuesPageJsonAsync_MalformedPage_ThrowsTheClientsOwnError(string body)
+    {
+        var handler = new FakeHandler().EnqueueJson(HttpStatusCode.OK, body);
+        using var client = TestClients.Create(handler);
+
+        var error = await Assert.ThrowsAsync<StowageApiException>(() => client.GetValuesPageJsonAsync("o", "e", "s", "p"));
+
+        Assert.Contains("malformed values page", error.Message);
+    }
+
+    [Fact]
+    public async Task GetValuesPageJsonAsync_ServerError_ThrowsItsProblem()
+    {
+        var handler = new FakeHandler().EnqueueJson(HttpStatusCode.NotFound, """{"message":"no such store","code":"STORE_NOT_FOUND"}""", "application/problem+json");
+        using var client = TestClients.Create(handler);
+
+        var error = await Assert.ThrowsAsync<StowageApiException>(() => client.GetValuesPageJsonAsync("o", "e", "s", "p"));
+
+        Assert.Equal("STORE_NOT_FOUND", error.Code);
+    }
 }

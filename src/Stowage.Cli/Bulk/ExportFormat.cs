@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Stowage.Client;
 using Stowage.Contracts;
 
 namespace Stowage.Cli.Bulk;
@@ -105,6 +106,8 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
 
     private readonly ArrayBufferWriter<byte> _buffer = new(2 * ChunkBytes);
     private Utf8JsonWriter? _json;
+    private string? _partition;
+    private JsonEncodedText _encodedPartition;
 
     public long Lines { get; private set; }
 
@@ -150,6 +153,124 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
         {
             await WriteOutAsync(cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Writes the line of one value from its JSON object as the server sent it
+    /// (<see cref="ValuesPageJson"/>): the key, type, value and expiry are copied as they are
+    /// (the server's JSON is already exact: a NUMBER as written, BINARY as base64), with no
+    /// string made of them; <c>version</c>, <c>ttlSeconds</c> and anything else are left out.
+    /// </summary>
+    public async ValueTask WriteJsonAsync(string partition, ReadOnlyMemory<byte> value, CancellationToken cancellationToken)
+    {
+        WriteLine(EncodedPartition(partition), value.Span);
+        if (_buffer.WrittenCount >= ChunkBytes)
+        {
+            await WriteOutAsync(cancellationToken);
+        }
+    }
+
+    private ReadOnlySpan<byte> EncodedPartition(string partition)
+    {
+        if (!ReferenceEquals(partition, _partition) && partition != _partition)
+        {
+            _partition = partition;
+            _encodedPartition = JsonEncodedText.Encode(partition, Options.Encoder);
+        }
+
+        return _encodedPartition.EncodedUtf8Bytes;
+    }
+
+    private void WriteLine(ReadOnlySpan<byte> partition, ReadOnlySpan<byte> value)
+    {
+        var (key, type, stringValue, numberValue, binaryValue, expiresAt) = Fields(value);
+        Append("{\"partition\":\""u8);
+        Append(partition);
+        Append("\",\"key\":"u8);
+        Append(value[key]);
+        Append(",\"valueType\":"u8);
+        Append(value[type]);
+        if (stringValue is { } s)
+        {
+            Append(",\"stringValue\":"u8);
+            Append(value[s]);
+        }
+
+        if (numberValue is { } n)
+        {
+            Append(",\"numberValue\":"u8);
+            Append(value[n]);
+        }
+
+        if (binaryValue is { } b)
+        {
+            Append(",\"binaryValue\":"u8);
+            Append(value[b]);
+        }
+
+        if (expiresAt is { } e)
+        {
+            Append(",\"expiresAt\":"u8);
+            Append(value[e]);
+        }
+
+        Append("}\n"u8);
+        Lines++;
+    }
+
+    /// <summary>
+    /// Where each field's JSON token lies in a value object. A value without a key, a type or
+    /// any content, or with a field of the wrong JSON type, is the server's fault: the export
+    /// stops rather than write a line an import would refuse.
+    /// </summary>
+    private static (Range Key, Range Type, Range? String, Range? Number, Range? Binary, Range? ExpiresAt) Fields(ReadOnlySpan<byte> value)
+    {
+        Span<Range> found = stackalloc Range[6];
+        Span<bool> present = stackalloc bool[6];
+        var reader = new Utf8JsonReader(value, isFinalBlock: true, state: default);
+        reader.Read();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var (field, expected) =
+                reader.ValueTextEquals("keyId"u8) ? (0, JsonTokenType.String)
+                : reader.ValueTextEquals("valueType"u8) ? (1, JsonTokenType.String)
+                : reader.ValueTextEquals("stringValue"u8) ? (2, JsonTokenType.String)
+                : reader.ValueTextEquals("numberValue"u8) ? (3, JsonTokenType.Number)
+                : reader.ValueTextEquals("binaryValue"u8) ? (4, JsonTokenType.String)
+                : reader.ValueTextEquals("expiresAt"u8) ? (5, JsonTokenType.String)
+                : (-1, JsonTokenType.None);
+            reader.Read();
+            if (field < 0 || reader.TokenType == JsonTokenType.Null)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            if (reader.TokenType != expected)
+            {
+                throw MalformedValue();
+            }
+
+            var start = (int)reader.TokenStartIndex;
+            found[field] = start..(int)reader.BytesConsumed;
+            present[field] = true;
+        }
+
+        if (!present[0] || !present[1] || !(present[2] || present[3] || present[4]))
+        {
+            throw MalformedValue();
+        }
+
+        return (found[0], found[1], present[2] ? found[2] : null, present[3] ? found[3] : null, present[4] ? found[4] : null, present[5] ? found[5] : null);
+    }
+
+    private static StowageApiException MalformedValue() =>
+        new(System.Net.HttpStatusCode.OK, code: null, "The server answered with a value without its key, type or content, or with a field of the wrong type.");
+
+    private void Append(ReadOnlySpan<byte> bytes)
+    {
+        bytes.CopyTo(_buffer.GetSpan(bytes.Length));
+        _buffer.Advance(bytes.Length);
     }
 
     /// <summary>Flushes; the stream stays open (it may be standard output).</summary>

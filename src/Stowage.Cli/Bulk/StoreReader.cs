@@ -21,11 +21,44 @@ public static class StoreReader
     /// <summary>Partitions read at the same time (each one request in flight).</summary>
     public const int Parallelism = 4;
 
+    /// <summary>Every value of the store (or of <paramref name="partition"/>) as an export record.</summary>
     public static async IAsyncEnumerable<ExportRecord> ReadAsync(
         StowageClient client, Target target, string storeId, string? partition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        var pages = ReadPagesAsync(
+            client, target, storeId, partition,
+            (name, token, ct) => client.GetValuesPageAsync(target.OrganizationId, target.EnvironmentId, storeId, name, PageSize, token, ct),
+            static page => page.NextPageToken,
+            cancellationToken);
+        await foreach (var (name, page) in pages)
+        {
+            foreach (var value in page.Values ?? [])
+            {
+                yield return ExportRecord.From(name, value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The store's (or <paramref name="partition"/>'s) pages of values as the server sent them,
+    /// for an export that copies each value's JSON instead of parsing it. The caller disposes
+    /// each page once written.
+    /// </summary>
+    public static IAsyncEnumerable<(string Partition, ValuesPageJson Page)> ReadJsonPagesAsync(
+        StowageClient client, Target target, string storeId, string? partition, CancellationToken cancellationToken) =>
+        ReadPagesAsync(
+            client, target, storeId, partition,
+            (name, token, ct) => client.GetValuesPageJsonAsync(target.OrganizationId, target.EnvironmentId, storeId, name, PageSize, token, ct),
+            static page => page.NextPageToken,
+            cancellationToken);
+
+    private static async IAsyncEnumerable<(string Partition, TPage Page)> ReadPagesAsync<TPage>(
+        StowageClient client, Target target, string storeId, string? partition,
+        Func<string, string?, CancellationToken, Task<TPage>> fetch, Func<TPage, string?> nextToken,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pages = Channel.CreateBounded<(string Partition, IReadOnlyList<ValueDto> Values)>(new BoundedChannelOptions(Parallelism)
+        var pages = Channel.CreateBounded<(string Partition, TPage Page)>(new BoundedChannelOptions(Parallelism)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -55,9 +88,17 @@ public static class StoreReader
                 string? token = null;
                 do
                 {
-                    var page = await client.GetValuesPageAsync(target.OrganizationId, target.EnvironmentId, storeId, name, PageSize, token, stop.Token);
-                    await pages.Writer.WriteAsync((name, page.Values ?? []), stop.Token);
-                    token = page.NextPageToken;
+                    var page = await fetch(name, token, stop.Token);
+                    token = nextToken(page);
+                    try
+                    {
+                        await pages.Writer.WriteAsync((name, page), stop.Token);
+                    }
+                    catch
+                    {
+                        (page as IDisposable)?.Dispose();
+                        throw;
+                    }
                 }
                 while (token is not null);
             }
@@ -73,12 +114,9 @@ public static class StoreReader
             TaskScheduler.Default);
         try
         {
-            await foreach (var (name, values) in pages.Reader.ReadAllAsync(cancellationToken))
+            await foreach (var page in pages.Reader.ReadAllAsync(cancellationToken))
             {
-                foreach (var value in values)
-                {
-                    yield return ExportRecord.From(name, value);
-                }
+                yield return page;
             }
 
             // A stop never passes for the end of the store.
@@ -86,10 +124,15 @@ public static class StoreReader
         }
         finally
         {
-            // Done, failed or stopped early by the caller: no reader goes on.
+            // Done, failed or stopped early by the caller: no reader goes on, and pages read
+            // ahead but never handed out give their buffers back.
             await stop.CancelAsync();
             await completion;
             await names.DisposeAsync();
+            while (pages.Reader.TryRead(out var left))
+            {
+                (left.Page as IDisposable)?.Dispose();
+            }
         }
     }
 

@@ -38,12 +38,19 @@ public static partial class BulkCommands
                 });
                 await TransferProgress.RunAsync(context.Terminal, $"Exporting {storeId}", total, meter, async () =>
                 {
-                    await foreach (var record in StoreReader.ReadAsync(session.Client, target, storeId, partition, cancellationToken))
+                    // Each value's JSON goes to its line as the server sent it: no strings made of 1 KB values.
+                    await foreach (var (name, page) in StoreReader.ReadJsonPagesAsync(session.Client, target, storeId, partition, cancellationToken))
                     {
-                        await writer.WriteAsync(record, cancellationToken);
-                        meter.Advance();
-                        meter.MoveTo(meter.Keys);
-                        counts.Written++;
+                        using (page)
+                        {
+                            foreach (var value in page.Values)
+                            {
+                                await writer.WriteJsonAsync(name, value, cancellationToken);
+                                meter.Advance();
+                                meter.MoveTo(meter.Keys);
+                                counts.Written++;
+                            }
+                        }
                     }
 
                     return true;
