@@ -190,30 +190,10 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
         Append(value[key]);
         Append(",\"valueType\":"u8);
         Append(value[type]);
-        if (stringValue is { } s)
-        {
-            Append(",\"stringValue\":"u8);
-            Append(value[s]);
-        }
-
-        if (numberValue is { } n)
-        {
-            Append(",\"numberValue\":"u8);
-            Append(value[n]);
-        }
-
-        if (binaryValue is { } b)
-        {
-            Append(",\"binaryValue\":"u8);
-            Append(value[b]);
-        }
-
-        if (expiresAt is { } e)
-        {
-            Append(",\"expiresAt\":"u8);
-            Append(value[e]);
-        }
-
+        AppendField(",\"stringValue\":"u8, value, stringValue);
+        AppendField(",\"numberValue\":"u8, value, numberValue);
+        AppendField(",\"binaryValue\":"u8, value, binaryValue);
+        AppendField(",\"expiresAt\":"u8, value, expiresAt);
         Append("}\n"u8);
         Lines++;
     }
@@ -266,6 +246,15 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
 
     private static StowageApiException MalformedValue() =>
         new(System.Net.HttpStatusCode.OK, code: null, "The server answered with a value without its key, type or content, or with a field of the wrong type.");
+
+    private void AppendField(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value, Range? token)
+    {
+        if (token is { } range)
+        {
+            Append(name);
+            Append(value[range]);
+        }
+    }
 
     private void Append(ReadOnlySpan<byte> bytes)
     {
