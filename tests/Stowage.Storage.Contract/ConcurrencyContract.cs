@@ -141,9 +141,10 @@ public abstract class ConcurrencyContract : SharedStorageContract
         // row ids come free and are taken again all through the reads. Values tell the stores
         // apart: one byte here, two bytes there.
         var elsewhere = new StoreAddress("org", "env", "elsewhere");
-        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var own = new StoreAddress("org", "env", "reuse");
+        await Nodes[0].ObjectStore.UpsertStoreAsync(own, Settings, T0, default);
         await Nodes[0].ObjectStore.UpsertStoreAsync(elsewhere, Settings, T0, default);
-        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        var key = new KeyAddress(new PartitionAddress(own, "p"), "k");
         var foreign = new KeyAddress(new PartitionAddress(elsewhere, "q"), "k");
         await Nodes[0].ObjectStore.WriteEntryAsync(key, Plain(1, 1), null, WriteCondition.None, T0, default);
 
@@ -185,6 +186,45 @@ public abstract class ConcurrencyContract : SharedStorageContract
 
         await churn;
         Assert.True(outcomes.Sum(o => o.hits) > 0, "no read found the key");
+    }
+
+    [Fact]
+    public async Task GetEntry_RightAfterAWriteIsAcknowledged_SeesIt_WhileOtherReadsRun()
+    {
+        // Readers of another key keep every read connection busy and warm (a backend may keep a
+        // connection's snapshot between reads): a read that starts after a write was
+        // acknowledged must still see that write, whichever node wrote and whichever reads.
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        var other = new KeyAddress(new PartitionAddress(Store, "p"), "other");
+        await Nodes[0].ObjectStore.WriteEntryAsync(other, Plain(1, 1), null, WriteCondition.None, T0, default);
+
+        using var stop = new CancellationTokenSource();
+        var background = Enumerable.Range(0, 4).Select(r => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                Assert.NotNull((await Nodes[r % Nodes.Count].ObjectStore.GetEntryAsync(other, T0, default)).Entry);
+            }
+        })).ToArray();
+
+        try
+        {
+            for (var i = 0; i < 300; i++)
+            {
+                var written = await Nodes[i % Nodes.Count].ObjectStore.WriteEntryAsync(key, Plain(1, i + 1), null, WriteCondition.None, T0, default);
+                for (var n = 0; n < Nodes.Count; n++)
+                {
+                    var (read, _) = await Nodes[n].ObjectStore.GetEntryAsync(key, T0, default);
+                    Assert.Equal((written.Version, i + 1L), (read!.Version, read.Value.Size));
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(background);
+        }
     }
 
     [Fact]
