@@ -45,10 +45,10 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>How many changes were queued since start: a diagnostic, and how tests show a path adds no write.</summary>
     public long OperationsQueued => Interlocked.Read(ref _operationsQueued);
 
-    /// <summary>Operations queued and not yet taken into a batch (a metric).</summary>
     /// <summary>Advanced by transactions that remove partitions; read by readers that remember partition ids.</summary>
     public PartitionGeneration Partitions { get; } = new();
 
+    /// <summary>Operations queued and not yet taken into a batch (a metric).</summary>
     public long QueueDepth => Math.Max(0, Interlocked.Read(ref _operationsQueued) - Interlocked.Read(ref _operationsTaken));
 
     /// <summary>How many times the connection was replaced after a failure: a diagnostic for tests.</summary>
