@@ -149,7 +149,6 @@ internal sealed partial class SqliteAccessRepository
             DELETE FROM entries WHERE partition_id IN (
                 SELECT p.id FROM partitions p JOIN stores s ON s.id = p.store_id WHERE s.org_id = $o AND s.env_id = $e);
             """).With("$o", orgId).With("$e", envId).ExecuteNonQuery();
-        w.RemovingPartitions();
         w.Command("DELETE FROM partitions WHERE store_id IN (SELECT id FROM stores WHERE org_id = $o AND env_id = $e);")
             .With("$o", orgId).With("$e", envId).ExecuteNonQuery();
         w.Command("DELETE FROM stores WHERE org_id = $o AND env_id = $e;").With("$o", orgId).With("$e", envId).ExecuteNonQuery();

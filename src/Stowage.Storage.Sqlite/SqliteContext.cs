@@ -57,31 +57,9 @@ internal abstract class SqliteContext
 /// <summary>The writer's connection (see <see cref="SqliteWriter"/>); the writer owns the command cache across reconnections.</summary>
 internal sealed class WriteContext : SqliteContext
 {
-    private readonly PartitionGeneration _partitions;
-
-    internal WriteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands, PartitionGeneration partitions)
+    internal WriteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
         : base(connection, commands)
     {
-        _partitions = partitions;
-    }
-
-    private bool _removingPartitions;
-
-    /// <summary>Says that this transaction is about to remove partition rows (see <see cref="PartitionGeneration"/>).</summary>
-    internal void RemovingPartitions()
-    {
-        _removingPartitions = true;
-        _partitions.Advance();
-    }
-
-    /// <summary>Called by the writer once the transaction committed or rolled back, before the next one begins.</summary>
-    internal void TransactionEnded()
-    {
-        if (_removingPartitions)
-        {
-            _removingPartitions = false;
-            _partitions.Advance();
-        }
     }
 
     internal void Execute(string sql) => Command(sql).ExecuteNonQuery();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Stowage.Core.Paging;
 using Stowage.ObjectStore;
@@ -13,10 +12,6 @@ internal sealed partial class SqliteObjectStoreRepository
     internal const string ListKeysSql =
         "SELECT key FROM entries WHERE partition_id = $pid AND expires_at > $now /*AND*/ ORDER BY key LIMIT $limit;";
 
-    // Partition row ids by address with the generation they were found in, for key reads (see GetEntryAsync).
-    private const int MaxRememberedPartitions = 100_000;
-    private readonly ConcurrentDictionary<(string Org, string Env, string Store, string Partition), (long Id, long Generation)> _partitionIds = new();
-
     private const string PartitionByAddressSql = """
         SELECT p.id FROM partitions p JOIN stores s ON s.id = p.store_id
         WHERE s.org_id = $org AND s.env_id = $env AND s.name = $store AND p.name = $partition
@@ -25,69 +20,24 @@ internal sealed partial class SqliteObjectStoreRepository
     public Task<(Page<string>? Page, LookupFailure Failure)> ListKeysAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
         ListAsync(partition, ListKeysSql, page, now, r => Sql.Text(r, 0), k => k, cancellationToken);
 
-    /// <summary>
-    /// A key read. The partition's row id is remembered after the first read that found it, so
-    /// a hit is one index lookup instead of three, and a miss skips the lookup by address.
-    /// SQLite reuses a deleted row's id, so a remembered id might come to name another store's
-    /// partition: it is trusted only when the generation it was found in is still current after
-    /// the read that used it (<see cref="PartitionGeneration"/>); otherwise the read is made
-    /// again by address.
-    /// </summary>
     public Task<(PersistedEntry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
         database.ReadAsync(c =>
         {
-            var generations = database.Writer.Partitions;
-            var partition = (key.Store.OrgId, key.Store.EnvId, key.Store.StoreId, key.Partition.Partition);
-            if (_partitionIds.TryGetValue(partition, out var remembered))
-            {
-                var command = c.Command("SELECT " + EntryColumns + " FROM entries WHERE partition_id = $pid AND key = $key AND expires_at > $now;")
-                    .With("$pid", remembered.Id).With("$key", Sql.Utf8(key.Key)).With("$now", Sql.Millis(now));
-                using (var reader = command.ExecuteReader())
-                {
-                    if (reader.Read())
-                    {
-                        var entry = ReadEntry(reader);
-                        if (generations.Current == remembered.Generation)
-                        {
-                            return (entry, LookupFailure.None);
-                        }
-                    }
-                }
-
-                if (generations.Current == remembered.Generation)
-                {
-                    // The partition is still the address's: the key is not there.
-                    return ((PersistedEntry?)null, Missing(c, key));
-                }
-
-                _partitionIds.TryRemove(partition, out _);
-            }
-
-            // By address (one query on the hit path); the miss path asks again which part was missing.
-            var generation = generations.Current;
-            var byAddress = c.Command(
-                "SELECT " + EntryColumns + ", partition_id FROM entries WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $key AND expires_at > $now;");
-            BindKey(byAddress, key).With("$now", Sql.Millis(now));
-            using (var reader = byAddress.ExecuteReader())
+            // One query on the hit path; the miss path asks again which part was missing.
+            var command = c.Command(
+                "SELECT " + EntryColumns + " FROM entries WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $key AND expires_at > $now;");
+            BindKey(command, key).With("$now", Sql.Millis(now));
+            using (var reader = command.ExecuteReader())
             {
                 if (reader.Read())
                 {
-                    if (_partitionIds.Count >= MaxRememberedPartitions)
-                    {
-                        _partitionIds.Clear();
-                    }
-
-                    _partitionIds[partition] = (reader.GetInt64(9), generation);
                     return (ReadEntry(reader), LookupFailure.None);
                 }
             }
 
-            return ((PersistedEntry?)null, Missing(c, key));
+            var (_, failure) = ResolvePartition(c, key.Partition);
+            return ((PersistedEntry?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
         }, cancellationToken);
-
-    /// <summary>Why a key read found nothing: the store is gone, or the key (or its partition) is.</summary>
-    private static LookupFailure Missing(SqliteContext context, KeyAddress key) =>
-        ResolvePartition(context, key.Partition).Failure == LookupFailure.StoreNotFound ? LookupFailure.StoreNotFound : LookupFailure.KeyNotFound;
 
     public Task<EntryWriteResult> WriteEntryAsync(KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
     {

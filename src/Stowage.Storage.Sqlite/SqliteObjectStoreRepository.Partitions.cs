@@ -28,7 +28,6 @@ internal sealed partial class SqliteObjectStoreRepository
             }
 
             DeleteEntryRows(w, partitionId, removesPartition: true);
-            w.RemovingPartitions();
             w.Command("DELETE FROM partitions WHERE id = $id;").With("$id", partitionId).ExecuteNonQuery();
             return true;
         }, cancellationToken);
@@ -60,7 +59,6 @@ internal sealed partial class SqliteObjectStoreRepository
     private static void DeleteAllPartitionRows(WriteContext w, long storeId)
     {
         w.Command("DELETE FROM entries WHERE partition_id IN (SELECT id FROM partitions WHERE store_id = $id);").With("$id", storeId).ExecuteNonQuery();
-        w.RemovingPartitions();
         w.Command("DELETE FROM partitions WHERE store_id = $id;").With("$id", storeId).ExecuteNonQuery();
         w.Command("UPDATE stores SET key_count = 0, partition_count = 0, size_bytes = 0 WHERE id = $id;").With("$id", storeId).ExecuteNonQuery();
     }

@@ -45,9 +45,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
     /// <summary>How many changes were queued since start: a diagnostic, and how tests show a path adds no write.</summary>
     public long OperationsQueued => Interlocked.Read(ref _operationsQueued);
 
-    /// <summary>Advanced by transactions that remove partitions; read by readers that remember partition ids.</summary>
-    public PartitionGeneration Partitions { get; } = new();
-
     /// <summary>Operations queued and not yet taken into a batch (a metric).</summary>
     public long QueueDepth => Math.Max(0, Interlocked.Read(ref _operationsQueued) - Interlocked.Read(ref _operationsTaken));
 
@@ -78,7 +75,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<WriteOperation>(_maxBatch);
-        WriteContext? context = _connection is null ? null : new WriteContext(_connection, _commands, Partitions);
+        WriteContext? context = _connection is null ? null : new WriteContext(_connection, _commands);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -120,10 +117,6 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 TryRollback(current);
                 FailAll(batch, ex);
             }
-            finally
-            {
-                current.TransactionEnded();
-            }
         }
     }
 
@@ -134,7 +127,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             _connection = _open();
             Interlocked.Increment(ref _reopens);
-            return new WriteContext(_connection, _commands, Partitions);
+            return new WriteContext(_connection, _commands);
         }
         catch (SqliteException ex)
         {
