@@ -12,6 +12,9 @@ namespace Stowage.Client;
 /// </summary>
 public sealed class ValuesPageJson : IDisposable
 {
+    // The server's pages stay under about 4 MiB (cli.md); far past that, the answer is not a page.
+    private const int MaxPageBytes = 64 * 1024 * 1024;
+
     private byte[]? _buffer;
 
     private ValuesPageJson(byte[] buffer, IReadOnlyList<ReadOnlyMemory<byte>> values, string? nextPageToken)
@@ -47,6 +50,11 @@ public sealed class ValuesPageJson : IDisposable
             {
                 if (length == buffer.Length)
                 {
+                    if (length >= MaxPageBytes)
+                    {
+                        throw Malformed();
+                    }
+
                     var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                     buffer.AsSpan(0, length).CopyTo(larger);
                     ArrayPool<byte>.Shared.Return(buffer);

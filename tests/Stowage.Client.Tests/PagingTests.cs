@@ -152,6 +152,23 @@ public sealed class PagingTests
     }
 
     [Fact]
+    public async Task GetValuesPageJsonAsync_AnswerFarLargerThanAnyPage_StopsReadingWithTheClientsOwnError()
+    {
+        // A valid empty page padded with 65 MiB of whitespace: well-formed JSON that the client
+        // must still not buffer without end.
+        var body = "{\"values\":[" + new string(' ', 65 * 1024 * 1024) + "],\"nextPageToken\":null}";
+        var handler = new FakeHandler().Enqueue(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new ByteArrayContent(System.Text.Encoding.ASCII.GetBytes(body)),
+        });
+        using var client = TestClients.Create(handler);
+
+        var error = await Assert.ThrowsAsync<StowageApiException>(() => client.GetValuesPageJsonAsync("o", "e", "s", "p"));
+
+        Assert.Contains("malformed values page", error.Message);
+    }
+
+    [Fact]
     public async Task GetValuesPageJsonAsync_ServerError_ThrowsItsProblem()
     {
         var handler = new FakeHandler().EnqueueJson(HttpStatusCode.NotFound, """{"message":"no such store","code":"STORE_NOT_FOUND"}""", "application/problem+json");

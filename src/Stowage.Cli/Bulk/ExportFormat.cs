@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -89,7 +88,8 @@ public sealed class ExportRecord
 }
 
 /// <summary>
-/// Writes export lines with one reusable writer: exact values, UTF-8 kept readable, <c>\n</c>
+/// Writes export lines: the header through one reusable JSON writer (UTF-8 kept readable),
+/// each key's line from the server's own JSON tokens (<see cref="WriteJsonAsync"/>), <c>\n</c>
 /// line ends. Lines gather in one reused buffer that goes to the stream in chunks of about
 /// 64 KiB (never zeroed in between: a writer straight on the stream cleared its buffer after
 /// every line, a tenth of an export's CPU).
@@ -119,42 +119,6 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
         EndLine();
     }
 
-    public async ValueTask WriteAsync(ExportRecord record, CancellationToken cancellationToken)
-    {
-        var writer = Json;
-        writer.WriteStartObject();
-        writer.WriteString("partition", record.Partition);
-        writer.WriteString("key", record.Key);
-        writer.WriteString("valueType", record.ValueType);
-        if (record.StringValue is not null)
-        {
-            writer.WriteString("stringValue", record.StringValue);
-        }
-
-        if (record.NumberValue is not null)
-        {
-            writer.WritePropertyName("numberValue");
-            writer.WriteRawValue(record.NumberValue);
-        }
-
-        if (record.BinaryValue is not null)
-        {
-            writer.WriteString("binaryValue", record.BinaryValue);
-        }
-
-        if (record.ExpiresAt is { } expiresAt)
-        {
-            writer.WriteString("expiresAt", expiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", CultureInfo.InvariantCulture));
-        }
-
-        writer.WriteEndObject();
-        EndLine();
-        if (_buffer.WrittenCount >= ChunkBytes)
-        {
-            await WriteOutAsync(cancellationToken);
-        }
-    }
-
     /// <summary>
     /// Writes the line of one value from its JSON object as the server sent it
     /// (<see cref="ValuesPageJson"/>): the key, type, value and expiry are copied as they are
@@ -172,7 +136,7 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
 
     private ReadOnlySpan<byte> EncodedPartition(string partition)
     {
-        if (!ReferenceEquals(partition, _partition) && partition != _partition)
+        if (partition != _partition)
         {
             _partition = partition;
             _encodedPartition = JsonEncodedText.Encode(partition, Options.Encoder);
