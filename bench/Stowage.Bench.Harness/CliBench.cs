@@ -11,7 +11,8 @@ namespace Stowage.Bench.Harness;
 /// <c>stowage export</c> of the same store, each run of the Release build as a process, as a
 /// user runs it, against the same server as the wrk scenarios. A run's figure is the CLI's own
 /// keys/s (its summary: the transfer, without process start and sign-in); the wall time of the
-/// whole process is printed beside it. The server's own rates are <c>stowage.post</c> and
+/// whole process is printed beside it, with the process's CPU time (user and system) per key;
+/// the server's CPU per key over the same run is the <c>cpu us</c> column. The server's own rates are <c>stowage.post</c> and
 /// <c>stowage.values100</c> of the same run (Report: the ratios).
 /// </summary>
 internal sealed class CliBench(Options options, StowageTarget target, string workDirectory)
@@ -136,6 +137,7 @@ internal sealed class CliBench(Options options, StowageTarget target, string wor
         info.Environment["STOWAGE_CLIENT_ID"] = target.ClientId;
         info.Environment["STOWAGE_CLIENT_SECRET"] = target.ClientSecret;
 
+        var childrenBefore = ServerCpu.FinishedChildren();
         var wall = Stopwatch.StartNew();
         using var process = Process.Start(info) ?? throw new InvalidOperationException("the CLI did not start");
         process.StandardInput.Close();
@@ -145,6 +147,7 @@ internal sealed class CliBench(Options options, StowageTarget target, string wor
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             await process.WaitForExitAsync(cancellationToken);
             wall.Stop();
+            var cpu = ServerCpu.FinishedChildren() - childrenBefore;
             var output = await stdout;
             if (process.ExitCode != 0)
             {
@@ -156,7 +159,7 @@ internal sealed class CliBench(Options options, StowageTarget target, string wor
             var seconds = summary.RootElement.GetProperty("seconds").GetDouble();
             System.Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"         {info.ArgumentList[1]}: {keys:N0} keys in {seconds:F2} s ({keys / seconds:F0} keys/s); the process took {wall.Elapsed.TotalSeconds:F2} s with start and sign-in"));
+                $"         {info.ArgumentList[1]}: {keys:N0} keys in {seconds:F2} s ({keys / seconds:F0} keys/s); the process took {wall.Elapsed.TotalSeconds:F2} s with start and sign-in, and {cpu.TotalSeconds:F2} s of CPU ({cpu.TotalMicroseconds / Math.Max(keys, 1):F1} us per key)"));
             return new WrkRun(keys / seconds, 0, 0, 0, 0, keys, keys == KeyCount(options) ? 0 : 1);
         }
         finally

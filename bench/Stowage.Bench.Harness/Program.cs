@@ -57,11 +57,12 @@ try
         await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.WarmUp, ct);
     }
 
-    // The main server's scenarios, the metrics pair's each on its own server, and the peers'
+    // The main server's scenarios (the command line's too: its figure is the server's per key),
+    // the metrics pair's each on its own server, and the peers'
     // ("ceiling.get" on the ceiling, "etcd.*" on etcd, "oidc.*" on oidc-provider). PostgreSQL's
     // work happens in its own backend processes, so the postgres.* and cluster.* figures have none.
     int? ServerOf(Scenario s) =>
-        s.Name.StartsWith("stowage.", StringComparison.Ordinal) ? stowage.Id
+        s.Name.StartsWith("stowage.", StringComparison.Ordinal) || s.Name.StartsWith("cli.", StringComparison.Ordinal) ? stowage.Id
         : metricsPids is { } pids && Scenarios.OnMetricsPair.Contains(s.Name) ? (s.Name.StartsWith("metrics.on.", StringComparison.Ordinal) ? pids.On : pids.Off)
         : servers.PeerPids.TryGetValue(Family(s.Name), out var peer) ? peer
         : null;
