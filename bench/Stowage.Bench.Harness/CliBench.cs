@@ -12,8 +12,9 @@ namespace Stowage.Bench.Harness;
 /// user runs it, against the same server as the wrk scenarios. A run's figure is the CLI's own
 /// keys/s (its summary: the transfer, without process start and sign-in); the wall time of the
 /// whole process is printed beside it, with the process's CPU time (user and system) per key;
-/// the server's CPU per key over the same run is the <c>cpu us</c> column. The server's own rates are <c>stowage.post</c> and
-/// <c>stowage.values100</c> of the same run (Report: the ratios).
+/// the server's CPU per key over the same run is the <c>cpu us</c> column. The server's own
+/// rates are <c>stowage.post</c> and <c>stowage.values100</c> of the same run (Report: the
+/// ratios).
 /// </summary>
 internal sealed class CliBench(Options options, StowageTarget target, string workDirectory)
 {
