@@ -5,17 +5,29 @@ internal sealed record Footprint(
     long Keys, double PopulateSeconds, long PeakRssBytes, long PeakRssAfterPopulateBytes, long RssBytes,
     long DataDirectoryBytes, long DatabaseBytes, long WalBytes)
 {
-    public static Footprint Measure(int pid, string dataDirectory, long peakAfterPopulate, TimeSpan populate, long keys)
+    public static Footprint Measure(int pid, string dataDirectory, long peakAfterPopulate, long peakBefore, TimeSpan populate, long keys)
     {
         var files = Directory.EnumerateFiles(dataDirectory, "*", SearchOption.AllDirectories).Select(f => new FileInfo(f)).ToList();
         long Size(string name) => files.Where(f => f.Name == name).Sum(f => f.Length);
         return new Footprint(
-            keys, Math.Round(populate.TotalSeconds, 1), PeakRss(pid), peakAfterPopulate, Status(pid, "VmRSS:"),
+            keys, Math.Round(populate.TotalSeconds, 1), Math.Max(peakBefore, PeakRss(pid)), peakAfterPopulate, Status(pid, "VmRSS:"),
             files.Sum(f => f.Length), Size("stowage.db"), Size("stowage.db-wal"));
     }
 
-    /// <summary>VmHWM: the most resident memory the process ever had, not just now.</summary>
+    /// <summary>VmHWM: the most resident memory the process had since it started or since <see cref="RestartPeak"/>.</summary>
     public static long PeakRss(int pid) => Status(pid, "VmHWM:");
+
+    /// <summary>
+    /// Reads VmHWM, then sets it back to the current RSS (<c>/proc/PID/clear_refs</c>, "5"), so
+    /// that the next reading is the peak of what ran in between. The harness keeps the largest
+    /// reading, so the whole run's peak is still known exactly.
+    /// </summary>
+    public static long RestartPeak(int pid)
+    {
+        var peak = PeakRss(pid);
+        File.WriteAllText($"/proc/{pid}/clear_refs", "5");
+        return peak;
+    }
 
     private static long Status(int pid, string field)
     {

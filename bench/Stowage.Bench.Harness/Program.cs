@@ -70,6 +70,9 @@ try
     // Rounds are interleaved so drift on a shared machine hits every scenario alike, and
     // every other round runs backwards (A B C, C B A, …): what a scenario leaves running
     // behind it (a flush, a checkpoint, a collection) falls on its neighbour once on each side.
+    // The main server's peak RSS is read and restarted around each of its measured runs, so
+    // each scenario's own peak is known (the "rss MB" column); the largest reading is the whole run's.
+    var peakSoFar = Math.Max(peakAfterPopulate, Footprint.RestartPeak(stowage.Id));
     var runs = scenarios.ToDictionary(s => s.Name, _ => new List<WrkRun>());
     var noisy = 0;
     for (var round = 1; round <= options.Rounds; round++)
@@ -84,6 +87,11 @@ try
             }
 
             var server = ServerOf(scenario);
+            if (server == stowage.Id)
+            {
+                peakSoFar = Math.Max(peakSoFar, Footprint.RestartPeak(stowage.Id));
+            }
+
             var cpuBefore = server is { } pid ? ServerCpu.Read(pid) : null;
             var writtenBefore = server is { } same ? ServerCpu.WrittenBytes(same) : null;
             var run = await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.Duration, ct);
@@ -95,6 +103,13 @@ try
             if (writtenBefore is { } wBefore && ServerCpu.WrittenBytes(server!.Value) is { } wAfter && run.Requests > 0)
             {
                 run = run with { ServerWrittenBytesPerRequest = (double)(wAfter - wBefore) / run.Requests };
+            }
+
+            if (server == stowage.Id)
+            {
+                var peak = Footprint.RestartPeak(stowage.Id);
+                peakSoFar = Math.Max(peakSoFar, peak);
+                run = run with { ServerPeakRssBytes = peak };
             }
 
             runs[scenario.Name].Add(run);
@@ -109,7 +124,7 @@ try
         Log($"{noisy} measured runs started on a machine that had not gone quiet within 10 s (other load)");
     }
 
-    var footprint = Footprint.Measure(stowage.Id, servers.StowageDataDirectory, peakAfterPopulate, populate, options.Keys);
+    var footprint = Footprint.Measure(stowage.Id, servers.StowageDataDirectory, peakAfterPopulate, peakSoFar, populate, options.Keys);
 
     // After the footprint is read: a trace session has buffers of its own.
     if (options.Trace)

@@ -18,6 +18,9 @@ internal sealed record ScenarioResult(Scenario Scenario, IReadOnlyList<WrkRun> R
     /// <summary>The bytes the server wrote to storage per request (median of the rounds): for a write, its WAL and checkpoint cost.</summary>
     public double? ServerWrittenBytesPerRequest => MedianOf(r => r.ServerWrittenBytesPerRequest);
 
+    /// <summary>The main server's largest VmHWM over the scenario's measured runs (its own scenarios only).</summary>
+    public long? ServerPeakRssBytes => Rounds.Count > 0 && Rounds.All(r => r.ServerPeakRssBytes is not null) ? Rounds.Max(r => r.ServerPeakRssBytes) : null;
+
     private double? MedianOf(Func<WrkRun, double?> figure) =>
         Rounds.Count > 0 && Rounds.All(r => figure(r) is not null) ? Median(Rounds.Select(r => figure(r)!.Value)) : null;
 
@@ -91,12 +94,13 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
 
     public void Print(TextWriter w)
     {
-        w.WriteLine($"{"scenario",-20} {"what",-52} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",6} {"cpu us",7} {"disk B",7}");
+        w.WriteLine($"{"scenario",-20} {"what",-52} {"req/s",9} {"p50 ms",8} {"p99 ms",8} {"errors",6} {"cpu us",7} {"disk B",7} {"rss MB",7}");
         foreach (var r in results)
         {
             var cpu = r.ServerCpuUsPerRequest is { } us ? Invariant($"{us,7:F1}") : $"{"-",7}";
             var disk = r.ServerWrittenBytesPerRequest is { } bytes ? Invariant($"{bytes,7:F0}") : $"{"-",7}";
-            w.WriteLine(Invariant($"{r.Scenario.Name,-20} {r.Scenario.What,-52} {r.RequestsPerSecond,9:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.Errors,6} {cpu} {disk}"));
+            var rss = r.ServerPeakRssBytes is { } peak ? Invariant($"{peak / Megabyte,7:F0}") : $"{"-",7}";
+            w.WriteLine(Invariant($"{r.Scenario.Name,-20} {r.Scenario.What,-52} {r.RequestsPerSecond,9:F0} {r.P50Ms,8:F2} {r.P99Ms,8:F2} {r.Errors,6} {cpu} {disk} {rss}"));
         }
 
         w.WriteLine();
@@ -145,6 +149,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
                 p99Ms = Math.Round(r.P99Ms, 3),
                 serverCpuUsPerRequest = r.ServerCpuUsPerRequest is { } cpu ? Math.Round(cpu, 2) : (double?)null,
                 serverWrittenBytesPerRequest = r.ServerWrittenBytesPerRequest is { } written ? Math.Round(written) : (double?)null,
+                serverPeakRssBytes = r.ServerPeakRssBytes,
                 errors = r.Errors,
                 rounds = r.Rounds,
             }),

@@ -11,7 +11,7 @@ namespace Stowage.Bench.Harness;
 /// </summary>
 internal sealed record WrkRun(
     double RequestsPerSecond, double MeanMs, double P50Ms, double P90Ms, double P99Ms, long Requests, long Errors,
-    double? ServerCpuUsPerRequest = null, double? ServerWrittenBytesPerRequest = null);
+    double? ServerCpuUsPerRequest = null, double? ServerWrittenBytesPerRequest = null, long? ServerPeakRssBytes = null);
 
 /// <summary>
 /// What to load and how: the wrk script under bench/wrk, the URL and the script's arguments;

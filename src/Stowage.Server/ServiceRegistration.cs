@@ -37,6 +37,7 @@ public static class ServiceRegistration
         services.AddAccessManagement();
         services.AddSingleton(new AuditRetentionOptions(TimeSpan.FromDays(options.Audit.RetentionDays)));
         services.AddHostedService<AuditRetention>();
+        services.AddHostedService<NativeHeapTrimmer>();
         services.AddStowageOAuth(options);
         services.AddConsoleHosting();
         services.AddTrustedProxies(options);

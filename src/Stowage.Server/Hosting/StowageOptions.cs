@@ -55,6 +55,8 @@ public sealed class StowageOptions
 
     public StowageMetricsOptions Metrics { get; init; } = new();
 
+    public StowageMemoryOptions Memory { get; init; } = new();
+
     /// <summary>
     /// With the postgres provider: the file of 32 random bytes every node reads, which wraps the
     /// key material the nodes share through the database (Stowage:MasterKeyFile). Absolute.
@@ -160,6 +162,18 @@ public sealed class StowageMetricsOptions
     public bool PerStore { get; init; }
 }
 
+/// <summary>The process's native memory (docs/configuration.md, "Memory").</summary>
+public sealed class StowageMemoryOptions
+{
+    public const int MaxTrimIntervalSeconds = 3600;
+
+    /// <summary>
+    /// Stowage:Memory:TrimIntervalSeconds: how often the C library's free heap memory is given
+    /// back to the operating system; 0 never (<see cref="NativeHeapTrimmer"/>).
+    /// </summary>
+    public int TrimIntervalSeconds { get; init; } = 5;
+}
+
 /// <summary>A bad setting found at start; the message is the one line to show the operator.</summary>
 public sealed class StartupConfigurationException : Exception
 {
@@ -191,7 +205,7 @@ internal static partial class StowageOptionsReader
         "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
         "TrustedProxies",
         "Audit:RetentionDays", "MasterKeyFile",
-        "Metrics:Enabled", "Metrics:Urls", "Metrics:PerStore",
+        "Metrics:Enabled", "Metrics:Urls", "Metrics:PerStore", "Memory:TrimIntervalSeconds",
         RateLimitDefaultKey, RateLimitDefaultKey + ":RequestsPerSecond", RateLimitDefaultKey + ":RequestsPerMinute",
     ];
 
@@ -199,7 +213,7 @@ internal static partial class StowageOptionsReader
 
     private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit", "Metrics", "RateLimits",
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit", "Metrics", "Memory", "RateLimits",
     };
 
     public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
@@ -264,6 +278,10 @@ internal static partial class StowageOptionsReader
                 Enabled = Boolean(configuration, "Metrics:Enabled", defaultValue: true),
                 Urls = MetricsUrls(configuration),
                 PerStore = Boolean(configuration, "Metrics:PerStore", defaultValue: false),
+            },
+            Memory = new StowageMemoryOptions
+            {
+                TrimIntervalSeconds = Integer(configuration, "Memory:TrimIntervalSeconds", 5, 0, StowageMemoryOptions.MaxTrimIntervalSeconds),
             },
         };
     }

@@ -33,6 +33,7 @@ public sealed class StowageOptionsTests
         Assert.Equal(100, options.Throttle.AddressLimit);
         Assert.Equal(2, options.MeteringFlushIntervalSeconds);
         Assert.Equal(365, options.Audit.RetentionDays);
+        Assert.Equal(5, options.Memory.TrimIntervalSeconds);
     }
 
     [Theory]
@@ -66,7 +67,8 @@ public sealed class StowageOptionsTests
             ("Stowage:Throttle:UsernameLimit", "6"),
             ("Stowage:Throttle:AddressLimit", "1000"),
             ("Stowage:Metering:FlushIntervalSeconds", "5"),
-            ("Stowage:Audit:RetentionDays", "90"));
+            ("Stowage:Audit:RetentionDays", "90"),
+            ("Stowage:Memory:TrimIntervalSeconds", "0"));
 
         Assert.Equal(StorageProvider.Postgres, options.Storage.Provider);
         Assert.Equal("Host=db;Username=stowage", options.Storage.ConnectionString);
@@ -85,6 +87,7 @@ public sealed class StowageOptionsTests
         Assert.Equal(1000, options.Throttle.AddressLimit);
         Assert.Equal(5, options.MeteringFlushIntervalSeconds);
         Assert.Equal(90, options.Audit.RetentionDays);
+        Assert.Equal(0, options.Memory.TrimIntervalSeconds);
     }
 
     [Fact]
@@ -120,6 +123,9 @@ public sealed class StowageOptionsTests
     [InlineData("Stowage:Metering:FlushIntervalSeconds", "6", "Stowage:Metering:FlushIntervalSeconds: 6 is outside the allowed range 1..5")]
     [InlineData("Stowage:Audit:RetentionDays", "0", "Stowage:Audit:RetentionDays: 0 is outside the allowed range 1..36500")]
     [InlineData("Stowage:Audit:RetentionDays", "1y", "Stowage:Audit:RetentionDays: '1y' is not a whole number")]
+    [InlineData("Stowage:Memory:TrimIntervalSeconds", "-1", "Stowage:Memory:TrimIntervalSeconds: -1 is outside the allowed range 0..3600")]
+    [InlineData("Stowage:Memory:TrimIntervalSeconds", "3601", "Stowage:Memory:TrimIntervalSeconds: 3601 is outside the allowed range 0..3600")]
+    [InlineData("Stowage:Memory", "5", "Stowage:Memory: is a group of settings, not a value (e.g. Stowage:Memory:TrimIntervalSeconds)")]
     [InlineData("Stowage:Audit", "365", "Stowage:Audit: is a group of settings, not a value (e.g. Stowage:Audit:RetentionDays)")]
     [InlineData("Stowage:Throttle", "20", "Stowage:Throttle: is a group of settings, not a value (e.g. Stowage:Throttle:WindowSeconds)")]
     [InlineData("Stowage:Tokens:LifetimeSeconds", "90.5", "Stowage:Tokens:LifetimeSeconds: '90.5' is not a whole number")]
