@@ -19,8 +19,8 @@ public static partial class BulkCommands
     private static readonly Option<bool> Resume = new("--resume") { Description = "Continue an interrupted import of the same file where it stopped" };
     private static readonly Option<int> Concurrency = new("--concurrency")
     {
-        Description = "Writes in flight at once",
-        DefaultValueFactory = _ => 32,
+        Description = "Writes in flight at once, 1 to 64",
+        DefaultValueFactory = _ => 64,
     };
 
     private static readonly Option<double?> Rate = new("--rate") { Description = "At most this many keys per second (be gentle with a busy server)", HelpName = "KEYS" };
