@@ -7,7 +7,7 @@ internal sealed record Options
 {
     public string Repository { get; init; } = FindRepository();
     public int Keys { get; init; } = 1_000_000;
-    public int Rounds { get; init; } = 3;
+    public int Rounds { get; init; } = 5;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(5);
     public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
 
