@@ -5,10 +5,9 @@ namespace Stowage.Server.Hosting;
 /// <summary>
 /// Gives the C library's free heap memory back to the operating system every
 /// <c>Stowage:Memory:TrimIntervalSeconds</c> (docs/configuration.md, "Memory"). SQLite's page
-/// caches live on that heap, and a read connection's cache is emptied whenever another
-/// connection has committed since its last read. glibc keeps freed memory in its arenas
-/// instead of returning it: 17 MB of a benchmark server's 82 MB of anonymous memory
-/// (decisions.md).
+/// caches, OpenSSL and the runtime itself allocate and free there all the time, and glibc keeps
+/// freed memory in its arenas instead of returning it: 17 MB of a benchmark server's 82 MB of
+/// anonymous memory (decisions.md).
 /// <c>malloc_trim</c> is a glibc function: on other C libraries (musl) and other systems this
 /// does nothing.
 /// </summary>
