@@ -11,6 +11,7 @@ using OpenIddict.Server;
 using Stowage.Access;
 using Stowage.Access.Apps;
 using Stowage.Access.Grants;
+using Stowage.Server.OAuth.Stores;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using static OpenIddict.Server.OpenIddictServerEvents;
 
@@ -160,8 +161,8 @@ internal sealed class SignInWithAssertion(IUserRepository users, IOAuthGrantRepo
         try
         {
             await grants.CreateTokenAsync(
-                new OAuthToken(Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)), clientId, null, null, AssertionTokenType, Statuses.Redeemed,
-                    reference, null, null, now, expires, now, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))),
+                new OAuthToken(GrantIds.NewId(), clientId, null, null, AssertionTokenType, Statuses.Redeemed,
+                    reference, null, null, now, expires, now, GrantIds.New()),
                 cancellationToken);
             return true;
         }
