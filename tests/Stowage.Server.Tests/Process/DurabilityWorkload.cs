@@ -34,6 +34,7 @@ internal sealed partial class DurabilityWorkload
     private readonly ConcurrentQueue<string> _disruptionErrors = new();
     private long _clock;
     private int _disrupted;
+    private int _keyWriteAcknowledged;
     private TaskCompletionSource _firstAck = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <param name="seed">Derives every value and every choice of key.</param>
@@ -141,6 +142,12 @@ internal sealed partial class DurabilityWorkload
             {
                 var created = await ExecuteAsync(client, session, op, abort);
                 op.AckSeq = NextSeq();
+                if (op.Kind is WriteKind.PutBinary or WriteKind.PutHot)
+                {
+                    // From here on the partition exists for good (it outlives its last key).
+                    Volatile.Write(ref _keyWriteAcknowledged, 1);
+                }
+
                 Interlocked.Increment(ref counts[0]);
                 _firstAck.TrySetResult();
                 if (owned is not null)
