@@ -70,6 +70,24 @@ internal sealed class Children(string logDirectory) : IDisposable
         }
     }
 
+    /// <summary>Stops one child as <see cref="StopAll"/> would, and forgets it.</summary>
+    public void Stop(Process process)
+    {
+        lock (_gate)
+        {
+            _started.RemoveAll(c => c.Process == process);
+        }
+
+        Signals.Send(process, "TERM");
+        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            process.Kill();
+            process.WaitForExit(TimeSpan.FromSeconds(5));
+        }
+
+        process.Dispose();
+    }
+
     /// <summary>Stops every child, newest first, by PID.</summary>
     public void StopAll()
     {

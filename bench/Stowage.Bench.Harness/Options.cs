@@ -24,6 +24,9 @@ internal sealed record Options
 
     public bool Keep { get; init; }
 
+    /// <summary>The metrics pair's "on" server runs with metrics off too: an A/A control of the pair's method.</summary>
+    public bool MetricsControl { get; init; }
+
     /// <summary>Profile each Stowage scenario once more after the rounds (implies keeping the work directory).</summary>
     public bool Trace { get; init; }
 
@@ -48,6 +51,7 @@ internal sealed record Options
                 "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(Int()) },
                 "--connections" => options with { Connections = Int() },
                 "--keep" => options with { Keep = true },
+                "--metrics-control" => options with { MetricsControl = true },
                 "--trace" => options with { Trace = true, Keep = true },
                 "--only" => options with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) },
                 // A smoke test of the harness itself, not a measurement.

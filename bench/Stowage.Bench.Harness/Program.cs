@@ -36,14 +36,14 @@ try
             stowageUrl, await StowageSetup.AdminPasswordAsync(servers.StowageDataDirectory, ct), Path.Combine(work, "refresh-tokens.txt"), ct)
         : null;
 
-    var (metricsPair, metricsPids) = await StartMetricsPairAsync(servers, ct);
+    var metricsPair = await StartMetricsPairAsync(servers, ct);
     using var scraper = metricsPair is { } p ? MetricsScraper.Start(p.On.Url) : null;
 
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
     var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
 
     var cli = new CliBench(options, target, work);
-    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster, refresh, metricsPair)
+    var scenarios = Scenarios.All(options, target, ceiling, etcd, oidc, postgres, cluster, refresh, metricsPair is { } pair ? (pair.Off, pair.On) : null)
         .Concat(cli.Scenarios())
         .Where(s => options.Only?.Contains(s.Name) ?? true).ToList();
     if (scenarios.Count == 0)
@@ -63,7 +63,7 @@ try
     // work happens in its own backend processes, so the postgres.* and cluster.* figures have none.
     int? ServerOf(Scenario s) =>
         s.Name.StartsWith("stowage.", StringComparison.Ordinal) || s.Name.StartsWith("cli.", StringComparison.Ordinal) ? stowage.Id
-        : metricsPids is { } pids && Scenarios.OnMetricsPair.Contains(s.Name) ? (s.Name.StartsWith("metrics.on.", StringComparison.Ordinal) ? pids.On : pids.Off)
+        : metricsPair is { } pair && Scenarios.OnMetricsPair.Contains(s.Name) ? (s.Name.StartsWith("metrics.on.", StringComparison.Ordinal) ? pair.OnPid : pair.OffPid)
         : servers.PeerPids.TryGetValue(Family(s.Name), out var peer) ? peer
         : null;
 
@@ -78,6 +78,16 @@ try
     for (var round = 1; round <= options.Rounds; round++)
     {
         Log($"round {round} of {options.Rounds}");
+        if (round > 1 && metricsPair is not null)
+        {
+            // Another pair of processes for every round (MetricsPair says why), warmed up like the first.
+            await metricsPair.RenewAsync(ct);
+            foreach (var scenario in scenarios.Where(s => Scenarios.OnMetricsPair.Contains(s.Name)))
+            {
+                await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.WarmUp, ct);
+            }
+        }
+
         var line = new StringBuilder();
         foreach (var scenario in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
         {
@@ -140,7 +150,9 @@ try
 
     if (scraper is not null)
     {
-        Log($"the metrics server was scraped {scraper.Scrapes} times ({scraper.Failures} failed)");
+        // A scrape fails while the pair is being started afresh; every other one succeeds.
+        Log($"the metrics server was scraped {scraper.Scrapes} times ({scraper.Failures} failed) by {metricsPair!.Generation} pairs of processes"
+            + (options.MetricsControl ? "; control run: both servers of the pair had metrics off" : string.Empty));
     }
 
     var report = new Report(options, scenarios.Select(s => new ScenarioResult(s, runs[s.Name])).ToList(), footprint, clock.Elapsed);
@@ -216,21 +228,21 @@ async Task<(StowageTarget? Postgres, StowageTarget? Cluster)> StartPostgresAsync
     return (single, single with { Url = balancer });
 }
 
-// Two fresh SQLite servers alike but for Stowage:Metrics:Enabled, only when a metrics.*
-// scenario runs; the "on" one is scraped every second while the harness runs.
-async Task<((StowageTarget Off, StowageTarget On)? Targets, (int Off, int On)? Pids)> StartMetricsPairAsync(Servers servers, CancellationToken ct)
+// Two more SQLite servers alike but for Stowage:Metrics:Enabled, only when a metrics.*
+// scenario runs, started afresh for every round; the "on" one is scraped every second while the harness runs.
+async Task<MetricsPair?> StartMetricsPairAsync(Servers servers, CancellationToken ct)
 {
     if (options.Only is not null && !options.Only.Overlaps(Scenarios.OnMetricsPair))
     {
-        return (null, null);
+        return null;
     }
 
-    Log("starting two more Stowage servers (SQLite), metrics off and on");
-    var (offUrl, offProcess) = await servers.StartStowageAsync(ct, "stowage-metrics-off", metrics: false);
-    var (onUrl, onProcess) = await servers.StartStowageAsync(ct, "stowage-metrics-on", metrics: true);
-    var off = await StowageSetup.PrepareAsync(offUrl, await StowageSetup.AdminPasswordAsync(servers.DataDirectoryOf("stowage-metrics-off"), ct), options.ValueBytes, ct);
-    var on = await StowageSetup.PrepareAsync(onUrl, await StowageSetup.AdminPasswordAsync(servers.DataDirectoryOf("stowage-metrics-on"), ct), options.ValueBytes, ct);
-    return ((off, on), (offProcess.Id, onProcess.Id));
+    Log(options.MetricsControl
+        ? "starting two more Stowage servers (SQLite), both with metrics off (control run)"
+        : "starting two more Stowage servers (SQLite), metrics off and on");
+    var pair = new MetricsPair(servers, children, options);
+    await pair.StartAsync(ct);
+    return pair;
 }
 
 static async Task EtcdPutAsync(Uri etcd, string key, string value, CancellationToken ct)

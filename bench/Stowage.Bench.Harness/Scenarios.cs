@@ -58,6 +58,7 @@ internal static class Scenarios
         var rotating = RotatingKeys.ToString(CultureInfo.InvariantCulture);
         var hotKey = "{\"key\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes("bench/hot")) + "\"}";
         var bigKeys = s.KeysPath(StowageTarget.BigStore, StowageTarget.BigPartition);
+        var onServer = o.MetricsControl ? "metrics off too (A/A control)" : "metrics on, scraped 1/s";
         Scenario GetOn(string name, StowageTarget t, string what) =>
             new(name, what, "get.lua", t.Absolute(t.KeysPath(StowageTarget.Store, "hot") + "/value"), [t.Token]);
         Scenario PostTo(string name, StowageTarget t, string partition, string what) =>
@@ -89,9 +90,9 @@ internal static class Scenarios
                 :
                 [
                     GetOn(MetricsOffGet, pair.Off, $"GET of a {size} B value, metrics off"),
-                    GetOn(MetricsOnGet, pair.On, $"GET of a {size} B value, metrics on, scraped 1/s"),
+                    GetOn(MetricsOnGet, pair.On, $"GET of a {size} B value, {onServer}"),
                     PostTo(MetricsOffPost, pair.Off, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics off"),
-                    PostTo(MetricsOnPost, pair.On, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics on, scraped 1/s"),
+                    PostTo(MetricsOnPost, pair.On, "put", $"POST {size} B, {RotatingKeys:N0} keys, {onServer}"),
                 ],
             new(Values, $"values page of 100 x {size} B", "get.lua", s.Absolute(s.StorePath(StowageTarget.Store) + "/partitions/values/values?pageSize=100"), [s.Token]),
             new(FirstPage, $"first keys page (100) of {o.Keys:N0}", "get.lua", s.Absolute(bigKeys + "?pageSize=100"), [s.Token]),

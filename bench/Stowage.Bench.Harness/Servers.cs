@@ -37,10 +37,11 @@ internal sealed class Servers(Children children, string repository, string workD
     /// The real server, Release build, own data directory, default (fsync) durability, HTTP only.
     /// Metrics are off unless asked for: the scenarios without "metrics" in their name measure
     /// the server as it was before /metrics existed, and the metrics.* pair compares the two.
+    /// A restart passes the address the server had (<paramref name="url"/>); otherwise a free port is taken.
     /// </summary>
-    public async Task<(Uri Url, Process Process)> StartStowageAsync(CancellationToken cancellationToken, string name = "stowage", bool metrics = false)
+    public async Task<(Uri Url, Process Process)> StartStowageAsync(CancellationToken cancellationToken, string name = "stowage", bool metrics = false, Uri? url = null)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort()}/");
+        url ??= new Uri($"http://127.0.0.1:{FreePort()}/");
         var dll = Path.Combine(repository, "src/Stowage.Server/bin/Release/net10.0/Stowage.Server.dll");
         var process = children.Start(name, "dotnet", [
             dll, "--urls", url.AbsoluteUri.TrimEnd('/'),
