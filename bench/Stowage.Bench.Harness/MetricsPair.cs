@@ -5,9 +5,9 @@ namespace Stowage.Bench.Harness;
 /// <summary>
 /// The two SQLite servers of the metrics.* scenarios, alike but for Stowage:Metrics:Enabled.
 /// <para>
-/// Two processes of the same build on the same data differ here by up to a tenth in CPU per
-/// request for their whole life (docs/performance.md, "One process pair is not a
-/// measurement"), which is more than the cost being measured. So the pair is started afresh,
+/// Single processes of one build, measured one after another, spread here by up to a tenth
+/// in CPU per request (docs/performance.md, "The metrics pair: another pair for every
+/// round"), which is more than the cost being measured. So the pair is started afresh,
 /// on the same ports and data directories, before every round after the first: each round's
 /// on/off ratio comes from another pair of processes, and the median of the rounds' ratios is
 /// not one pair's luck. With <see cref="Options.MetricsControl"/> both servers run with metrics
