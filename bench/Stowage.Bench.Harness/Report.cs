@@ -124,7 +124,8 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
     public string Save()
     {
         Directory.CreateDirectory(options.ResultsDirectory);
-        var path = Path.Combine(options.ResultsDirectory, $"{_finished:yyyyMMdd-HHmmss}.json");
+        // A control run's figures are not the product's: its file says so in its name.
+        var path = Path.Combine(options.ResultsDirectory, $"{_finished:yyyyMMdd-HHmmss}{(options.MetricsControl ? "-metrics-control" : string.Empty)}.json");
         var document = new
         {
             finishedUtc = _finished,
@@ -138,7 +139,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
             settings = new
             {
                 options.Keys, options.Rounds, durationSeconds = options.Duration.TotalSeconds, warmUpSeconds = options.WarmUp.TotalSeconds,
-                options.Connections, wrkThreads = options.Threads, options.ValueBytes, options.BigValueBytes,
+                options.Connections, wrkThreads = options.Threads, options.ValueBytes, options.BigValueBytes, options.MetricsControl,
             },
             scenarios = results.Select(r => new
             {
