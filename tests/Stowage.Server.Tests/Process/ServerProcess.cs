@@ -211,6 +211,25 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a server on addresses of the caller's choosing: <paramref name="pick"/> chooses
+    /// them (free ports) again when another process took one between the pick and the bind.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(Func<ServerStartInfo> pick)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(pick());
+            }
+            catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // Taken meanwhile: pick again.
+            }
+        }
+    }
+
     /// <summary>Polls /healthz; fails with the captured output if the process exits or never answers.</summary>
     public async Task WaitUntilHealthyAsync()
     {

@@ -109,13 +109,16 @@ public sealed class StartupTests : IDisposable
     [UnsupportedOSPlatform("windows")]
     public async Task Start_HttpsInUrls_ServesHealthToClientTrustingOnlyLocalCa(bool defaultHttpsEnabled)
     {
-        var (httpPort, httpsPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
-        var info = new ServerStartInfo(_directory.DataDirectory)
+        var httpsPort = 0;
+        using var server = await ServerProcess.StartAsync(() =>
         {
-            Urls = $"http://127.0.0.1:{httpPort};https://127.0.0.1:{httpsPort}",
-            HttpsEnabled = defaultHttpsEnabled,
-        };
-        using var server = await ServerProcess.StartAsync(info);
+            (var httpPort, httpsPort) = (ServerProcess.FreePort(), ServerProcess.FreePort());
+            return new ServerStartInfo(_directory.DataDirectory)
+            {
+                Urls = $"http://127.0.0.1:{httpPort};https://127.0.0.1:{httpsPort}",
+                HttpsEnabled = defaultHttpsEnabled,
+            };
+        });
         var tls = Path.Combine(_directory.DataDirectory, "tls");
         using var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(tls, "ca.pem"));
         var httpsBase = new Uri($"https://127.0.0.1:{httpsPort}/");
