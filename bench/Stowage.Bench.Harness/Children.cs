@@ -79,13 +79,7 @@ internal sealed class Children(string logDirectory) : IDisposable
         }
 
         Signals.Send(process, "TERM");
-        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-        {
-            process.Kill();
-            process.WaitForExit(TimeSpan.FromSeconds(5));
-        }
-
-        process.Dispose();
+        AwaitExit(process);
     }
 
     /// <summary>Stops every child, newest first, by PID.</summary>
@@ -106,14 +100,20 @@ internal sealed class Children(string logDirectory) : IDisposable
 
         foreach (var (_, process) in children)
         {
-            if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
-            {
-                process.Kill();
-                process.WaitForExit(TimeSpan.FromSeconds(5));
-            }
-
-            process.Dispose();
+            AwaitExit(process);
         }
+    }
+
+    /// <summary>Waits for a signalled child to stop, kills it when it does not, and lets it go.</summary>
+    private static void AwaitExit(Process process)
+    {
+        if (!process.WaitForExit(TimeSpan.FromSeconds(10)))
+        {
+            process.Kill();
+            process.WaitForExit(TimeSpan.FromSeconds(5));
+        }
+
+        process.Dispose();
     }
 
     public void Dispose() => StopAll();

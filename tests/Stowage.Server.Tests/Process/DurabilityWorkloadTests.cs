@@ -18,10 +18,8 @@ public sealed class DurabilityWorkloadTests(ITestOutputHelper output) : IDisposa
     {
         // A kill before the first write's answer leaves the store without the partition; a
         // listing of it is then 404 PARTITION_NOT_FOUND, which is the contract, not a loss.
-        using var server = await ServerProcess.StartAsync(new ServerStartInfo(_directory.DataDirectory));
-        var session = await ProcessTestSupport.SignInAsync(server.BaseAddress);
-        var workload = new DurabilityWorkload(seed: 7, writerCount: 2);
-        await workload.PrepareAsync(session);
+        var (server, session, workload) = await StartPreparedAsync(seed: 7);
+        using var running = server;
 
         var problems = await workload.VerifyAsync(session);
 
@@ -31,10 +29,8 @@ public sealed class DurabilityWorkloadTests(ITestOutputHelper output) : IDisposa
     [Fact]
     public async Task Verify_PartitionGoneAfterAcknowledgedWrites_ReportsTheLossInsteadOfThrowing()
     {
-        using var server = await ServerProcess.StartAsync(new ServerStartInfo(_directory.DataDirectory));
-        var session = await ProcessTestSupport.SignInAsync(server.BaseAddress);
-        var workload = new DurabilityWorkload(seed: 11, writerCount: 2);
-        await workload.PrepareAsync(session);
+        var (server, session, workload) = await StartPreparedAsync(seed: 11);
+        using var running = server;
         var (acknowledged, _) = await workload.RunCycleAsync(session, cycle: 0, TimeSpan.FromMilliseconds(200), () => Task.CompletedTask);
         Assert.Empty(workload.TakeAnomalies());
         output.WriteLine($"{acknowledged} acknowledged");
@@ -48,5 +44,23 @@ public sealed class DurabilityWorkloadTests(ITestOutputHelper output) : IDisposa
         var problems = await workload.VerifyAsync(session);
 
         Assert.Contains(problems, p => p.StartsWith($"partition '{DurabilityWorkload.Partition}' does not exist, though a write to it was acknowledged", StringComparison.Ordinal));
+    }
+
+    /// <summary>A server with the workload's store created and nothing else written.</summary>
+    private async Task<(ServerProcess Server, AdminSession Session, DurabilityWorkload Workload)> StartPreparedAsync(int seed)
+    {
+        var server = await ServerProcess.StartAsync(new ServerStartInfo(_directory.DataDirectory));
+        try
+        {
+            var session = await ProcessTestSupport.SignInAsync(server.BaseAddress);
+            var workload = new DurabilityWorkload(seed, writerCount: 2);
+            await workload.PrepareAsync(session);
+            return (server, session, workload);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 }

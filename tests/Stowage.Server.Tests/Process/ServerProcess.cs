@@ -186,30 +186,12 @@ public sealed class ServerProcess : IDisposable
         return server;
     }
 
-    /// <summary>Starts the server and waits until /healthz answers.</summary>
-    public static async Task<ServerProcess> StartAsync(ServerStartInfo info)
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            var server = Launch(info);
-            try
-            {
-                await server.WaitUntilHealthyAsync();
-                return server;
-            }
-            catch (InvalidOperationException) when (info.Urls is null && attempt < 3
-                && server.Output.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-            {
-                // The free port was taken between picking and binding it: pick another.
-                server.Dispose();
-            }
-            catch
-            {
-                server.Dispose();
-                throw;
-            }
-        }
-    }
+    /// <summary>
+    /// Starts the server and waits until /healthz answers. Without <see cref="ServerStartInfo.Urls"/>
+    /// each attempt takes another free port, so a port taken meanwhile is picked again.
+    /// </summary>
+    public static Task<ServerProcess> StartAsync(ServerStartInfo info) =>
+        info.Urls is null ? StartAsync(() => info) : StartOnceAsync(info);
 
     /// <summary>
     /// Starts a server on addresses of the caller's choosing: <paramref name="pick"/> chooses
@@ -221,12 +203,27 @@ public sealed class ServerProcess : IDisposable
         {
             try
             {
-                return await StartAsync(pick());
+                return await StartOnceAsync(pick());
             }
             catch (InvalidOperationException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
                 // Taken meanwhile: pick again.
             }
+        }
+    }
+
+    private static async Task<ServerProcess> StartOnceAsync(ServerStartInfo info)
+    {
+        var server = Launch(info);
+        try
+        {
+            await server.WaitUntilHealthyAsync();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
         }
     }
 
