@@ -23,7 +23,7 @@ public static class ValuePages
         long total = 0;
         foreach (var size in sizes)
         {
-            if (count == limit || (count > 0 && total + size > maxBytes))
+            if (!Takes(count, total, size, limit, maxBytes))
             {
                 break;
             }
@@ -34,4 +34,12 @@ public static class ValuePages
 
         return count;
     }
+
+    /// <summary>
+    /// Whether a page that already holds <paramref name="count"/> values of
+    /// <paramref name="total"/> stored bytes takes the next one, of <paramref name="size"/> bytes:
+    /// the rule of <see cref="Fit"/> for a reader that meets the sizes one at a time.
+    /// </summary>
+    public static bool Takes(int count, long total, long size, int limit, long maxBytes = MaxBytes) =>
+        count < limit && (count == 0 || total + size <= maxBytes);
 }

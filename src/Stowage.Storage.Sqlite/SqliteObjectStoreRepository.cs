@@ -85,6 +85,22 @@ internal sealed partial class SqliteObjectStoreRepository(SqliteDatabase databas
         SqliteContext context, string sql, Action<SqliteCommand> bind, string idColumn, PageRequest page, int limit,
         Func<SqliteDataReader, T> read)
     {
+        var items = new List<T>(Math.Min(limit, 64));
+        using (var reader = PageCommand(context, sql, bind, idColumn, page, limit).ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                items.Add(read(reader));
+            }
+        }
+
+        return items;
+    }
+
+    /// <summary>The prepared, bound query of a keyset page's range, at most <paramref name="limit"/> rows (see <see cref="ReadPage{T}"/>).</summary>
+    private static SqliteCommand PageCommand(
+        SqliteContext context, string sql, Action<SqliteCommand> bind, string idColumn, PageRequest page, int limit)
+    {
         var conditions = new List<string>(3);
         var parameters = new List<(string Name, byte[] Value)>(3);
         if (page.After is not null)
@@ -116,15 +132,6 @@ internal sealed partial class SqliteObjectStoreRepository(SqliteDatabase databas
         }
 
         command.With("$limit", limit);
-        var items = new List<T>(Math.Min(limit, 64));
-        using (var reader = command.ExecuteReader())
-        {
-            while (reader.Read())
-            {
-                items.Add(read(reader));
-            }
-        }
-
-        return items;
+        return command;
     }
 }

@@ -51,6 +51,22 @@ public abstract partial class ObjectStoreRepositoryContract
     }
 
     [Fact]
+    public async Task ListEntries_SmallAndLargeValuesMixed_EachComesBackWhole()
+    {
+        // Sizes on both sides of 64 KiB and of a database page, interleaved, in one page and
+        // across pages: a backend may read small and large values by different means.
+        await CreateStoreAsync(settings: Rolling60 with { Encrypted = false });
+        int[] sizes = [0, 1, 4000, 4096, 5000, 65535, 65536, 65537, 10, 200_000, 3, MiB, 65536];
+        var written = await WriteBinariesAsync(sizes.Select((size, i) => ($"k{i:D2}", size)));
+
+        foreach (var pageSize in new[] { PageRequest.MaxSize, 4, 1 })
+        {
+            var pages = await ReadAllValuePagesAsync(pageSize);
+            AssertSameEntries(written, pages);
+        }
+    }
+
+    [Fact]
     public async Task ListEntries_CountBoundBeforeByteBound_CountDecides()
     {
         await CreateStoreAsync();

@@ -47,9 +47,9 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
     }
 
     [Fact]
-    public void ValueSizesSql_PrefixAndCursor_SearchesKeyIndexRange()
+    public void ListValuesSql_PrefixAndCursor_SearchesKeyIndexRange()
     {
-        var plan = Explain(SqliteObjectStoreRepository.ValueSizesSql.Replace(
+        var plan = Explain(SqliteObjectStoreRepository.ListValuesSql.Replace(
             "/*AND*/", "AND key > $after AND key >= $prefix AND key < $upper", StringComparison.Ordinal));
 
         Assert.Equal(["SEARCH entries USING INDEX entries_key (partition_id=? AND key>? AND key<?)"], plan);
@@ -97,6 +97,7 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
         command.Parameters.AddWithValue("$prefix", "key-"u8.ToArray());
         command.Parameters.AddWithValue("$upper", "key."u8.ToArray());
         command.Parameters.AddWithValue("$limit", 26);
+        command.Parameters.AddWithValue("$inline", 65536);
         var details = new List<string>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
