@@ -89,10 +89,13 @@ public sealed class ProcessCluster : IAsyncDisposable
 
     private async Task StartNodeAsync(int proxyPort, int index)
     {
-        var port = LoopbackPorts.FreeBelowEphemeral();
-        var info = new ServerStartInfo(Path.Combine(_directory.Path, $"node-{index + 1}", "data"))
+        var dataDirectory = Path.Combine(_directory.Path, $"node-{index + 1}", "data");
+        Directory.CreateDirectory(Path.GetDirectoryName(dataDirectory)!);
+
+        // The node's port is picked again if another process takes it before the bind.
+        var node = await ServerProcess.StartAsync(() => new ServerStartInfo(dataDirectory)
         {
-            Urls = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
+            Urls = $"http://127.0.0.1:{LoopbackPorts.FreeBelowEphemeral().ToString(CultureInfo.InvariantCulture)}",
             ExtraArguments =
             [
                 "--Stowage:Storage:Provider=postgres",
@@ -101,9 +104,7 @@ public sealed class ProcessCluster : IAsyncDisposable
                 $"--Stowage:PublicBaseUrl=http://127.0.0.1:{proxyPort.ToString(CultureInfo.InvariantCulture)}/",
                 "--Stowage:TrustedProxies:0=127.0.0.1",
             ],
-        };
-        Directory.CreateDirectory(Path.GetDirectoryName(info.DataDirectory)!);
-        var node = await ServerProcess.StartAsync(info);
+        });
         lock (_nodes)
         {
             _nodes.Add(node);
