@@ -206,7 +206,7 @@ internal sealed partial class SqliteObjectStoreRepository
     // incremental blob handle on the row per call, about a tenth of a GET's time (docs/performance.md).
     private static PersistedEntry ReadEntry(SqliteDataReader r) => ReadEntry(r, r.GetFieldValue<byte[]>(2));
 
-    /// <summary>A row of <see cref="EntryColumns"/> with its value read elsewhere.</summary>
+    /// <summary>A row whose first columns are <see cref="EntryColumns"/>, with its value read elsewhere.</summary>
     private static PersistedEntry ReadEntry(SqliteDataReader r, byte[] value) => new(
         Sql.Text(r, 0),
         new PersistedValue((ValueKind)r.GetInt32(1), value, r.GetInt64(7) != 0, r.GetInt64(8)),

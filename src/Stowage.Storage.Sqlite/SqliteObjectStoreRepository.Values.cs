@@ -46,7 +46,7 @@ internal sealed partial class SqliteObjectStoreRepository
             var more = false;
             long total = 0;
             var command = PageCommand(
-                c, ListValuesSql, command => command.With("$pid", partitionId).With("$now", Sql.Millis(now)).With("$inline", InlineValueBytes),
+                c, ListValuesSql, query => query.With("$pid", partitionId).With("$now", Sql.Millis(now)).With("$inline", InlineValueBytes),
                 "key", page, page.Limit + 1);
             using (var reader = command.ExecuteReader())
             {
