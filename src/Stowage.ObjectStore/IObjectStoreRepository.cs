@@ -45,7 +45,10 @@ public interface IObjectStoreRepository
     /// <summary>
     /// Live entries of a partition, values included. A page also ends before the entry that
     /// would take it past <see cref="ValuePages.MaxBytes"/> of stored value bytes (at least one
-    /// entry per page), and no value past that bound is read from storage.
+    /// entry per page), and no large value past that bound is read from storage (a backend may
+    /// read up to 64 KiB past it). A page is one snapshot: each entry's value, version and
+    /// expiry are those of one write, and a write committed while the page is read is either
+    /// wholly in it or not at all.
     /// </summary>
     Task<(Page<PersistedEntry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
 
