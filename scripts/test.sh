@@ -81,20 +81,11 @@ status=$?
 # The server's and the console's end-to-end tests, the crash loop and the fuzzer once more on
 # the PostgreSQL provider
 # (tests about SQLite files themselves are marked Provider=sqlite, and tests that pick their
-# providers themselves Runs=once; both stay out). The three run side by side, as the first
-# pass runs its projects, each into its own log, shown when it ends.
-pids=()
+# providers themselves Runs=once; both stay out).
 for project in tests/Stowage.Server.Tests tests/Stowage.Console.Tests tests/Stowage.Reliability.Tests; do
-  name="$(basename "$project")"
   STOWAGE_TEST_PROVIDER=postgres dotnet test "$project" -c Release --no-build -nologo "${hang[@]}" --filter "Provider!=sqlite&Runs!=once" \
-    --logger "trx;LogFilePrefix=postgres-$name" --logger "console;verbosity=minimal" --results-directory "$results" \
-    >"$results/$name.postgres.log" 2>&1 &
-  pids+=("$!")
+    --logger "trx;LogFilePrefix=postgres" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
 done
-for i in "${!pids[@]}"; do
-  wait "${pids[$i]}" || status=1
-done
-cat "$results"/*.postgres.log
 
 passed=0
 failed=0
