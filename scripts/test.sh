@@ -78,12 +78,17 @@ dotnet test Stowage.slnx -c Release --no-build -nologo "${hang[@]}" \
   --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
 status=$?
 
-# The server's and the console's end-to-end tests, the crash loop and the fuzzer once more on
-# the PostgreSQL provider
-# (tests about SQLite files themselves are marked Provider=sqlite, and tests that pick their
-# providers themselves Runs=once; both stay out).
+# The server's end-to-end tests, the crash loop and the fuzzer once more on the PostgreSQL
+# provider (tests about SQLite files themselves are marked Provider=sqlite, and tests that pick
+# their providers themselves Runs=once; both stay out). The console's pages go through the same
+# services as the API, whose PostgreSQL behaviour the server's tests pin; of the browser tests,
+# the flows that cross the most storage run again: an app created and its token used, the
+# authorization code flow and the authorizations it leaves, values, rate limits and usage.
+console_on_postgres="FullyQualifiedName~.ConnectedAppFlowTests.|FullyQualifiedName~.UserBehalfFlowTests.|FullyQualifiedName~.AuthorizationsPageTests.|FullyQualifiedName~.ObjectStoreValuePageTests.|FullyQualifiedName~.StoreRateLimitPageTests.|FullyQualifiedName~.UsagePageTests."
 for project in tests/Stowage.Server.Tests tests/Stowage.Console.Tests tests/Stowage.Reliability.Tests; do
-  STOWAGE_TEST_PROVIDER=postgres dotnet test "$project" -c Release --no-build -nologo "${hang[@]}" --filter "Provider!=sqlite&Runs!=once" \
+  filter="Provider!=sqlite&Runs!=once"
+  [ "$project" != tests/Stowage.Console.Tests ] || filter="($filter)&($console_on_postgres)"
+  STOWAGE_TEST_PROVIDER=postgres dotnet test "$project" -c Release --no-build -nologo "${hang[@]}" --filter "$filter" \
     --logger "trx;LogFilePrefix=postgres" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
 done
 
