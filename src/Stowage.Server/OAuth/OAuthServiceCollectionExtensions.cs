@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 using Stowage.Access.Apps;
 using Stowage.Access.Audit;
@@ -138,6 +139,14 @@ public static class OAuthServiceCollectionExtensions
                 .AddEventHandler(OAuthResponses.ChallengeHeaderClientsOnly.Descriptor);
             // Replaced by RevokeAppToken, which also revokes tokens that have no token entry.
             server.RemoveEventHandler(OpenIddictServerHandlers.Revocation.RevokeToken.Descriptor);
+
+            // The handlers of the endpoints Stowage does not serve, which only those endpoints'
+            // requests reach: OpenIddict's dispatcher looks at every registered handler for every
+            // event it raises, so these cost each token request without ever running.
+            foreach (var descriptor in UnservedEndpointHandlers())
+            {
+                server.RemoveEventHandler(descriptor);
+            }
             foreach (var descriptor in RequireOwnToken.Descriptors.Concat(OAuthResponses.ShapeErrors.Descriptors).Concat(OAuthResponses.AddMessages.Descriptors))
             {
                 server.AddEventHandler(descriptor);
@@ -168,5 +177,26 @@ public static class OAuthServiceCollectionExtensions
         services.PostConfigure<LoggerFilterOptions>(filters =>
             filters.Rules.Add(new LoggerFilterRule(null, "OpenIddict", LogLevel.Warning, null)));
         return services;
+    }
+
+    /// <summary>
+    /// OpenIddict's handlers that act only on requests of the device authorization, end-user
+    /// verification, end session and pushed authorization endpoints (the events of those
+    /// endpoints, or a filter that requires one of their requests). Stowage gives none of these
+    /// endpoints an address, so OpenIddict never recognizes such a request and these never act.
+    /// </summary>
+    internal static IEnumerable<OpenIddictServerHandlerDescriptor> UnservedEndpointHandlers()
+    {
+        string[] endpoints = ["DeviceAuthorization", "EndUserVerification", "EndSession", "PushedAuthorization"];
+        Type[] filters =
+        [
+            typeof(OpenIddictServerHandlerFilters.RequireDeviceAuthorizationRequest),
+            typeof(OpenIddictServerHandlerFilters.RequireEndUserVerificationRequest),
+            typeof(OpenIddictServerHandlerFilters.RequireEndSessionRequest),
+            typeof(OpenIddictServerHandlerFilters.RequirePushedAuthorizationRequest),
+        ];
+        return OpenIddictServerHandlers.DefaultHandlers.Concat(OpenIddictServerAspNetCoreHandlers.DefaultHandlers).Where(descriptor =>
+            endpoints.Any(endpoint => descriptor.ContextType.Name.Contains(endpoint, StringComparison.Ordinal))
+            || descriptor.FilterTypes.Any(filters.Contains));
     }
 }

@@ -31,6 +31,7 @@ public sealed class OpenIddictUpgradeTripwireTests
         "OAuth/AppTokenValidator.cs: the private claims oi_au_id (authorization id) and oi_tkn_id (token entry id) in access tokens",
         "OAuth/Handlers/OAuthResponses.cs: ShapeOrder 50000 (after OpenIddict normalizes an error, before the status and headers are set) and MessageOrder 400000 (after the ASP.NET Core host builds WWW-Authenticate, before it writes the JSON body)",
         "OAuth/OAuthServiceCollectionExtensions.cs: the \"OpenIddict\" log category held at Warning because OpenIddict logs whole tokens at Trace (ID6013); check the new version's log messages for tokens or secrets",
+        "OAuth/OAuthServiceCollectionExtensions.cs: UnservedEndpointHandlers leaves out the built-in handlers whose event belongs to the device authorization, end-user verification, end session or pushed authorization endpoint, or that carry one of their Require*Request filters; check that the new version's handlers of those endpoints still say so and that none of them acts on a served endpoint (UnservedEndpointHandlersTests names one that only looks like it does)",
         "OAuth/OAuthRequestGate.cs: turns JSON bodies and Basic credentials into the form parameters OpenIddict reads; check how the new version extracts token, revocation and introspection requests",
     ];
 
