@@ -74,23 +74,57 @@ fi
 # tests that were running.
 hang=(--blame-hang-timeout 5m --blame-hang-dump-type none)
 
-dotnet test Stowage.slnx -c Release --no-build -nologo "${hang[@]}" \
-  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
-status=$?
+# Every test project once on SQLite; the server's end-to-end tests, the crash loop and the
+# fuzzer once more on the PostgreSQL provider (tests about SQLite files themselves are marked
+# Provider=sqlite, and tests that pick their providers themselves Runs=once; both stay out).
+# The console's pages go through the same services as the API, whose PostgreSQL behaviour the
+# server's tests pin; of the browser tests, the flows that cross the most storage run again:
+# an app created and its token used, the authorization code flow and the authorizations it
+# leaves, values, rate limits and usage.
+on_postgres="Provider!=sqlite&Runs!=once"
+console_on_postgres="($on_postgres)&(FullyQualifiedName~.ConnectedAppFlowTests.|FullyQualifiedName~.UserBehalfFlowTests.|FullyQualifiedName~.AuthorizationsPageTests.|FullyQualifiedName~.ObjectStoreValuePageTests.|FullyQualifiedName~.StoreRateLimitPageTests.|FullyQualifiedName~.UsagePageTests.)"
 
-# The server's end-to-end tests, the crash loop and the fuzzer once more on the PostgreSQL
-# provider (tests about SQLite files themselves are marked Provider=sqlite, and tests that pick
-# their providers themselves Runs=once; both stay out). The console's pages go through the same
-# services as the API, whose PostgreSQL behaviour the server's tests pin; of the browser tests,
-# the flows that cross the most storage run again: an app created and its token used, the
-# authorization code flow and the authorizations it leaves, values, rate limits and usage.
-console_on_postgres="FullyQualifiedName~.ConnectedAppFlowTests.|FullyQualifiedName~.UserBehalfFlowTests.|FullyQualifiedName~.AuthorizationsPageTests.|FullyQualifiedName~.ObjectStoreValuePageTests.|FullyQualifiedName~.StoreRateLimitPageTests.|FullyQualifiedName~.UsagePageTests."
-for project in tests/Stowage.Server.Tests tests/Stowage.Console.Tests tests/Stowage.Reliability.Tests; do
-  filter="Provider!=sqlite&Runs!=once"
-  [ "$project" != tests/Stowage.Console.Tests ] || filter="($filter)&($console_on_postgres)"
-  STOWAGE_TEST_PROVIDER=postgres dotnet test "$project" -c Release --no-build -nologo "${hang[@]}" --filter "$filter" \
-    --logger "trx;LogFilePrefix=postgres" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
-done
+# run NAME PROVIDER FILTER PROJECT: one project's tests, its results in NAME.trx.
+run() {
+  local args=(-c Release --no-build -nologo "${hang[@]}" --logger "trx;LogFileName=$1.trx"
+    --logger "console;verbosity=minimal" --results-directory "$results")
+  [ -z "$3" ] || args+=(--filter "$3")
+  STOWAGE_TEST_PROVIDER="$2" dotnet test "$4" "${args[@]}"
+}
+
+# Two lanes side by side, one test host each (two cores): the server's tests on SQLite then
+# on PostgreSQL in one; everything else in the other, its PostgreSQL work first, so that the
+# shared database serves one test host at a time. A lane goes on after a failure; each keeps
+# its own log, shown when both are done.
+lane_server() {
+  local failed=0
+  run server sqlite "" tests/Stowage.Server.Tests || failed=1
+  run server-postgres postgres "$on_postgres" tests/Stowage.Server.Tests || failed=1
+  return "$failed"
+}
+lane_rest() {
+  local failed=0 project name
+  run storage-postgres sqlite "" tests/Stowage.Storage.Postgres.Tests || failed=1
+  run reliability-postgres postgres "$on_postgres" tests/Stowage.Reliability.Tests || failed=1
+  run console-postgres postgres "$console_on_postgres" tests/Stowage.Console.Tests || failed=1
+  for project in tests/*.Tests; do
+    case "$project" in
+      */Stowage.Server.Tests | */Stowage.Storage.Postgres.Tests | */Stowage.Console.Tests) continue ;;
+    esac
+    name="$(basename "$project")"
+    run "$name" sqlite "" "$project" || failed=1
+  done
+  run console sqlite "" tests/Stowage.Console.Tests || failed=1
+  return "$failed"
+}
+lane_server >"$results/lane-server.log" 2>&1 &
+server_lane=$!
+lane_rest >"$results/lane-rest.log" 2>&1 &
+rest_lane=$!
+status=0
+wait "$server_lane" || status=1
+wait "$rest_lane" || status=1
+cat "$results/lane-server.log" "$results/lane-rest.log"
 
 passed=0
 failed=0
