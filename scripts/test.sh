@@ -92,39 +92,41 @@ run() {
   STOWAGE_TEST_PROVIDER="$2" dotnet test "$4" "${args[@]}"
 }
 
-# Two lanes side by side, one test host each (two cores): the server's tests on SQLite then
-# on PostgreSQL in one; everything else in the other, its PostgreSQL work first, so that the
-# shared database serves one test host at a time. A lane goes on after a failure; each keeps
-# its own log, shown when both are done.
-lane_server() {
-  local failed=0
+# First two lanes side by side, one test host each (two cores), each keeping its own log,
+# shown when both are done; then the server's tests on PostgreSQL alone. The shared database
+# serves one test host at a time throughout: in the lanes, only the second touches it (the
+# PostgreSQL contract tests and the console's flows, one after the other) and the first runs
+# the crash loop on it while the second is in the console's SQLite tests; the server's
+# PostgreSQL pass, the most sensitive to a starved database and busy cores, has the machine
+# to itself. A lane goes on after a failure.
+lane_one() {
+  local failed=0 project
   run server sqlite "" tests/Stowage.Server.Tests || failed=1
-  run server-postgres postgres "$on_postgres" tests/Stowage.Server.Tests || failed=1
-  return "$failed"
-}
-lane_rest() {
-  local failed=0 project name
-  run storage-postgres sqlite "" tests/Stowage.Storage.Postgres.Tests || failed=1
-  run reliability-postgres postgres "$on_postgres" tests/Stowage.Reliability.Tests || failed=1
-  run console-postgres postgres "$console_on_postgres" tests/Stowage.Console.Tests || failed=1
   for project in tests/*.Tests; do
     case "$project" in
-      */Stowage.Server.Tests | */Stowage.Storage.Postgres.Tests | */Stowage.Console.Tests) continue ;;
+      */Stowage.Server.Tests | */Stowage.Console.Tests | */Stowage.Storage.Postgres.Tests) continue ;;
     esac
-    name="$(basename "$project")"
-    run "$name" sqlite "" "$project" || failed=1
+    run "$(basename "$project")" sqlite "" "$project" || failed=1
   done
+  run reliability-postgres postgres "$on_postgres" tests/Stowage.Reliability.Tests || failed=1
+  return "$failed"
+}
+lane_two() {
+  local failed=0
+  run storage-postgres sqlite "" tests/Stowage.Storage.Postgres.Tests || failed=1
+  run console-postgres postgres "$console_on_postgres" tests/Stowage.Console.Tests || failed=1
   run console sqlite "" tests/Stowage.Console.Tests || failed=1
   return "$failed"
 }
-lane_server >"$results/lane-server.log" 2>&1 &
-server_lane=$!
-lane_rest >"$results/lane-rest.log" 2>&1 &
-rest_lane=$!
+lane_one >"$results/lane-one.log" 2>&1 &
+first_lane=$!
+lane_two >"$results/lane-two.log" 2>&1 &
+second_lane=$!
 status=0
-wait "$server_lane" || status=1
-wait "$rest_lane" || status=1
-cat "$results/lane-server.log" "$results/lane-rest.log"
+wait "$first_lane" || status=1
+wait "$second_lane" || status=1
+cat "$results/lane-one.log" "$results/lane-two.log"
+run server-postgres postgres "$on_postgres" tests/Stowage.Server.Tests || status=1
 
 passed=0
 failed=0
