@@ -74,59 +74,23 @@ fi
 # tests that were running.
 hang=(--blame-hang-timeout 5m --blame-hang-dump-type none)
 
-# Every test project once on SQLite; the server's end-to-end tests, the crash loop and the
-# fuzzer once more on the PostgreSQL provider (tests about SQLite files themselves are marked
-# Provider=sqlite, and tests that pick their providers themselves Runs=once; both stay out).
-# The console's pages go through the same services as the API, whose PostgreSQL behaviour the
-# server's tests pin; of the browser tests, the flows that cross the most storage run again:
-# an app created and its token used, the authorization code flow and the authorizations it
-# leaves, values, rate limits and usage.
-on_postgres="Provider!=sqlite&Runs!=once"
-console_on_postgres="($on_postgres)&(FullyQualifiedName~.ConnectedAppFlowTests.|FullyQualifiedName~.UserBehalfFlowTests.|FullyQualifiedName~.AuthorizationsPageTests.|FullyQualifiedName~.ObjectStoreValuePageTests.|FullyQualifiedName~.StoreRateLimitPageTests.|FullyQualifiedName~.UsagePageTests.)"
+dotnet test Stowage.slnx -c Release --no-build -nologo "${hang[@]}" \
+  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results"
+status=$?
 
-# run NAME PROVIDER FILTER PROJECT: one project's tests, its results in NAME.trx.
-run() {
-  local args=(-c Release --no-build -nologo "${hang[@]}" --logger "trx;LogFileName=$1.trx"
-    --logger "console;verbosity=minimal" --results-directory "$results")
-  [ -z "$3" ] || args+=(--filter "$3")
-  STOWAGE_TEST_PROVIDER="$2" dotnet test "$4" "${args[@]}"
-}
-
-# First two lanes side by side, one test host each (two cores), each keeping its own log,
-# shown when both are done; then the server's tests on PostgreSQL alone. The shared database
-# serves one test host at a time throughout: in the lanes, only the second touches it (the
-# PostgreSQL contract tests and the console's flows, one after the other) and the first runs
-# the crash loop on it while the second is in the console's SQLite tests; the server's
-# PostgreSQL pass, the most sensitive to a starved database and busy cores, has the machine
-# to itself. A lane goes on after a failure.
-lane_one() {
-  local failed=0 project
-  run server sqlite "" tests/Stowage.Server.Tests || failed=1
-  for project in tests/*.Tests; do
-    case "$project" in
-      */Stowage.Server.Tests | */Stowage.Console.Tests | */Stowage.Storage.Postgres.Tests) continue ;;
-    esac
-    run "$(basename "$project")" sqlite "" "$project" || failed=1
-  done
-  run reliability-postgres postgres "$on_postgres" tests/Stowage.Reliability.Tests || failed=1
-  return "$failed"
-}
-lane_two() {
-  local failed=0
-  run storage-postgres sqlite "" tests/Stowage.Storage.Postgres.Tests || failed=1
-  run console-postgres postgres "$console_on_postgres" tests/Stowage.Console.Tests || failed=1
-  run console sqlite "" tests/Stowage.Console.Tests || failed=1
-  return "$failed"
-}
-lane_one >"$results/lane-one.log" 2>&1 &
-first_lane=$!
-lane_two >"$results/lane-two.log" 2>&1 &
-second_lane=$!
-status=0
-wait "$first_lane" || status=1
-wait "$second_lane" || status=1
-cat "$results/lane-one.log" "$results/lane-two.log"
-run server-postgres postgres "$on_postgres" tests/Stowage.Server.Tests || status=1
+# The server's end-to-end tests, the crash loop and the fuzzer once more on the PostgreSQL
+# provider (tests about SQLite files themselves are marked Provider=sqlite, and tests that pick
+# their providers themselves Runs=once; both stay out). The console's pages go through the same
+# services as the API, whose PostgreSQL behaviour the server's tests pin; of the browser tests,
+# the flows that cross the most storage run again: an app created and its token used, the
+# authorization code flow and the authorizations it leaves, values, rate limits and usage.
+console_on_postgres="FullyQualifiedName~.ConnectedAppFlowTests.|FullyQualifiedName~.UserBehalfFlowTests.|FullyQualifiedName~.AuthorizationsPageTests.|FullyQualifiedName~.ObjectStoreValuePageTests.|FullyQualifiedName~.StoreRateLimitPageTests.|FullyQualifiedName~.UsagePageTests."
+for project in tests/Stowage.Server.Tests tests/Stowage.Console.Tests tests/Stowage.Reliability.Tests; do
+  filter="Provider!=sqlite&Runs!=once"
+  [ "$project" != tests/Stowage.Console.Tests ] || filter="($filter)&($console_on_postgres)"
+  STOWAGE_TEST_PROVIDER=postgres dotnet test "$project" -c Release --no-build -nologo "${hang[@]}" --filter "$filter" \
+    --logger "trx;LogFilePrefix=postgres" --logger "console;verbosity=minimal" --results-directory "$results" || status=1
+done
 
 passed=0
 failed=0

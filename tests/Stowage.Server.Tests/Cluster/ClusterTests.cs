@@ -114,10 +114,14 @@ public sealed class ClusterTests : IAsyncLifetime
     private static async Task<(HttpClient Http, Infrastructure.TenantIds Root, string Token)> ServingNodeAsync(PostgresNodes cluster)
     {
         var node = cluster.Add();
-        var root = await node.RootAsync();
-        var app = await OAuthTestKit.CreateAppAsync(node, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
         var http = node.CreateClient();
         http.Timeout = TimeSpan.FromSeconds(10);
+
+        // A database that has just started may leave a first statement waiting on a busy
+        // machine, which marks it silent for a moment: the node starts from a database that answers.
+        Assert.Equal(HttpStatusCode.OK, await ReadyAsync(http));
+        var root = await node.RootAsync();
+        var app = await OAuthTestKit.CreateAppAsync(node, root.OrgId, OAuthTestKit.StoreScopes(root.OrgId, root.SandboxId));
         var token = await OAuthTestKit.GetTokenAsync(http, app);
         Assert.Equal(HttpStatusCode.OK, await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId));
         return (http, root, token);

@@ -10,7 +10,8 @@ namespace Stowage.Server.Tests.OAuth;
 /// The server leaves out OpenIddict's handlers for the endpoints it does not serve (device
 /// authorization, end-user verification, end session, pushed authorization). That is only
 /// right while those endpoints have no address: these tests fail the day one gets one, and
-/// check that every handler of the endpoints it serves is still registered.
+/// check that handlers of the endpoints it serves stay registered, among them one named after
+/// pushed authorization that acts on the authorization endpoint's requests.
 /// </summary>
 public sealed class UnservedEndpointHandlersTests : IDisposable
 {
