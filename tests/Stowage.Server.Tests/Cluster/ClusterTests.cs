@@ -95,20 +95,8 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, await ServedAgainAsync(http, token, root));
     }
 
-    private static async Task<HttpStatusCode> ServedAgainAsync(HttpClient http, string token, Infrastructure.TenantIds root)
-    {
-        var waited = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = await OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId);
-            if (status == HttpStatusCode.OK || waited.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return status;
-            }
-
-            await Task.Delay(100);
-        }
-    }
+    private static Task<HttpStatusCode> ServedAgainAsync(HttpClient http, string token, Infrastructure.TenantIds root) =>
+        UntilAsync(() => OAuthTestKit.ListStoresAsync(http, token, root.OrgId, root.SandboxId), HttpStatusCode.OK, TimeSpan.FromSeconds(30));
 
     /// <summary>A node of <paramref name="cluster"/> serving an app's token, checked once.</summary>
     private static async Task<(HttpClient Http, Infrastructure.TenantIds Root, string Token)> ServingNodeAsync(PostgresNodes cluster)
@@ -127,18 +115,8 @@ public sealed class ClusterTests : IAsyncLifetime
         return (http, root, token);
     }
 
-    private static async Task<HttpStatusCode> ReadyAsync(HttpClient http)
-    {
-        var waited = Stopwatch.StartNew();
-        var status = HttpStatusCode.ServiceUnavailable;
-        while (status != HttpStatusCode.OK && waited.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(100);
-            status = (await http.GetAsync("/readyz")).StatusCode;
-        }
-
-        return status;
-    }
+    private static Task<HttpStatusCode> ReadyAsync(HttpClient http) =>
+        UntilAsync(async () => (await http.GetAsync("/readyz")).StatusCode, HttpStatusCode.OK, TimeSpan.FromSeconds(30));
 
     private static Task<HttpResponseMessage> StoresAsync(HttpClient http, string token, Infrastructure.TenantIds root)
     {
@@ -148,15 +126,23 @@ public sealed class ClusterTests : IAsyncLifetime
     }
 
     // The right secret is the probe: a success records no failure, so polling adds nothing.
-    private static async Task<HttpStatusCode> EventuallyAsync(HttpClient http, TestApp app, HttpStatusCode expected)
+    private static Task<HttpStatusCode> EventuallyAsync(HttpClient http, TestApp app, HttpStatusCode expected) =>
+        UntilAsync(async () =>
+        {
+            using var response = await OAuthTestKit.RequestTokenWithFormAsync(http, app.ClientId, app.Secret);
+            return response.StatusCode;
+        }, expected, TimeSpan.FromSeconds(10));
+
+    /// <summary>Asks every 100 ms until the answer is <paramref name="expected"/> or <paramref name="within"/> has passed; the last answer.</summary>
+    private static async Task<HttpStatusCode> UntilAsync(Func<Task<HttpStatusCode>> ask, HttpStatusCode expected, TimeSpan within)
     {
         var waited = Stopwatch.StartNew();
         while (true)
         {
-            using var response = await OAuthTestKit.RequestTokenWithFormAsync(http, app.ClientId, app.Secret);
-            if (response.StatusCode == expected || waited.Elapsed > TimeSpan.FromSeconds(10))
+            var status = await ask();
+            if (status == expected || waited.Elapsed > within)
             {
-                return response.StatusCode;
+                return status;
             }
 
             await Task.Delay(100);
