@@ -12,7 +12,7 @@ public sealed record BootstrapOutcome(bool Created, string? GeneratedPassword);
 /// empty database only. The repository makes this atomic, so two nodes starting together
 /// cannot both bootstrap.
 /// </summary>
-public sealed class Bootstrapper(IOrganizationRepository organizations, TimeProvider time)
+public sealed class Bootstrapper(IOrganizationRepository organizations, TimeProvider time, PasswordHasher passwords)
 {
     public static readonly (string Name, string Type)[] DefaultEnvironments =
     [
@@ -34,7 +34,7 @@ public sealed class Bootstrapper(IOrganizationRepository organizations, TimeProv
         var root = new Organization(Ids.NewId(), settings.RootOrganizationName, null, adminId, Ids.NewClientId(), now, now);
         var admin = new UserRecord(
             adminId, settings.AdminUsername, "Stowage", "Administrator", string.Empty,
-            PasswordHasher.Hash(settings.AdminPassword ?? generated!), now, root.Id, [root.Id]);
+            passwords.Hash(settings.AdminPassword ?? generated!), now, root.Id, [root.Id]);
         var created = await organizations.BootstrapAsync(root, NewEnvironments(root.Id, now), admin, cancellationToken);
         return new BootstrapOutcome(created, created ? generated : null);
     }

@@ -21,7 +21,8 @@ public sealed class SessionService(
     OrganizationDirectory directory,
     TimeProvider time,
     TimeSpan tokenLifetime,
-    SignInAudit audit)
+    SignInAudit audit,
+    PasswordHasher passwords)
 {
     public static readonly TimeSpan RecheckInterval = TimeSpan.FromSeconds(1);
     private const int MaxCachedTokens = 100_000;
@@ -35,7 +36,7 @@ public sealed class SessionService(
 
         // Unknown users cost the same hash as known ones, so timing does not reveal usernames;
         // the audit of either refusal is queued, not written, for the same reason.
-        var valid = PasswordHasher.Verify(password, user?.PasswordHash ?? PasswordHasher.DummyHash) && user is not null;
+        var valid = passwords.Verify(password, user?.PasswordHash) && user is not null;
         if (!valid)
         {
             await audit.RefusedAsync(user, user is null ? SignInRefusals.UnknownUser : SignInRefusals.WrongPassword, source, cancellationToken);

@@ -24,13 +24,15 @@ public static class ServiceRegistration
         services.AddStowageMetering(TimeSpan.FromSeconds(options.MeteringFlushIntervalSeconds));
         services.AddStoreRateLimits(options);
         services.AddSingleton<OrganizationDirectory>();
+        services.AddSingleton(new PasswordHasher(options.Passwords.Iterations));
         services.AddSingleton(sp => new SessionService(
             sp.GetRequiredService<ISessionRepository>(),
             sp.GetRequiredService<IUserRepository>(),
             sp.GetRequiredService<OrganizationDirectory>(),
             sp.GetRequiredService<TimeProvider>(),
             options.Tokens.Lifetime,
-            sp.GetRequiredService<SignInAudit>()));
+            sp.GetRequiredService<SignInAudit>(),
+            sp.GetRequiredService<PasswordHasher>()));
         services.AddSingleton<Bootstrapper>();
         services.AddHostedService<StartupTasks>();
         services.AddHostedService<SessionPurger>();

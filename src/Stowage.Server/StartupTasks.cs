@@ -19,6 +19,11 @@ public sealed partial class StartupTasks(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        if (options.Passwords.Iterations < PasswordHasher.RecommendedIterations)
+        {
+            LogWeakPasswordHashing(options.Passwords.Iterations, PasswordHasher.RecommendedIterations);
+        }
+
         var outcome = await bootstrapper.RunAsync(
             new BootstrapSettings(options.RootOrganization.Name, options.Admin.Username, options.Admin.Password),
             cancellationToken);
@@ -48,4 +53,7 @@ public sealed partial class StartupTasks(
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "Created root organization {Organization} and administrator {Username}")]
     private partial void LogBootstrapped(string organization, string username);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Stowage:Passwords:Iterations is {Iterations}, below the recommended {Recommended}: new password hashes are cheaper to crack if the database leaks")]
+    private partial void LogWeakPasswordHashing(int iterations, int recommended);
 }

@@ -20,7 +20,11 @@ public sealed class CliServerFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _server = await ServerProcess.StartAsync(new ServerStartInfo(_directory.DataDirectory));
+        // Every test signs in through the CLI: a cheap password hash (see StowageFactory.TestPasswordIterations).
+        _server = await ServerProcess.StartAsync(new ServerStartInfo(_directory.DataDirectory)
+        {
+            ExtraArguments = ["--Stowage:Passwords:Iterations=1000"],
+        });
         Admin = await ProcessTestSupport.SignInAsync(Server.BaseAddress);
     }
 

@@ -25,6 +25,7 @@ public sealed class UserService(
     OrganizationDirectory directory,
     AuditLog audit,
     TimeProvider time,
+    PasswordHasher passwords,
     IEnumerable<IPasswordChangeHook> passwordChangeHooks)
 {
     public const int MinPasswordLength = 12;
@@ -56,7 +57,7 @@ public sealed class UserService(
         var now = time.GetUtcNow();
         var user = new UserRecord(
             Ids.NewId(), request.Username, request.FirstName, request.LastName, request.Email,
-            PasswordHasher.Hash(request.Password ?? generated!), now, tree.Root!.Id, adminOf.Distinct(StringComparer.Ordinal).ToArray());
+            passwords.Hash(request.Password ?? generated!), now, tree.Root!.Id, adminOf.Distinct(StringComparer.Ordinal).ToArray());
         if (await users.CreateAsync(user, cancellationToken) != DirectoryOutcome.Done)
         {
             return Result<CreatedUser>.Fail(ErrorCodes.NameTaken, $"The username '{request.Username}' is already taken.");
@@ -112,7 +113,7 @@ public sealed class UserService(
             return new Error(ErrorCodes.Forbidden, "Only a signed-in user changes their password.");
         }
 
-        if (!PasswordHasher.Verify(currentPassword, user.PasswordHash))
+        if (!passwords.Verify(currentPassword, user.PasswordHash))
         {
             return new Error(ErrorCodes.WrongPassword, "currentPassword is not the user's password.");
         }
@@ -122,7 +123,7 @@ public sealed class UserService(
             return new Error(weak.Code, "new" + weak.Message[..1].ToUpperInvariant() + weak.Message[1..]);
         }
 
-        if (!await users.ChangePasswordAsync(user.Id, PasswordHasher.Hash(newPassword), keepSessionHash, cancellationToken))
+        if (!await users.ChangePasswordAsync(user.Id, passwords.Hash(newPassword), keepSessionHash, cancellationToken))
         {
             return new Error(ErrorCodes.UserNotFound, $"User '{user.Id}' does not exist.");
         }

@@ -43,6 +43,8 @@ public sealed class StowageOptions
 
     public StowageTokenOptions Tokens { get; init; } = new();
 
+    public StowagePasswordOptions Passwords { get; init; } = new();
+
     public StowageThrottleOptions Throttle { get; init; } = new();
 
     /// <summary>
@@ -127,6 +129,12 @@ public sealed class StowageTokenOptions
 }
 
 /// <summary>Failed-authentication limits (see Infrastructure/ThrottleOptions for their meaning).</summary>
+public sealed class StowagePasswordOptions
+{
+    /// <summary>PBKDF2 iterations of new password hashes; below <see cref="Stowage.Access.PasswordHasher.RecommendedIterations"/> the server warns at startup.</summary>
+    public int Iterations { get; init; } = Stowage.Access.PasswordHasher.RecommendedIterations;
+}
+
 public sealed class StowageThrottleOptions
 {
     public int WindowSeconds { get; init; } = 60;
@@ -201,7 +209,7 @@ internal static partial class StowageOptionsReader
     [
         "DataDirectory", "Storage:Provider", "Storage:ConnectionString", "Admin:Username",
         "Admin:Password", "RootOrganization:Name", "Region:Id", "Region:Name", "PublicBaseUrl",
-        "Https:Enabled", "Durability", "Tokens:LifetimeSeconds", "Throttle:WindowSeconds",
+        "Https:Enabled", "Durability", "Tokens:LifetimeSeconds", "Passwords:Iterations", "Throttle:WindowSeconds",
         "Throttle:ClientIdLimit", "Throttle:UsernameLimit", "Throttle:AddressLimit", "Metering:FlushIntervalSeconds",
         "TrustedProxies",
         "Audit:RetentionDays", "MasterKeyFile",
@@ -213,7 +221,7 @@ internal static partial class StowageOptionsReader
 
     private static readonly HashSet<string> Groups = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Throttle", "Metering", "Audit", "Metrics", "Memory", "RateLimits",
+        "Storage", "Admin", "RootOrganization", "Region", "Https", "Tokens", "Passwords", "Throttle", "Metering", "Audit", "Metrics", "Memory", "RateLimits",
     };
 
     public static StowageOptions Read(IConfiguration configuration, string currentDirectory)
@@ -258,6 +266,12 @@ internal static partial class StowageOptionsReader
                 LifetimeSeconds = Integer(
                     configuration, "Tokens:LifetimeSeconds", 3600,
                     StowageTokenOptions.MinLifetimeSeconds, StowageTokenOptions.MaxLifetimeSeconds),
+            },
+            Passwords = new StowagePasswordOptions
+            {
+                Iterations = Integer(
+                    configuration, "Passwords:Iterations", Stowage.Access.PasswordHasher.RecommendedIterations,
+                    Stowage.Access.PasswordHasher.MinIterations, Stowage.Access.PasswordHasher.MaxIterations),
             },
             Throttle = new StowageThrottleOptions
             {

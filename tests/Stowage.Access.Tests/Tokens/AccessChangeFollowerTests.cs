@@ -19,7 +19,7 @@ public sealed class AccessChangeFollowerTests
         _apps = new AppStateCache(_fakes.Apps);
         _directory = new OrganizationDirectory(_fakes.Organizations, _clock);
         var sessions = new SessionService(
-            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), _directory, _clock, TimeSpan.FromHours(1), AuditFakes.SignIns(_clock));
+            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), _directory, _clock, TimeSpan.FromHours(1), AuditFakes.SignIns(_clock), new PasswordHasher());
         _follower = new AccessChangeFollower(_fakes.Feed, _apps, _revoked, _directory, sessions, _clock);
     }
 
@@ -109,7 +109,7 @@ public sealed class AccessChangeFollowerTests
             },
         });
         var users = Stub<IUserRepository>.Create(new() { [nameof(IUserRepository.GetAsync)] = _ => Task.FromResult<UserRecord?>(user) });
-        var sessions = new SessionService(sessionRepository, users, _directory, _clock, TimeSpan.FromHours(1), AuditFakes.SignIns(_clock));
+        var sessions = new SessionService(sessionRepository, users, _directory, _clock, TimeSpan.FromHours(1), AuditFakes.SignIns(_clock), new PasswordHasher());
         var follower = new AccessChangeFollower(_fakes.Feed, _apps, _revoked, _directory, sessions, _clock);
         await follower.StartAsync(CancellationToken.None);
 

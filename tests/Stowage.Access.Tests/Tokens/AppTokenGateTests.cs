@@ -18,7 +18,7 @@ public sealed class AppTokenGateTests
         var apps = new AppStateCache(_fakes.Apps);
         var directory = new OrganizationDirectory(_fakes.Organizations, clock);
         var sessions = new SessionService(
-            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), directory, clock, TimeSpan.FromHours(1), AuditFakes.SignIns(clock));
+            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), directory, clock, TimeSpan.FromHours(1), AuditFakes.SignIns(clock), new PasswordHasher());
         _follower = new AccessChangeFollower(_fakes.Feed, apps, _revoked, directory, sessions, clock);
         _gate = new AppTokenGate(apps, _revoked, _follower);
     }

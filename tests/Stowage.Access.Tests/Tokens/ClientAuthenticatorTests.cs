@@ -25,7 +25,7 @@ public sealed class ClientAuthenticatorTests
         _cache = new AppStateCache(_fakes.Apps);
         var directory = new OrganizationDirectory(_fakes.Organizations, clock);
         var sessions = new SessionService(
-            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), directory, clock, TimeSpan.FromHours(1), AuditFakes.SignIns(clock));
+            Stub<ISessionRepository>.Create([]), Stub<IUserRepository>.Create([]), directory, clock, TimeSpan.FromHours(1), AuditFakes.SignIns(clock), new PasswordHasher());
         _follower = new AccessChangeFollower(_fakes.Feed, _cache, new RevokedTokenSet(), directory, sessions, clock);
         var counting = Stub<ISecretProtector>.Create(new()
         {

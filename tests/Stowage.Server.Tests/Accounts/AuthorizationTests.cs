@@ -194,7 +194,7 @@ public sealed class AuthorizationTests(AccountsFixture fixture) : IClassFixture<
     private async Task<(string Token, string UserId, string Username)> NewUserAsync(string[] adminOf)
     {
         var username = "authz-" + Guid.NewGuid().ToString("N")[..12];
-        var user = new UserRecord(Ids.NewId(), username, "A", "User", string.Empty, PasswordHasher.Hash("password-of-a-user"),
+        var user = new UserRecord(Ids.NewId(), username, "A", "User", string.Empty, fixture.Factory.Services.GetRequiredService<PasswordHasher>().Hash("password-of-a-user"),
             DateTimeOffset.UtcNow, fixture.Root.OrgId, adminOf);
         await fixture.Factory.Services.GetRequiredService<IUserRepository>().CreateAsync(user, CancellationToken.None);
         return (await fixture.Factory.LoginAsync(username, "password-of-a-user"), user.Id, username);

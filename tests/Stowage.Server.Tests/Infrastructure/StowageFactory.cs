@@ -18,6 +18,13 @@ public class StowageFactory : WebApplicationFactory<Program>
 {
     public const string AdminPassword = "test-admin-password-1234";
 
+    /// <summary>
+    /// The PBKDF2 cost of the test servers' password hashes: every sign-in and every user
+    /// created pays it, and at the production default (600 000) they would spend minutes of
+    /// the test run hashing. <c>PasswordHashingTests</c> covers the default.
+    /// </summary>
+    public const int TestPasswordIterations = 1_000;
+
     /// <param name="clock">The server's clock; the system clock when null.</param>
     /// <param name="dataDirectory">An existing data directory to open (a "restart"); a new one when null.</param>
     public StowageFactory(FakeTimeProvider? clock = null, string? dataDirectory = null)
@@ -37,6 +44,9 @@ public class StowageFactory : WebApplicationFactory<Program>
 
     public string DataDirectory { get; }
 
+    /// <summary><c>Stowage:Passwords:Iterations</c>; null leaves the setting out (the production default).</summary>
+    public int? PasswordIterations { get; init; } = TestPasswordIterations;
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
@@ -44,6 +54,11 @@ public class StowageFactory : WebApplicationFactory<Program>
         builder.UseSetting("Stowage:Admin:Password", AdminPassword);
         builder.UseSetting("Stowage:Https:Enabled", "false");
         builder.UseSetting("Stowage:Durability", "process");
+        if (PasswordIterations is { } iterations)
+        {
+            builder.UseSetting("Stowage:Passwords:Iterations", iterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
         foreach (var (key, value) in TestStorage.SettingsFor(DataDirectory))
         {
             builder.UseSetting(key, value);
@@ -99,7 +114,7 @@ public class StowageFactory : WebApplicationFactory<Program>
         var username = "admin-" + name.ToLowerInvariant();
         var password = "password-of-" + name;
         await Services.GetRequiredService<IUserRepository>().CreateAsync(
-            new UserRecord(userId, username, name, "Admin", string.Empty, PasswordHasher.Hash(password), now, root.OrgId, [group.Id]),
+            new UserRecord(userId, username, name, "Admin", string.Empty, Services.GetRequiredService<PasswordHasher>().Hash(password), now, root.OrgId, [group.Id]),
             CancellationToken.None);
         Services.GetRequiredService<OrganizationDirectory>().Invalidate();
         var ids = environments.ToDictionary(e => e.Name, e => e.Id);

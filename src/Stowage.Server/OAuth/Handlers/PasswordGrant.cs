@@ -22,7 +22,7 @@ internal sealed class RequirePasswordGrant : IOpenIddictServerHandlerFilter<Hand
 /// password lets it act for them: the consent is recorded as for the consent page, and the
 /// Authorizations page lists and revokes it.
 /// </summary>
-internal sealed class SignInWithPassword(IUserRepository users, Throttle throttle, IOpenIddictAuthorizationManager authorizations, TimeProvider time)
+internal sealed class SignInWithPassword(IUserRepository users, PasswordHasher passwords, Throttle throttle, IOpenIddictAuthorizationManager authorizations, TimeProvider time)
     : IOpenIddictServerHandler<HandleTokenRequestContext>
 {
     public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
@@ -54,7 +54,7 @@ internal sealed class SignInWithPassword(IUserRepository users, Throttle throttl
 
         // An unknown username costs the same hash as a known one, so timing reveals nothing.
         var user = username.Length is > 0 and <= 256 ? await users.FindByUsernameAsync(username, context.CancellationToken) : null;
-        var valid = PasswordHasher.Verify(context.Request.Password ?? string.Empty, user?.PasswordHash ?? PasswordHasher.DummyHash) && user is not null;
+        var valid = passwords.Verify(context.Request.Password ?? string.Empty, user?.PasswordHash) && user is not null;
         if (!valid)
         {
             throttle.RecordFailure(ThrottleKind.Login, username, address);

@@ -27,7 +27,7 @@ public sealed class RightsFixture : IAsyncLifetime
         (Group, _) = await Factory.CreateGroupWithAdminAsync("Rights");
         var now = DateTimeOffset.UtcNow;
         await Factory.Services.GetRequiredService<IUserRepository>().CreateAsync(
-            new UserRecord(Guid.NewGuid().ToString(), "plain", "Plain", "User", string.Empty, PasswordHasher.Hash(PlainPassword), now, Root.OrgId, []),
+            new UserRecord(Guid.NewGuid().ToString(), "plain", "Plain", "User", string.Empty, Factory.Services.GetRequiredService<PasswordHasher>().Hash(PlainPassword), now, Root.OrgId, []),
             CancellationToken.None);
         App = await UserBehalfApps.CreateAsync(Factory, ["openid", "read:store", "manage:store", "manage:store_data", "read:store_metrics"]);
     }
