@@ -30,6 +30,9 @@ public sealed class ServerProcess : IDisposable
 {
     private static readonly TimeSpan StartupGuard = TimeSpan.FromSeconds(90);
 
+    /// <summary>The first line of the server's startup banner (StowageHosting.PrintStartupBanner).</summary>
+    private const string ListeningBanner = "Stowage is listening on:";
+
     private readonly System.Diagnostics.Process _process;
     private readonly object _gate = new();
     private readonly StringBuilder _log = new();
@@ -227,7 +230,12 @@ public sealed class ServerProcess : IDisposable
         }
     }
 
-    /// <summary>Polls /healthz; fails with the captured output if the process exits or never answers.</summary>
+    /// <summary>
+    /// Waits for this process's banner (printed once every listener is bound), then polls
+    /// /healthz; fails with the captured output if the process exits or never answers. The
+    /// banner comes first because another server may hold the port this one failed to bind:
+    /// its /healthz would answer for a process that is about to exit.
+    /// </summary>
     public async Task WaitUntilHealthyAsync()
     {
         using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -238,6 +246,12 @@ public sealed class ServerProcess : IDisposable
             {
                 await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"The server exited with code {_process.ExitCode} during startup.\n{Output}");
+            }
+
+            if (!Output.Contains(ListeningBanner, StringComparison.Ordinal))
+            {
+                await Task.Delay(50);
+                continue;
             }
 
             try
