@@ -60,11 +60,11 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
 
     private TargetResult?[] AllTargets =>
     [
-        Ratio("GET vs ceiling", Scenarios.Get, Scenarios.Ceiling, ">=", 0.5),
+        Ratio("GET vs ceiling", Scenarios.Get, Scenarios.Ceiling, ">=", 0.65),
         Ratio("GET vs etcd range", Scenarios.Get, Scenarios.EtcdRange, ">=", 3),
         // Store rate limits (issue 16): counting a limited store's requests costs almost nothing.
         Ratio("GET with a limit vs GET", Scenarios.LimitedGet, Scenarios.Get, ">=", 0.95),
-        Ratio("PUT vs etcd put", Scenarios.Post, Scenarios.EtcdPut, ">=", 2),
+        Ratio("PUT vs etcd put", Scenarios.Post, Scenarios.EtcdPut, ">=", 2.5),
         // PostgreSQL (issue 13): one node, and haproxy in front of three nodes on the same database.
         Ratio("PostgreSQL GET vs etcd range", Scenarios.PostgresGet, Scenarios.EtcdRange, ">=", 1.5),
         Ratio("PostgreSQL PUT vs etcd put", Scenarios.PostgresPost, Scenarios.EtcdPut, ">=", 1),
@@ -89,7 +89,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         // The command line's bulk transfer (issue 15): keys/s of the CLI against the server's own keys/s in this run.
         Ratio("CLI import vs POST", CliBench.Import, Scenarios.Post, ">=", 0.8),
         KeysRatio("CLI export vs values pages", CliBench.Export, Scenarios.Values, 100, ">=", 0.8),
-        new("peak RSS with 1M keys", "VmHWM of the server, whole run", footprint.PeakRssBytes / Megabyte, "<=", 300, "MB"),
+        new("peak RSS with 1M keys", "VmHWM of the server, whole run", footprint.PeakRssBytes / Megabyte, "<=", 200, "MB"),
     ];
 
     public void Print(TextWriter w)
