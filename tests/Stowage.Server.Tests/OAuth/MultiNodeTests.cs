@@ -23,9 +23,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using var nodeA = new NodeFactory(dataDirectory);
+            using var nodeA = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
             var root = await nodeA.RootAsync();
-            using var nodeB = new NodeFactory(dataDirectory);
+            using var nodeB = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
             using var httpA = nodeA.CreateClient();
             using var httpB = nodeB.CreateClient();
 
@@ -45,6 +45,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         }
         finally
         {
+            // The nodes share the directory (and, on PostgreSQL, its database): neither removes
+            // it while the other still runs; it goes once both have stopped.
+            await TestStorage.ForgetAsync(dataDirectory);
             try
             {
                 Directory.Delete(dataDirectory, recursive: true);
@@ -61,9 +64,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using var nodeA = new NodeFactory(dataDirectory);
+            using var nodeA = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
             var root = await nodeA.RootAsync();
-            using var nodeB = new NodeFactory(dataDirectory);
+            using var nodeB = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
             using var httpA = nodeA.CreateClient();
             var (group, _) = await nodeA.CreateGroupWithAdminAsync("Delegating");
 
@@ -83,6 +86,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         }
         finally
         {
+            // The nodes share the directory (and, on PostgreSQL, its database): neither removes
+            // it while the other still runs; it goes once both have stopped.
+            await TestStorage.ForgetAsync(dataDirectory);
             try
             {
                 Directory.Delete(dataDirectory, recursive: true);

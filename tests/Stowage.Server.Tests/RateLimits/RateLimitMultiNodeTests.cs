@@ -20,9 +20,9 @@ public sealed class RateLimitMultiNodeTests(ITestOutputHelper output)
         var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using var nodeA = new NodeFactory(dataDirectory);
+            using var nodeA = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
             var root = await nodeA.RootAsync();
-            using var nodeB = new NodeFactory(dataDirectory);
+            using var nodeB = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
             using var a = await RateLimitHttp.AdminAsync(nodeA);
             using var b = await RateLimitHttp.AdminAsync(nodeB);
             Assert.Equal(HttpStatusCode.Created, (await a.PutStoreAsync(root.OrgId, root.ProductionId, "spread")).Status);
@@ -42,6 +42,9 @@ public sealed class RateLimitMultiNodeTests(ITestOutputHelper output)
         }
         finally
         {
+            // The nodes share the directory (and, on PostgreSQL, its database): neither removes
+            // it while the other still runs; it goes once both have stopped.
+            await TestStorage.ForgetAsync(dataDirectory);
             try
             {
                 Directory.Delete(dataDirectory, recursive: true);
