@@ -128,13 +128,14 @@ public sealed class StowageTokenOptions
     public TimeSpan Lifetime => TimeSpan.FromSeconds(LifetimeSeconds);
 }
 
-/// <summary>Failed-authentication limits (see Infrastructure/ThrottleOptions for their meaning).</summary>
+/// <summary>The cost of password hashes (see <see cref="Stowage.Access.PasswordHasher"/>).</summary>
 public sealed class StowagePasswordOptions
 {
     /// <summary>PBKDF2 iterations of new password hashes; below <see cref="Stowage.Access.PasswordHasher.RecommendedIterations"/> the server warns at startup.</summary>
     public int Iterations { get; init; } = Stowage.Access.PasswordHasher.RecommendedIterations;
 }
 
+/// <summary>Failed-authentication limits (see Infrastructure/ThrottleOptions for their meaning).</summary>
 public sealed class StowageThrottleOptions
 {
     public int WindowSeconds { get; init; } = 60;
