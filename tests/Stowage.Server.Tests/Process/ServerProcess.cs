@@ -233,8 +233,9 @@ public sealed class ServerProcess : IDisposable
     /// <summary>
     /// Waits for this process's banner (printed once every listener is bound), then polls
     /// /healthz; fails with the captured output if the process exits or never answers. The
-    /// banner comes first because another server may hold the port this one failed to bind:
-    /// its /healthz would answer for a process that is about to exit.
+    /// banner comes first: a server answers /healthz on its first listener while a later one
+    /// is still being bound (an HTTPS listener waits for its certificate), and a port this
+    /// process failed to bind may be answered by another server.
     /// </summary>
     public async Task WaitUntilHealthyAsync()
     {
