@@ -62,7 +62,7 @@ public sealed class HttpsConsoleServer : IDisposable
             builder.UseSetting("Stowage:Admin:Password", StowageFactory.AdminPassword);
             builder.UseSetting("Stowage:Https:Enabled", "false");
             builder.UseSetting("Stowage:Durability", "process");
-            builder.UseSetting("Stowage:Passwords:Iterations", StowageFactory.TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            builder.UseSetting(StowageFactory.PasswordIterationsKey, StowageFactory.TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         protected override void Dispose(bool disposing)

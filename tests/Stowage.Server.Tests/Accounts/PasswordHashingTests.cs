@@ -16,7 +16,8 @@ public sealed class PasswordHashingTests
     public async Task SettingUnset_AdminHashUsesTheRecommendedCount_AndNoWarning()
     {
         var logs = new CapturingLoggerProvider();
-        using var factory = new TraceLoggingFactory(logs) { PasswordIterations = null };
+        using var factory = new TraceLoggingFactory(logs);
+        factory.Settings.Remove(StowageFactory.PasswordIterationsKey);
 
         Assert.Equal(PasswordHasher.RecommendedIterations, factory.Services.GetRequiredService<PasswordHasher>().Iterations);
         Assert.StartsWith("pbkdf2-sha256$600000$", await AdminHashAsync(factory), StringComparison.Ordinal);
@@ -37,13 +38,13 @@ public sealed class PasswordHashingTests
     public async Task CountChanged_OldHashesStillSignIn_NewOnesUseTheNewCount()
     {
         string dataDirectory;
-        using (var before = new StowageFactory { KeepDataDirectory = true, PasswordIterations = 2_000 })
+        using (var before = new StowageFactory { KeepDataDirectory = true, Settings = { [StowageFactory.PasswordIterationsKey] = "2000" } })
         {
             dataDirectory = before.DataDirectory;
             Assert.StartsWith("pbkdf2-sha256$2000$", await AdminHashAsync(before), StringComparison.Ordinal);
         }
 
-        using var after = new StowageFactory(dataDirectory: dataDirectory) { PasswordIterations = 1_000 };
+        using var after = new StowageFactory(dataDirectory: dataDirectory);
         Assert.False(string.IsNullOrEmpty(await after.LoginAsync()));
         using var http = after.CreateClient();
         using (var wrong = await http.PostAsJsonAsync("/accounts/login", new { username = "admin", password = "not-the-password" }))

@@ -19,11 +19,14 @@ public class StowageFactory : WebApplicationFactory<Program>
     public const string AdminPassword = "test-admin-password-1234";
 
     /// <summary>
-    /// The PBKDF2 cost of the test servers' password hashes: every sign-in and every user
-    /// created pays it, and at the production default (600 000) they would spend minutes of
-    /// the test run hashing. <c>PasswordHashingTests</c> covers the default.
+    /// The PBKDF2 cost of the test servers' password hashes (<see cref="PasswordIterationsKey"/>
+    /// in <see cref="Settings"/>): every sign-in and every user created pays it, and at the
+    /// production default (600 000) they would spend minutes of the test run hashing.
+    /// <c>PasswordHashingTests</c> removes the setting to cover the default.
     /// </summary>
     public const int TestPasswordIterations = 1_000;
+
+    public const string PasswordIterationsKey = "Stowage:Passwords:Iterations";
 
     /// <param name="clock">The server's clock; the system clock when null.</param>
     /// <param name="dataDirectory">An existing data directory to open (a "restart"); a new one when null.</param>
@@ -40,12 +43,12 @@ public class StowageFactory : WebApplicationFactory<Program>
     public FakeTimeProvider? Clock { get; }
 
     /// <summary>More settings (e.g. <c>Stowage:Throttle:UsernameLimit</c>), applied when the server starts.</summary>
-    public Dictionary<string, string> Settings { get; } = [];
+    public Dictionary<string, string> Settings { get; } = new()
+    {
+        [PasswordIterationsKey] = TestPasswordIterations.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     public string DataDirectory { get; }
-
-    /// <summary><c>Stowage:Passwords:Iterations</c>; null leaves the setting out (the production default).</summary>
-    public int? PasswordIterations { get; init; } = TestPasswordIterations;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -54,11 +57,6 @@ public class StowageFactory : WebApplicationFactory<Program>
         builder.UseSetting("Stowage:Admin:Password", AdminPassword);
         builder.UseSetting("Stowage:Https:Enabled", "false");
         builder.UseSetting("Stowage:Durability", "process");
-        if (PasswordIterations is { } iterations)
-        {
-            builder.UseSetting("Stowage:Passwords:Iterations", iterations.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
         foreach (var (key, value) in TestStorage.SettingsFor(DataDirectory))
         {
             builder.UseSetting(key, value);
