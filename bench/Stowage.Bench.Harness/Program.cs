@@ -124,6 +124,10 @@ try
 
             runs[scenario.Name].Add(run);
             line.Append(System.Globalization.CultureInfo.InvariantCulture, $" {scenario.Name} {run.RequestsPerSecond:F0}");
+            if (run.ServerCpuUsPerRequest is { } us)
+            {
+                line.Append(System.Globalization.CultureInfo.InvariantCulture, $" ({us:F0} us)");
+            }
         }
 
         Log("  req/s:" + line);

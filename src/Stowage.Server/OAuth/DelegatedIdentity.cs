@@ -41,10 +41,12 @@ internal static class DelegatedIdentity
             identity.SetClaim(Claims.AuthenticationTime, at.ToUnixTimeSeconds());
         }
 
+        // Destinations before OpenIddict's own claims (scopes, resources, authorization), which
+        // it places in each token by itself: a destination costs a JSON array per claim.
+        identity.SetDestinations(Destinations);
         identity.SetScopes(scopes);
         identity.SetResources(SignInClient.Audience);
         identity.SetAuthorizationId(authorizationId);
-        identity.SetDestinations(Destinations);
         return new ClaimsPrincipal(identity);
     }
 

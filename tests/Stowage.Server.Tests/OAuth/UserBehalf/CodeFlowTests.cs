@@ -73,6 +73,38 @@ public sealed class CodeFlowTests(OAuthFixture fixture) : IClassFixture<OAuthFix
         Assert.Equal(HttpStatusCode.Forbidden, await StatusAsync(http, HttpMethod.Get, "/accounts/api/connectedApplications", tokens.AccessToken));
     }
 
+    /// <summary>What each token of a code exchange carries, claim by claim: none lost, none added.</summary>
+    [Fact]
+    public async Task CodeExchange_Tokens_CarryExactlyTheirClaims()
+    {
+        var app = await UserBehalfApps.CreateAsync(_factory, ["openid", "profile", "email", "read:store"]);
+        using var browser = new UserBehalfBrowser(_factory);
+        var (verifier, challenge) = UserBehalfBrowser.NewPkce();
+        await browser.SignInAsync("admin", StowageFactory.AdminPassword);
+        var code = await browser.GetCodeAsync(UserBehalfBrowser.AuthorizeQuery(app, "openid profile email read:store", "s", challenge, nonce: "n-1"));
+        using var exchanged = await browser.ExchangeAsync(app, code, verifier);
+        var tokens = await UserBehalfBrowser.ReadTokensAsync(exchanged);
+
+        static string[] Names(string token)
+        {
+            using var payload = JsonDocument.Parse(Base64UrlEncoder.Decode(new JsonWebToken(token).EncodedPayload));
+            return [.. payload.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal)];
+        }
+
+        Assert.Equal(
+            [
+                "aud", "client_id", "exp", "family_name", "given_name", "iat", "iss", "jti", "name", "oi_au_id", "oi_prst", "oi_tkn_id",
+                "preferred_username", "scope", "sub", "sv",
+            ],
+            Names(tokens.AccessToken));
+        Assert.Equal(
+            [
+                "at_hash", "aud", "auth_time", "azp", "exp", "family_name", "given_name", "iat", "iss", "name", "nonce", "oi_au_id", "oi_tkn_id",
+                "preferred_username", "sub",
+            ],
+            Names(tokens.IdToken!));
+    }
+
     [Fact]
     public async Task IdToken_ValidatesAgainstJwks_WithNonceAndUserClaims()
     {
