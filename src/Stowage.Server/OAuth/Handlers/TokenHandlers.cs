@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Claims;
 using OpenIddict.Abstractions;
@@ -55,6 +56,11 @@ internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequest
             .SetType(OpenIddictServerHandlerType.Custom)
             .Build();
 
+    // Credential versions in use: a handful of small numbers, so the bound is only a guard.
+    private const int MaxVersionClaims = 1024;
+
+    private readonly ConcurrentDictionary<int, Claim> _versionClaims = new();
+
     public ValueTask HandleAsync(HandleTokenRequestContext context)
     {
         if (!context.Request.IsClientCredentialsGrantType() || context.Transaction.AppState() is not { App: { } app } state)
@@ -64,19 +70,35 @@ internal sealed class SignInClient : IOpenIddictServerHandler<HandleTokenRequest
 
         // Only the credential version needs a destination: OpenIddict always puts the subject
         // and the scopes in an access token and makes the audience of the resources. Setting
-        // destinations writes a JSON array into each claim's properties, which OpenIddict then
-        // clones with the claim; on every claim it was a tenth of a token's allocations.
-        var version = new Claim(CredentialVersionClaim, app.CredentialVersion.ToString(CultureInfo.InvariantCulture));
-        version.SetDestinations(Destinations.AccessToken);
+        // destinations writes a JSON array into the claim's properties (a stream, a JSON writer,
+        // a set), so the claim is made once per version and cloned for each token.
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, app.ClientId);
-        identity.AddClaim(version);
+        identity.AddClaim(VersionClaim(app.CredentialVersion).Clone(identity));
         identity.SetScopes(state.TokenScopes);
         identity.SetResources(Audience);
 
         context.Transaction.SetScope(state.TokenScope);
         context.SignIn(new ClaimsPrincipal(identity));
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>The credential version claim with its destination: a template, never given to an identity itself.</summary>
+    private Claim VersionClaim(int version)
+    {
+        if (_versionClaims.TryGetValue(version, out var claim))
+        {
+            return claim;
+        }
+
+        if (_versionClaims.Count >= MaxVersionClaims)
+        {
+            _versionClaims.Clear();
+        }
+
+        claim = new Claim(CredentialVersionClaim, version.ToString(CultureInfo.InvariantCulture));
+        claim.SetDestinations(Destinations.AccessToken);
+        return _versionClaims.GetOrAdd(version, claim);
     }
 }
 
