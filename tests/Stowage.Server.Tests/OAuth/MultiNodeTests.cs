@@ -1,5 +1,4 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Stowage.Access.Apps;
 using Stowage.Server.Tests.Infrastructure;
@@ -23,9 +22,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using var nodeA = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
+            using var nodeA = new NodeFactory(dataDirectory);
             var root = await nodeA.RootAsync();
-            using var nodeB = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
+            using var nodeB = new NodeFactory(dataDirectory);
             using var httpA = nodeA.CreateClient();
             using var httpB = nodeB.CreateClient();
 
@@ -64,9 +63,9 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using var nodeA = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
+            using var nodeA = new NodeFactory(dataDirectory);
             var root = await nodeA.RootAsync();
-            using var nodeB = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
+            using var nodeB = new NodeFactory(dataDirectory);
             using var httpA = nodeA.CreateClient();
             var (group, _) = await nodeA.CreateGroupWithAdminAsync("Delegating");
 
@@ -114,15 +113,5 @@ public sealed class MultiNodeTests(ITestOutputHelper output)
         var elapsed = await TimeUntilAsync(probe, status => status == HttpStatusCode.Unauthorized, Bound);
         Assert.True(elapsed is not null, $"{change}: the token still worked after {Bound.TotalMilliseconds} ms.");
         output.WriteLine($"{change}: refused after {elapsed!.Value.TotalMilliseconds:F0} ms");
-    }
-
-    /// <summary>A node: the shared data directory, and a fixed public URL so both nodes are one issuer.</summary>
-    private sealed class NodeFactory(string dataDirectory) : StowageFactory(dataDirectory: dataDirectory)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Stowage:PublicBaseUrl", "http://stowage.test/");
-        }
     }
 }

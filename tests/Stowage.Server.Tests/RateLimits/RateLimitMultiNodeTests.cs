@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using Stowage.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 
@@ -20,9 +19,9 @@ public sealed class RateLimitMultiNodeTests(ITestOutputHelper output)
         var dataDirectory = Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
         try
         {
-            using var nodeA = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
+            using var nodeA = new NodeFactory(dataDirectory);
             var root = await nodeA.RootAsync();
-            using var nodeB = new NodeFactory(dataDirectory) { KeepDataDirectory = true };
+            using var nodeB = new NodeFactory(dataDirectory);
             using var a = await RateLimitHttp.AdminAsync(nodeA);
             using var b = await RateLimitHttp.AdminAsync(nodeB);
             Assert.Equal(HttpStatusCode.Created, (await a.PutStoreAsync(root.OrgId, root.ProductionId, "spread")).Status);
@@ -68,16 +67,6 @@ public sealed class RateLimitMultiNodeTests(ITestOutputHelper output)
             }
 
             await Task.Delay(50);
-        }
-    }
-
-    /// <summary>A node: the shared data directory, and a fixed public URL so both nodes are one issuer.</summary>
-    private sealed class NodeFactory(string dataDirectory) : StowageFactory(dataDirectory: dataDirectory)
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.UseSetting("Stowage:PublicBaseUrl", "http://stowage.test/");
         }
     }
 }
