@@ -58,6 +58,23 @@ public interface IObjectStoreRepository
     Task<(PersistedEntry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
+    /// The same read as <see cref="GetEntryAsync(KeyAddress, DateTimeOffset, CancellationToken)"/>
+    /// (one snapshot, the same answers), with the value made by <paramref name="open"/> from the
+    /// stored bytes while the backend still holds them: a backend may hand over its own buffer
+    /// instead of a copy, so the read allocates only the opened value. <paramref name="open"/>
+    /// runs once, on a hit only, and must not keep the span; what it throws, the read throws.
+    /// </summary>
+    async Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, ValueOpener open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(open);
+        var (entry, failure) = await GetEntryAsync(key, now, cancellationToken);
+        return entry is null
+            ? (null, failure)
+            : (new Entry(entry.Key, open(key, entry.Value.Kind, entry.Value.Encrypted, entry.Value.Bytes), entry.Expiry, entry.Version), failure);
+    }
+
+    /// <summary>
     /// Writes a value. Inside one transaction: the store must exist and encrypt exactly when
     /// <paramref name="value"/> is encrypted (otherwise <see cref="WriteOutcome.EncryptionMismatch"/>),
     /// <paramref name="condition"/> is checked against the live key, the expiry comes from the

@@ -14,6 +14,9 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueS
     // deleted and created again with the other setting while the write was on its way.
     private const int MaxSealings = 3;
 
+    // Made once: a key read opens its value where the backend holds the row (no copy of the sealed bytes).
+    private readonly ValueOpener _open = sealer.Open;
+
     public async Task<Result<StoreRecord>> GetStoreAsync(StoreAddress store, CancellationToken cancellationToken)
     {
         if (await repository.GetStoreAsync(store, cancellationToken) is not { } found)
@@ -112,10 +115,10 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueS
     public async Task<Result<Entry>> GetAsync(KeyAddress key, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (entry, failure) = await repository.GetEntryAsync(key, now, cancellationToken);
+        var (entry, failure) = await repository.GetEntryAsync(key, now, _open, cancellationToken);
         return entry is null
             ? Missing(key, failure)
-            : await ExtendOnReadAsync(key, sealer.Open(key.Partition, entry), now, cancellationToken);
+            : await ExtendOnReadAsync(key, entry, now, cancellationToken);
     }
 
     /// <summary>HEAD: whether a live key exists. Never extends a rolling TTL.</summary>
@@ -125,8 +128,8 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueS
     /// <summary>The live entry without counting as a read: never extends a rolling TTL (HEAD answers its ETag).</summary>
     public async Task<Result<Entry>> PeekAsync(KeyAddress key, CancellationToken cancellationToken)
     {
-        var (entry, failure) = await repository.GetEntryAsync(key, time.GetUtcNow(), cancellationToken);
-        return entry is null ? Missing(key, failure) : sealer.Open(key.Partition, entry);
+        var (entry, failure) = await repository.GetEntryAsync(key, time.GetUtcNow(), _open, cancellationToken);
+        return entry is null ? Missing(key, failure) : entry;
     }
 
     public async Task<Result<(Entry Entry, bool Created)>> PutAsync(KeyAddress key, StoredValue value, long? ttlSeconds, CancellationToken cancellationToken) =>

@@ -9,6 +9,13 @@ namespace Stowage.ObjectStore;
 /// </summary>
 public sealed record PersistedValue(ValueKind Kind, byte[] Bytes, bool Encrypted, long Size);
 
+/// <summary>
+/// Makes the value of the entry at <paramref name="key"/> from its stored
+/// <paramref name="bytes"/> (see <see cref="PersistedValue"/>); the span may be the backend's
+/// own buffer, valid only during the call.
+/// </summary>
+public delegate StoredValue ValueOpener(KeyAddress key, ValueKind kind, bool encrypted, ReadOnlySpan<byte> bytes);
+
 /// <summary>A live entry as a backend returns it.</summary>
 public sealed record PersistedEntry(string Key, PersistedValue Value, Expiry Expiry, long Version);
 

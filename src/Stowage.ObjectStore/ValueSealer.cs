@@ -44,16 +44,21 @@ public sealed class ValueSealer(IValueProtector protector)
         encrypt,
         EntrySize(key, value));
 
-    public StoredValue Open(KeyAddress key, PersistedValue value)
+    // A plain value's array is the backend's own copy already: kept as it is.
+    public StoredValue Open(KeyAddress key, PersistedValue value) =>
+        value.Encrypted ? Open(key, value.Kind, encrypted: true, value.Bytes) : new StoredValue(value.Kind, value.Bytes);
+
+    /// <summary>The value of stored <paramref name="bytes"/>, as one new array (a <see cref="ValueOpener"/>).</summary>
+    public StoredValue Open(KeyAddress key, ValueKind kind, bool encrypted, ReadOnlySpan<byte> bytes)
     {
-        if (!value.Encrypted)
+        if (!encrypted)
         {
-            return new StoredValue(value.Kind, value.Bytes);
+            return new StoredValue(kind, bytes.ToArray());
         }
 
         try
         {
-            return new StoredValue(value.Kind, protector.Unprotect(key, value.Kind, value.Bytes));
+            return new StoredValue(kind, protector.Unprotect(key, kind, bytes));
         }
         catch (CryptographicException e)
         {

@@ -69,6 +69,7 @@ internal sealed class WriteContext : SqliteContext
 internal sealed class ReadContext : SqliteContext, IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands;
+    private readonly Dictionary<string, NativeStatement> _native = new(StringComparer.Ordinal);
 
     private ReadContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
         : base(connection, commands)
@@ -78,8 +79,30 @@ internal sealed class ReadContext : SqliteContext, IDisposable
 
     internal static ReadContext Over(SqliteConnection connection) => new(connection, new Dictionary<string, SqliteCommand>(StringComparer.Ordinal));
 
+    /// <summary>
+    /// The statement for <paramref name="sql"/> prepared through SQLite's own interface, for the
+    /// few fixed reads on the hot path (never SQL built from input: the cache is not bounded).
+    /// </summary>
+    public NativeStatement Native(string sql)
+    {
+        if (!_native.TryGetValue(sql, out var statement))
+        {
+            statement = new NativeStatement(Connection, sql);
+            _native[sql] = statement;
+        }
+
+        return statement;
+    }
+
     public void Dispose()
     {
+        // Statements first: a connection closes for good only once its statements are finalized.
+        foreach (var statement in _native.Values)
+        {
+            statement.Dispose();
+        }
+
+        _native.Clear();
         DisposeCommands(_commands);
         Connection.Dispose();
     }

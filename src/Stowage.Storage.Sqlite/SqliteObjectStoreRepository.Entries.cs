@@ -21,23 +21,61 @@ internal sealed partial class SqliteObjectStoreRepository
         ListAsync(partition, ListKeysSql, page, now, r => Sql.Text(r, 0), k => k, cancellationToken);
 
     public Task<(PersistedEntry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadEntryAsync(key, now, static (row, key, _) => new PersistedEntry(
+            key.Key,
+            new PersistedValue((ValueKind)row.Int64(0), row.Blob(1).ToArray(), row.Int64(6) != 0, row.Int64(7)),
+            ReadExpiry(row),
+            row.Int64(5)), 0, cancellationToken);
+
+    public Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now, ValueOpener open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+
+        // The value is opened from SQLite's own buffer of the row: the stored bytes are never copied.
+        return ReadEntryAsync(key, now, static (row, key, open) => new Entry(
+            key.Key,
+            open(key, (ValueKind)row.Int64(0), row.Int64(6) != 0, row.Blob(1)),
+            ReadExpiry(row),
+            row.Int64(5)), open, cancellationToken);
+    }
+
+    /// <summary>
+    /// A key read: one statement on the hit path (<see cref="EntryByAddressSql"/>, whose row
+    /// <paramref name="read"/> turns into the answer while it is current); the miss path asks
+    /// again which part was missing.
+    /// </summary>
+    private Task<(T? Entry, LookupFailure Failure)> ReadEntryAsync<T, TState>(
+        KeyAddress key, DateTimeOffset now, Func<NativeStatement, KeyAddress, TState, T> read, TState state, CancellationToken cancellationToken)
+        where T : class =>
         database.ReadAsync(c =>
         {
-            // One query on the hit path; the miss path asks again which part was missing.
-            var command = c.Command(
-                "SELECT " + EntryColumns + " FROM entries WHERE partition_id = (" + PartitionByAddressSql + ") AND key = $key AND expires_at > $now;");
-            BindKey(command, key).With("$now", Sql.Millis(now));
-            using (var reader = command.ExecuteReader())
+            var found = c.Native(EntryByAddressSql).Run((key, now, read, state), static (statement, args) =>
             {
-                if (reader.Read())
-                {
-                    return (ReadEntry(reader), LookupFailure.None);
-                }
+                var (key, now, read, state) = args;
+                statement.BindText(1, key.Store.OrgId);
+                statement.BindText(2, key.Store.EnvId);
+                statement.BindUtf8Blob(3, key.Store.StoreId);
+                statement.BindUtf8Blob(4, key.Partition.Partition);
+                statement.BindUtf8Blob(5, key.Key);
+                statement.BindInt64(6, Sql.Millis(now));
+                return statement.Step() ? read(statement, key, state) : null;
+            });
+            if (found is not null)
+            {
+                return (found, LookupFailure.None);
             }
 
             var (_, failure) = ResolvePartition(c, key.Partition);
-            return ((PersistedEntry?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
+            return ((T?)null, failure == LookupFailure.StoreNotFound ? failure : LookupFailure.KeyNotFound);
         }, cancellationToken);
+
+    /// <summary>The hit path of a key read, on <see cref="NativeStatement"/>; the row as <see cref="ReadEntryAsync"/> reads it.</summary>
+    internal const string EntryByAddressSql =
+        "SELECT kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted, size FROM entries WHERE partition_id = ("
+        + "SELECT p.id FROM partitions p JOIN stores s ON s.id = p.store_id WHERE s.org_id = ?1 AND s.env_id = ?2 AND s.name = ?3 AND p.name = ?4"
+        + ") AND key = ?5 AND expires_at > ?6;";
+
+    private static Expiry ReadExpiry(NativeStatement row) => new(Sql.Time(row.Int64(2)), row.Int64(3), row.Int64(4) != 0);
 
     public Task<EntryWriteResult> WriteEntryAsync(KeyAddress key, PersistedValue value, long? ttlSeconds, WriteCondition condition, DateTimeOffset now, CancellationToken cancellationToken)
     {

@@ -189,6 +189,51 @@ public abstract class ConcurrencyContract : SharedStorageContract
     }
 
     [Fact]
+    public async Task GetEntry_OpenedInTheBackend_EachValueIsOneWholeWrite_WhileWritesRace()
+    {
+        // Write i stores i + 16 bytes of value i. A reader that opens values from the backend's
+        // own buffer must see, on every node, bytes of one write only: a buffer reused or read
+        // after the row moved on would mix lengths and contents.
+        await Nodes[0].ObjectStore.UpsertStoreAsync(Store, Settings, T0, default);
+        var key = new KeyAddress(new PartitionAddress(Store, "p"), "k");
+        static PersistedValue Write(int i) => new(ValueKind.Binary, Enumerable.Repeat((byte)i, i + 16).ToArray(), false, i + 16);
+        await Nodes[0].ObjectStore.WriteEntryAsync(key, Write(0), null, WriteCondition.None, T0, default);
+
+        using var stop = new CancellationTokenSource();
+        var writer = Task.Run(async () =>
+        {
+            for (var i = 1; i < 60; i++)
+            {
+                await Nodes[i % Nodes.Count].ObjectStore.WriteEntryAsync(key, Write(i), null, WriteCondition.None, T0, default);
+            }
+
+            await stop.CancelAsync();
+        });
+
+        ValueOpener copy = static (_, kind, _, bytes) => new StoredValue(kind, bytes.ToArray());
+        var reads = await RaceAsync(4, async (node, _) =>
+        {
+            var (count, lastWrite) = (0, 0);
+            while (!stop.IsCancellationRequested)
+            {
+                var (entry, failure) = await node.ObjectStore.GetEntryAsync(key, T0, copy, default);
+                Assert.Equal(LookupFailure.None, failure);
+                var data = entry!.Value.Data;
+                Assert.True(data.Length >= 16 && data.All(b => b == data.Length - 16), $"a value mixed from several writes ({data.Length} bytes)");
+
+                // One caller's reads never go back in time.
+                Assert.True(data.Length - 16 >= lastWrite, "a later read returned an older write");
+                (count, lastWrite) = (count + 1, data.Length - 16);
+            }
+
+            return count;
+        });
+
+        await writer;
+        Assert.True(reads.Sum() > 0, "no read ran during the writes");
+    }
+
+    [Fact]
     public async Task GetEntry_RightAfterAWriteIsAcknowledged_SeesIt_WhileOtherReadsRun()
     {
         // Readers of another key keep every read connection busy and warm (a backend may keep a

@@ -36,10 +36,36 @@ public abstract partial class ObjectStoreRepositoryContract
             : new PendingWriteResult(result.Outcome, null, null, null);
     }
 
+    /// <summary>
+    /// A key read both ways a backend offers: the persisted entry opened here, and the read that
+    /// opens the value from the backend's own buffer (<see cref="ValueOpener"/>). The tests run
+    /// one at a time, so both must give the same answer, byte for byte.
+    /// </summary>
     protected async Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now)
     {
         var (entry, failure) = await Repository.GetEntryAsync(key, now, CancellationToken.None);
-        return (entry is null ? null : Sealer.Open(key.Partition, entry), failure);
+        var opened = entry is null ? null : Sealer.Open(key.Partition, entry);
+
+        var calls = 0;
+        var (direct, directFailure) = await Repository.GetEntryAsync(key, now, (k, kind, encrypted, bytes) =>
+        {
+            calls++;
+            Assert.Equal(key, k);
+            Assert.Equal(entry!.Value.Encrypted, encrypted);
+            Assert.True(bytes.SequenceEqual(entry.Value.Bytes), "the opener saw other bytes than the persisted entry holds");
+            return Sealer.Open(k, kind, encrypted, bytes);
+        }, CancellationToken.None);
+
+        Assert.Equal(failure, directFailure);
+        Assert.Equal(opened is null ? 0 : 1, calls);
+        Assert.Equal(opened is null, direct is null);
+        if (opened is not null)
+        {
+            Assert.Equal((opened.Key, opened.Expiry, opened.Version, opened.Value.Kind), (direct!.Key, direct.Expiry, direct.Version, direct.Value.Kind));
+            Assert.Equal(opened.Value.Data, direct.Value.Data);
+        }
+
+        return (opened, failure);
     }
 
     protected async Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now)

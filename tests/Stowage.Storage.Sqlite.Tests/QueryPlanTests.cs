@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Data.Sqlite;
 using Stowage.Core.Paging;
 using Stowage.ObjectStore;
@@ -56,6 +57,21 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
     }
 
     [Fact]
+    public void EntryByAddressSql_SearchesEachTableByItsIndex()
+    {
+        var plan = Explain(Regex.Replace(SqliteObjectStoreRepository.EntryByAddressSql, @"\?(\d)", "$$p$1"));
+
+        Assert.Equal(
+            [
+                "SEARCH entries USING INDEX entries_key (partition_id=? AND key=?)",
+                "SCALAR SUBQUERY 1",
+                "SEARCH s USING COVERING INDEX sqlite_autoindex_stores_1 (org_id=? AND env_id=? AND name=?)",
+                "SEARCH p USING COVERING INDEX sqlite_autoindex_partitions_1 (store_id=? AND name=?)",
+            ],
+            plan);
+    }
+
+    [Fact]
     public async Task ListKeys_FirstPage_ReturnsFirst25Keys()
     {
         var (page, failure) = await _data.Database.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 25), T0, CancellationToken.None);
@@ -98,6 +114,11 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
         command.Parameters.AddWithValue("$upper", "key."u8.ToArray());
         command.Parameters.AddWithValue("$limit", 26);
         command.Parameters.AddWithValue("$inline", 65536);
+        for (var i = 1; i <= 6; i++)
+        {
+            command.Parameters.AddWithValue($"$p{i}", i);
+        }
+
         var details = new List<string>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
