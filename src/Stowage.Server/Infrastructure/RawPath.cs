@@ -3,32 +3,37 @@ using Microsoft.AspNetCore.Http.Features;
 namespace Stowage.Server.Infrastructure;
 
 /// <summary>
-/// Path segments decoded exactly once from the raw request target. The server's decoded
+/// Path segments decoded from the raw request target. The server's decoded
 /// <c>Request.Path</c> leaves <c>%2F</c> encoded but decodes <c>%25</c>, so it cannot tell
 /// a key <c>a%2Fb</c> from <c>a/b</c>; keys, partitions and store ids are read from here.
 /// </summary>
 public static class RawPath
 {
-    private const string ItemKey = "stowage.raw-segments";
-
-    public static IReadOnlyList<string> Segments(HttpContext context)
+    /// <summary>
+    /// The <paramref name="index"/>-th non-empty segment of the raw path (0-based), decoded;
+    /// empty when the path has fewer segments. Only that segment becomes a string: the others
+    /// are skipped where they lie.
+    /// </summary>
+    public static string Segment(HttpContext context, int index)
     {
-        if (context.Items.TryGetValue(ItemKey, out var cached) && cached is string[] segments)
+        var raw = RawTarget(context);
+        var seen = 0;
+        foreach (var range in raw.AsSpan().Split('/'))
         {
-            return segments;
-        }
-
-        segments = Split(RawTarget(context));
-        for (var i = 0; i < segments.Length; i++)
-        {
-            if (TryDecode(segments[i], out var decoded))
+            var (offset, length) = range.GetOffsetAndLength(raw.Length);
+            if (length == 0)
             {
-                segments[i] = decoded;
+                continue;
+            }
+
+            if (seen++ == index)
+            {
+                var segment = raw.Substring(offset, length);
+                return TryDecode(segment, out var decoded) ? decoded : segment;
             }
         }
 
-        context.Items[ItemKey] = segments;
-        return segments;
+        return string.Empty;
     }
 
     /// <summary>The raw path (no query), as sent by the client.</summary>
@@ -55,9 +60,6 @@ public static class RawPath
 
         return raw;
     }
-
-    public static string[] Split(string rawPath) =>
-        rawPath.Split('/', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>
     /// Strict percent-decoding: every '%' must start a two-digit hex escape and the bytes

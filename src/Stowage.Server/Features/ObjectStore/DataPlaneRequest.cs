@@ -15,20 +15,31 @@ internal static class DataPlaneRequest
     private const int StoreSegment = 7;
     private const int PartitionSegment = 9;
     private const int KeySegment = 11;
+    private const string StoreItem = "stowage.store";
 
     public static EnvironmentAddress Environment(HttpContext context) =>
         new((string)context.Request.RouteValues["org"]!, (string)context.Request.RouteValues["env"]!);
 
+    /// <summary>
+    /// The route's store; a valid one is kept for the rest of the request, since the filters
+    /// (metering, rate limits, metrics) and the handler each ask for it.
+    /// </summary>
     public static Result<StoreAddress> Store(HttpContext context)
     {
-        var storeId = Segment(context, StoreSegment);
+        if (context.Items.TryGetValue(StoreItem, out var known) && known is StoreAddress store)
+        {
+            return store;
+        }
+
+        var storeId = RawPath.Segment(context, StoreSegment);
         if (Names.CheckStoreId(storeId) is { } error)
         {
             return error;
         }
 
-        var environment = Environment(context);
-        return new StoreAddress(environment.OrgId, environment.EnvId, storeId);
+        store = new StoreAddress((string)context.Request.RouteValues["org"]!, (string)context.Request.RouteValues["env"]!, storeId);
+        context.Items[StoreItem] = store;
+        return store;
     }
 
     public static Result<PartitionAddress> Partition(HttpContext context)
@@ -39,7 +50,7 @@ internal static class DataPlaneRequest
             return store.Error!;
         }
 
-        var partition = Segment(context, PartitionSegment);
+        var partition = RawPath.Segment(context, PartitionSegment);
         return Names.CheckPartition(partition) is { } error ? error : new PartitionAddress(store.Value, partition);
     }
 
@@ -51,7 +62,7 @@ internal static class DataPlaneRequest
             return partition.Error!;
         }
 
-        var key = Segment(context, KeySegment);
+        var key = RawPath.Segment(context, KeySegment);
         return Names.CheckKey(key) is { } error ? error : new KeyAddress(partition.Value, key);
     }
 
@@ -91,10 +102,4 @@ internal static class DataPlaneRequest
 
     public static string? NextToken(char listingKind, string? nextAfter) =>
         nextAfter is null ? null : PageToken.Encode(listingKind, nextAfter);
-
-    private static string Segment(HttpContext context, int index)
-    {
-        var segments = RawPath.Segments(context);
-        return index < segments.Count ? segments[index] : string.Empty;
-    }
 }

@@ -43,8 +43,7 @@ internal static class StatsRequest
 
     public static Result<string> RegionStoreId(HttpContext context)
     {
-        var segments = RawPath.Segments(context);
-        var storeId = RegionStoreSegment < segments.Count ? segments[RegionStoreSegment] : string.Empty;
+        var storeId = RawPath.Segment(context, RegionStoreSegment);
         return Names.CheckStoreId(storeId) is { } error ? error : storeId;
     }
 
