@@ -11,8 +11,8 @@ namespace Stowage.Storage.Sqlite;
 /// spans (no parameter objects, no encoded copies of names and keys), and a column's bytes are
 /// read where SQLite holds them, until the next step or reset. Microsoft.Data.Sqlite's
 /// command does the same work with parameter and binder objects per execution, a reader
-/// object, and a copy of every blob (docs/decisions.md, "The key read through SQLite's own
-/// interface").
+/// object, and a copy of every blob (docs/decisions.md, "The key read runs through SQLite's
+/// own interface").
 /// </summary>
 /// <remarks>
 /// Not thread-safe, like the connection it belongs to. A statement that has stepped holds a
@@ -25,12 +25,16 @@ internal sealed class NativeStatement : IDisposable
 {
     private const int StackLimit = 512;
 
+    private static readonly TimeSpan BusyPause = TimeSpan.FromMilliseconds(150);
+
     private readonly sqlite3 _db;
     private readonly sqlite3_stmt _statement;
+    private readonly TimeSpan _busyTimeout;
 
     public NativeStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
+        _busyTimeout = TimeSpan.FromSeconds(connection.DefaultTimeout);
         var rc = raw.sqlite3_prepare_v3(_db, sql, raw.SQLITE_PREPARE_PERSISTENT, out _statement, out var tail);
         SqliteException.ThrowExceptionForRC(rc, _db);
         if (!string.IsNullOrWhiteSpace(tail))
@@ -62,10 +66,26 @@ internal sealed class NativeStatement : IDisposable
 
     public void BindInt64(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
-    /// <summary>Steps to the next row: true on a row, false when there is none.</summary>
+    /// <summary>
+    /// Steps to the next row: true on a row, false when there is none. While the database is
+    /// busy or locked (a reader can meet that only while another connection recovers the log),
+    /// it waits and tries again for up to the connection's <c>DefaultTimeout</c>, as
+    /// Microsoft.Data.Sqlite's commands do.
+    /// </summary>
     public bool Step()
     {
         var rc = raw.sqlite3_step(_statement);
+        if (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            while (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && waited.Elapsed < _busyTimeout)
+            {
+                raw.sqlite3_reset(_statement);
+                Thread.Sleep(BusyPause);
+                rc = raw.sqlite3_step(_statement);
+            }
+        }
+
         if (rc == raw.SQLITE_ROW)
         {
             return true;

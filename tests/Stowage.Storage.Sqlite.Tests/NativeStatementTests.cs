@@ -131,6 +131,35 @@ public sealed class NativeStatementTests : OneStoreDatabaseTest
         Assert.Equal(1, await Db.Database.ReadAsync(c => c.Native("SELECT 1;").Run(0, static (s, _) => s.Step() ? s.Int64(0) : 0), CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Step_WhileAnotherConnectionHoldsAnExclusiveLock_WaitsAndThenReads()
+    {
+        // SQLite answers SQLITE_BUSY at once when another connection holds the file (in WAL mode
+        // a reader meets that only while another connection recovers the log; a file in rollback
+        // mode shows it with a plain exclusive transaction). The step waits, as
+        // Microsoft.Data.Sqlite's commands do, instead of failing at once.
+        using var file = new TempDatabaseFile();
+        using var reader = file.Connect();
+        using var holder = file.Connect();
+        Execute(reader, "PRAGMA journal_mode=DELETE; CREATE TABLE t (v BLOB); INSERT INTO t VALUES (x'2a');");
+        using var statement = new NativeStatement(reader, "SELECT v FROM t;");
+        Execute(holder, "BEGIN EXCLUSIVE;");
+
+        var read = Task.Run(() => statement.Run(0, static (s, _) => s.Step() ? s.Blob(0).ToArray() : null));
+        await Task.Delay(500);
+        Assert.False(read.IsCompleted, "the read did not meet the lock");
+        Execute(holder, "COMMIT;");
+
+        Assert.Equal([0x2a], await read);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
     private Task WriteAsync(KeyAddress key, string value) =>
         Db.ObjectStore.WriteEntryAsync(key, new PersistedValue(ValueKind.String, System.Text.Encoding.UTF8.GetBytes(value), false, value.Length), null, WriteCondition.None, T0, CancellationToken.None);
 }
