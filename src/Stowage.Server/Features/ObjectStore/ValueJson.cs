@@ -21,6 +21,9 @@ internal static class ValueJson
     /// <summary>The largest write body: the value plus room for the other members.</summary>
     public const long MaxBodyBytes = MaxValueChars + (64 * 1024);
 
+    private const string VersionFormat = "x16";
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
     public sealed record Write(StoredValue Value, long? TtlSeconds);
 
     public static Result<Write> Parse(JsonDocument? document, string pathKey)
@@ -170,18 +173,32 @@ internal static class ValueJson
                 break;
         }
 
-        writer.WriteString("expiresAt", entry.Expiry.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
-        writer.WriteString("version", Version(entry));
+        // Formatted into the stack, not into strings: a page writes these for every value.
+        Span<byte> text = stackalloc byte[32];
+        writer.WriteString("expiresAt"u8, Timestamp(entry.Expiry.ExpiresAt, text));
+        writer.WriteString("version"u8, Version(entry.Version, text));
         if (pending is { ConfirmationId: { } confirmationId, DiscardAt: { } discardAt })
         {
             writer.WriteString("confirmationId", confirmationId);
-            writer.WriteString("confirmationExpiresAt", discardAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture));
+            writer.WriteString("confirmationExpiresAt"u8, Timestamp(discardAt, text));
         }
 
         writer.WriteEndObject();
     }
 
-    public static string Version(Entry entry) => entry.Version.ToString("x16", CultureInfo.InvariantCulture);
+    public static string Version(Entry entry) => entry.Version.ToString(VersionFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>The version as <see cref="Version(Entry)"/> writes it, in UTF-8 into <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<byte> Version(long version, Span<byte> buffer) =>
+        version.TryFormat(buffer, out var written, VersionFormat, CultureInfo.InvariantCulture)
+            ? buffer[..written]
+            : throw new InvalidOperationException("A version did not fit its buffer.");
+
+    /// <summary>A time as the API writes it (UTC, milliseconds), in UTF-8 into <paramref name="buffer"/>.</summary>
+    private static ReadOnlySpan<byte> Timestamp(DateTimeOffset time, Span<byte> buffer) =>
+        time.UtcDateTime.TryFormat(buffer, out var written, TimestampFormat, CultureInfo.InvariantCulture)
+            ? buffer[..written]
+            : throw new InvalidOperationException("A time did not fit its buffer.");
 
     public static string ETag(Entry entry) => "\"" + Version(entry) + "\"";
 
