@@ -6,8 +6,6 @@ namespace Stowage.Storage.Sqlite;
 
 internal sealed partial class SqliteObjectStoreRepository
 {
-    private const string EntryColumns = "key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted, size";
-
     /// <summary>The keyset listing of live keys; also used by the query-plan test.</summary>
     internal const string ListKeysSql =
         "SELECT key FROM entries WHERE partition_id = $pid AND expires_at > $now /*AND*/ ORDER BY key LIMIT $limit;";
@@ -241,10 +239,10 @@ internal sealed partial class SqliteObjectStoreRepository
         BindStore(command, key.Store).With("$partition", Sql.Utf8(key.Partition.Partition)).With("$key", Sql.Utf8(key.Key));
 
     // GetFieldValue copies the column once (sqlite3_column_blob). GetBytes would open an
-    // incremental blob handle on the row per call, about a tenth of a GET's time (docs/performance.md).
+    // incremental blob handle on the row per call (docs/performance.md).
     private static PersistedEntry ReadEntry(SqliteDataReader r) => ReadEntry(r, r.GetFieldValue<byte[]>(2));
 
-    /// <summary>A row whose first columns are <see cref="EntryColumns"/>, with its value read elsewhere.</summary>
+    /// <summary>A row of <see cref="ListValuesSql"/> (key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted, size), with its value read elsewhere.</summary>
     private static PersistedEntry ReadEntry(SqliteDataReader r, byte[] value) => new(
         Sql.Text(r, 0),
         new PersistedValue((ValueKind)r.GetInt32(1), value, r.GetInt64(7) != 0, r.GetInt64(8)),
