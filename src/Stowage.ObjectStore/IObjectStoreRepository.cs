@@ -43,14 +43,17 @@ public interface IObjectStoreRepository
     Task<(Page<string>? Page, LookupFailure Failure)> ListKeysAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Live entries of a partition, values included. A page also ends before the entry that
+    /// Live entries of a partition, values included, each made by <paramref name="open"/> from
+    /// its stored bytes while the backend still holds them (as in the key read with an opener:
+    /// <paramref name="open"/> must not keep the span, and what it throws, the read throws); it
+    /// runs once per entry of the page, in key order. A page also ends before the entry that
     /// would take it past <see cref="ValuePages.MaxBytes"/> of stored value bytes (at least one
     /// entry per page), and no large value past that bound is read from storage (a backend may
     /// read up to 64 KiB past it). A page is one snapshot: each entry's value, version and
     /// expiry are those of one write, and a write committed while the page is read is either
     /// wholly in it or not at all.
     /// </summary>
-    Task<(Page<PersistedEntry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken);
+    Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, ValueOpener open, CancellationToken cancellationToken);
 
     /// <summary>Removes every key of a partition, keeping the partition itself.</summary>
     Task<LookupFailure> ClearPartitionAsync(PartitionAddress partition, CancellationToken cancellationToken);
@@ -69,9 +72,7 @@ public interface IObjectStoreRepository
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(open);
         var (entry, failure) = await GetEntryAsync(key, now, cancellationToken);
-        return entry is null
-            ? (null, failure)
-            : (new Entry(entry.Key, open(key, entry.Value.Kind, entry.Value.Encrypted, entry.Value.Bytes), entry.Expiry, entry.Version), failure);
+        return (entry?.Open(key, open), failure);
     }
 
     /// <summary>

@@ -90,7 +90,7 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueS
     public async Task<Result<Page<Entry>>> ListValuesAsync(PartitionAddress partition, PageRequest page, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var (found, failure) = await repository.ListEntriesAsync(partition, page, now, cancellationToken);
+        var (found, failure) = await repository.ListEntriesAsync(partition, page, now, _open, cancellationToken);
         if (found is null)
         {
             return Missing(partition, failure);
@@ -100,7 +100,7 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueS
         var items = new List<Entry>(found.Items.Count);
         foreach (var entry in found.Items)
         {
-            items.Add(await ExtendOnReadAsync(new KeyAddress(partition, entry.Key), sealer.Open(partition, entry), now, cancellationToken));
+            items.Add(await ExtendOnReadAsync(new KeyAddress(partition, entry.Key), entry, now, cancellationToken));
         }
 
         return new Page<Entry>(items, found.NextAfter);

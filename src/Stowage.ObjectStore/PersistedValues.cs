@@ -17,7 +17,16 @@ public sealed record PersistedValue(ValueKind Kind, byte[] Bytes, bool Encrypted
 public delegate StoredValue ValueOpener(KeyAddress key, ValueKind kind, bool encrypted, ReadOnlySpan<byte> bytes);
 
 /// <summary>A live entry as a backend returns it.</summary>
-public sealed record PersistedEntry(string Key, PersistedValue Value, Expiry Expiry, long Version);
+public sealed record PersistedEntry(string Key, PersistedValue Value, Expiry Expiry, long Version)
+{
+    /// <summary>The entry with its value made by <paramref name="open"/> (<paramref name="key"/> is this entry's address).</summary>
+    public Entry Open(KeyAddress key, ValueOpener open)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(open);
+        return new Entry(Key, open(key, Value.Kind, Value.Encrypted, Value.Bytes), Expiry, Version);
+    }
+}
 
 /// <summary>
 /// A backend's answer to a write. On <see cref="WriteOutcome.Created"/> or

@@ -10,10 +10,13 @@ internal sealed partial class PostgresObjectStoreRepository
     /// A keyset page of live entries bounded by <see cref="ValuePages.MaxBytes"/> as well as by
     /// count: the sizes of the next rows first (<c>octet_length</c> reads a stored value's length
     /// from its header without fetching it), then only the rows that fit, both in one
-    /// REPEATABLE READ snapshot so they are the same rows.
+    /// REPEATABLE READ snapshot so they are the same rows. Npgsql hands each value over as an
+    /// array of its own, which <paramref name="open"/> then opens.
     /// </summary>
-    public Task<(Page<PersistedEntry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.ReadAsync<(Page<PersistedEntry>?, LookupFailure)>(async (connection, ct) =>
+    public Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, ValueOpener open, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        return database.ReadAsync<(Page<Entry>?, LookupFailure)>(async (connection, ct) =>
         {
             await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct).ConfigureAwait(false);
             var db = new Db(connection, transaction);
@@ -35,6 +38,7 @@ internal sealed partial class PostgresObjectStoreRepository
 
             // More follow when a row was left out, by count or by bytes; the cursor is the last key returned.
             var next = sizes.Count > entries.Count && entries.Count > 0 ? entries[^1].Key : null;
-            return (new Page<PersistedEntry>(entries, next), LookupFailure.None);
+            return (new Page<Entry>([.. entries.Select(e => e.Open(new KeyAddress(partition, e.Key), open))], next), LookupFailure.None);
         }, cancellationToken);
+    }
 }

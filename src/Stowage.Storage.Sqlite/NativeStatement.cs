@@ -31,6 +31,10 @@ internal sealed class NativeStatement : IDisposable
     private readonly sqlite3_stmt _statement;
     private readonly TimeSpan _busyTimeout;
 
+    // Whether a step since the last reset gave a row: past that, a busy answer is not waited
+    // out, since trying again means starting over from the first row.
+    private bool _stepped;
+
     public NativeStatement(SqliteConnection connection, string sql)
     {
         _db = connection.Handle ?? throw new InvalidOperationException("The connection is not open.");
@@ -55,6 +59,7 @@ internal sealed class NativeStatement : IDisposable
         {
             // Ends the read transaction; the bindings stay until the next Bind overwrites them.
             raw.sqlite3_reset(_statement);
+            _stepped = false;
         }
     }
 
@@ -64,18 +69,21 @@ internal sealed class NativeStatement : IDisposable
     /// <summary>Binds <paramref name="text"/>'s UTF-8 bytes as a BLOB (how names and keys are stored).</summary>
     public void BindUtf8Blob(int index, string text) => Bind(index, text, asBlob: true);
 
+    /// <summary>Binds <paramref name="bytes"/> as a BLOB (copied by SQLite); an empty span binds an empty BLOB, not NULL.</summary>
+    public void BindBlob(int index, ReadOnlySpan<byte> bytes) => Check(raw.sqlite3_bind_blob(_statement, index, bytes));
+
     public void BindInt64(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 
     /// <summary>
     /// Steps to the next row: true on a row, false when there is none. While the database is
-    /// busy or locked (a reader can meet that only while another connection recovers the log),
-    /// it waits and tries again for up to the connection's <c>DefaultTimeout</c>, as
-    /// Microsoft.Data.Sqlite's commands do.
+    /// busy or locked before the first row (a reader can meet that only while another
+    /// connection recovers the log), it waits and tries again for up to the connection's
+    /// <c>DefaultTimeout</c>, as Microsoft.Data.Sqlite's commands do; after a row, it throws.
     /// </summary>
     public bool Step()
     {
         var rc = raw.sqlite3_step(_statement);
-        if (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+        if (!_stepped && rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
         {
             var waited = System.Diagnostics.Stopwatch.StartNew();
             while (rc is raw.SQLITE_BUSY or raw.SQLITE_LOCKED && waited.Elapsed < _busyTimeout)
@@ -88,6 +96,7 @@ internal sealed class NativeStatement : IDisposable
 
         if (rc == raw.SQLITE_ROW)
         {
+            _stepped = true;
             return true;
         }
 
@@ -102,6 +111,12 @@ internal sealed class NativeStatement : IDisposable
     }
 
     public long Int64(int column) => raw.sqlite3_column_int64(_statement, column);
+
+    /// <summary>Whether a column of the current row is NULL (an empty BLOB is not).</summary>
+    public bool IsNull(int column) => raw.sqlite3_column_type(_statement, column) == raw.SQLITE_NULL;
+
+    /// <summary>A TEXT or BLOB column's bytes decoded as UTF-8 (how names and keys are stored).</summary>
+    public string Utf8Text(int column) => Encoding.UTF8.GetString(Blob(column));
 
     /// <summary>A column's bytes as SQLite holds them: valid until the next step or reset, never kept.</summary>
     public ReadOnlySpan<byte> Blob(int column) => raw.sqlite3_column_blob(_statement, column);

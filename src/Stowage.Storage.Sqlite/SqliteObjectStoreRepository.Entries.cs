@@ -237,15 +237,4 @@ internal sealed partial class SqliteObjectStoreRepository
 
     private static SqliteCommand BindKey(SqliteCommand command, KeyAddress key) =>
         BindStore(command, key.Store).With("$partition", Sql.Utf8(key.Partition.Partition)).With("$key", Sql.Utf8(key.Key));
-
-    // GetFieldValue copies the column once (sqlite3_column_blob). GetBytes would open an
-    // incremental blob handle on the row per call (docs/performance.md).
-    private static PersistedEntry ReadEntry(SqliteDataReader r) => ReadEntry(r, r.GetFieldValue<byte[]>(2));
-
-    /// <summary>A row of <see cref="ListValuesSql"/> (key, kind, value, expires_at, ttl_ms, is_fixed, version, value_encrypted, size), with its value read elsewhere.</summary>
-    private static PersistedEntry ReadEntry(SqliteDataReader r, byte[] value) => new(
-        Sql.Text(r, 0),
-        new PersistedValue((ValueKind)r.GetInt32(1), value, r.GetInt64(7) != 0, r.GetInt64(8)),
-        new Expiry(Sql.Time(r.GetInt64(3)), r.GetInt64(4), r.GetInt64(5) != 0),
-        r.GetInt64(6));
 }

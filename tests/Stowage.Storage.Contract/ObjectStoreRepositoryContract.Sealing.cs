@@ -68,9 +68,22 @@ public abstract partial class ObjectStoreRepositoryContract
         return (opened, failure);
     }
 
+    /// <summary>
+    /// A values page, each value opened by the backend through <see cref="ValueOpener"/>: the
+    /// opener must run once per entry of the page, in key order, with the entry's own address,
+    /// and for nothing else (not for a row the page leaves out).
+    /// </summary>
     protected async Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now)
     {
-        var (found, failure) = await Repository.ListEntriesAsync(partition, page, now, CancellationToken.None);
-        return (found is null ? null : new Page<Entry>([.. found.Items.Select(e => Sealer.Open(partition, e))], found.NextAfter), failure);
+        var opened = new List<string>();
+        var (found, failure) = await Repository.ListEntriesAsync(partition, page, now, (key, kind, encrypted, bytes) =>
+        {
+            Assert.Equal(partition, key.Partition);
+            opened.Add(key.Key);
+            return Sealer.Open(key, kind, encrypted, bytes);
+        }, CancellationToken.None);
+
+        Assert.Equal(found?.Items.Select(e => e.Key) ?? [], opened);
+        return (found, failure);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text;
 using Stowage.Core.Paging;
 using Stowage.ObjectStore;
 
@@ -157,6 +158,68 @@ public abstract partial class ObjectStoreRepositoryContract
         Assert.Equal(["x/3", "x/4"], second.Items.Select(e => e.Key));
         Assert.Null(second.NextAfter);
         Assert.Equal(live["x/3"], second.Items[0].Value.Data);
+    }
+
+    [Theory]
+    [InlineData(null, 1)]
+    [InlineData(null, 4)]
+    [InlineData("app", 1)]
+    [InlineData("app/", 1000)]
+    [InlineData("café", 1)]
+    [InlineData("日", 2)]
+    [InlineData("😀", 1)]
+    [InlineData("zzz", 3)]
+    public async Task ListEntries_PrefixAndCursorTogether_PagesHoldExactlyThePrefixsKeysInByteOrder(string? prefix, int pageSize)
+    {
+        // Every combination of cursor and prefix a page can ask for, with neighbours that differ
+        // from a match only in the last byte of the prefix's last character.
+        await CreateStoreAsync();
+        string[] keys = ["app/2", "ap", "apple", "app/1", "app0", "b", "APP/1", "aq", "caf", "café", "café/1", "cafê", "cafë", "日", "日本", "旦", "旦那", "😀", "😀x", "😁", "😁x"];
+        foreach (var key in keys)
+        {
+            await WriteAsync(Key(key), "value of " + key);
+        }
+
+        var listed = new List<Entry>();
+        string? after = null;
+        do
+        {
+            var page = await ListValuesAsync(new PageRequest(prefix, after, pageSize), T0);
+            Assert.True(page.Items.Count <= pageSize);
+            Assert.Equal(page.NextAfter is null ? null : page.Items[^1].Key, page.NextAfter);
+            listed.AddRange(page.Items);
+            after = page.NextAfter;
+        }
+        while (after is not null);
+
+        var expected = keys
+            .Where(k => Encoding.UTF8.GetBytes(k).AsSpan().StartsWith(Encoding.UTF8.GetBytes(prefix ?? "")))
+            .Order(Comparer<string>.Create((x, y) => Encoding.UTF8.GetBytes(x).AsSpan().SequenceCompareTo(Encoding.UTF8.GetBytes(y))))
+            .ToArray();
+        Assert.Equal(expected, listed.Select(e => e.Key));
+        Assert.All(listed, e => Assert.Equal("value of " + e.Key, Encoding.UTF8.GetString(e.Value.Data)));
+    }
+
+    [Fact]
+    public async Task ListEntries_OpenerThrows_TheReadThrowsAndTheNextReadsAnswer()
+    {
+        await CreateStoreAsync();
+        await WriteAsync(Key("a"), "1");
+        await WriteAsync(Key("b"), "2");
+
+        // What the opener throws (a value that cannot be decrypted, say) is the read's failure,
+        // and the backend's connection or transaction is not left behind in a bad state.
+        for (var i = 0; i < 3; i++)
+        {
+            await Assert.ThrowsAsync<CryptographicException>(() => Repository.ListEntriesAsync(
+                Partition, All(), T0, (key, kind, encrypted, bytes) => key.Key == "b" ? throw new CryptographicException("refused") : Sealer.Open(key, kind, encrypted, bytes),
+                CancellationToken.None));
+        }
+
+        var page = await ListValuesAsync(All(), T0);
+        Assert.Equal(["1", "2"], page.Items.Select(e => Encoding.UTF8.GetString(e.Value.Data)));
+        await WriteAsync(Key("c"), "3");
+        Assert.Equal(3, (await ListValuesAsync(All(), T0)).Items.Count);
     }
 
     private async Task<Dictionary<string, byte[]>> WriteBinariesAsync(IEnumerable<(string Key, int Size)> values)

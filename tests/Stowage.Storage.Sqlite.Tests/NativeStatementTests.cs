@@ -57,6 +57,55 @@ public sealed class NativeStatementTests : OneStoreDatabaseTest
         Assert.Equal(System.Text.Encoding.UTF8.GetBytes(text), bytes);
     }
 
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0x00, 0xFF, 0x7F })]
+    public async Task BindBlob_StoresTheBytes_EmptyIsAnEmptyBlobNotNull(byte[] value)
+    {
+        var (type, isNull, bytes) = await Db.Database.ReadAsync(
+            c => c.Native("SELECT typeof(?1), ?1;").Run(value, static (s, value) =>
+            {
+                s.BindBlob(1, value);
+                Assert.True(s.Step());
+                return (System.Text.Encoding.ASCII.GetString(s.Blob(0)), s.IsNull(1), s.Blob(1).ToArray());
+            }),
+            CancellationToken.None);
+
+        Assert.Equal(("blob", false), (type, isNull));
+        Assert.Equal(value, bytes);
+    }
+
+    [Fact]
+    public async Task IsNull_TellsNullFromEmptyAndZero()
+    {
+        var nulls = await Db.Database.ReadAsync(
+            c => c.Native("SELECT NULL, x'', '', 0, CASE WHEN 1 = 2 THEN x'01' END;").Run(0, static (s, _) =>
+            {
+                Assert.True(s.Step());
+                return Enumerable.Range(0, 5).Select(s.IsNull).ToArray();
+            }),
+            CancellationToken.None);
+
+        Assert.Equal([true, false, false, false, true], nulls);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("key/日本😀")]
+    public async Task Utf8Text_DecodesTextAndBlobColumns(string text)
+    {
+        var read = await Db.Database.ReadAsync(
+            c => c.Native("SELECT ?1, CAST(?1 AS TEXT);").Run(text, static (s, text) =>
+            {
+                s.BindUtf8Blob(1, text);
+                Assert.True(s.Step());
+                return (s.Utf8Text(0), s.Utf8Text(1));
+            }),
+            CancellationToken.None);
+
+        Assert.Equal((text, text), read);
+    }
+
     [Fact]
     public async Task BindText_LongerThanTheStackBuffer_BindsWhole()
     {

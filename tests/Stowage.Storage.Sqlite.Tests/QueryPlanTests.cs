@@ -50,8 +50,7 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
     [Fact]
     public void ListValuesSql_PrefixAndCursor_SearchesKeyIndexRange()
     {
-        var plan = Explain(SqliteObjectStoreRepository.ListValuesSql.Replace(
-            "/*AND*/", "AND key > $after AND key >= $prefix AND key < $upper", StringComparison.Ordinal));
+        var plan = Explain(Regex.Replace(SqliteObjectStoreRepository.ListValuesSqlFor(after: true, prefix: true, upper: true), @"\?(\d)", "$$p$1"));
 
         Assert.Equal(["SEARCH entries USING INDEX entries_key (partition_id=? AND key>? AND key<?)"], plan);
     }
@@ -114,7 +113,7 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
         command.Parameters.AddWithValue("$upper", "key."u8.ToArray());
         command.Parameters.AddWithValue("$limit", 26);
         command.Parameters.AddWithValue("$inline", 65536);
-        for (var i = 1; i <= 6; i++)
+        for (var i = 1; i <= 7; i++)
         {
             command.Parameters.AddWithValue($"$p{i}", i);
         }
