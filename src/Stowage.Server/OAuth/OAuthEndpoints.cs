@@ -6,6 +6,9 @@ public static class OAuthEndpoints
     // authentication on its own (AuthAppBuilderExtensions.AuthenticationMiddlewareSetKey).
     private const string AuthenticationMiddlewareSetKey = "__AuthenticationMiddlewareSet";
 
+    // The same for UseAuthorization() (AuthorizationAppBuilderExtensions.AuthorizationMiddlewareSetKey).
+    private const string AuthorizationMiddlewareSetKey = "__AuthorizationMiddlewareSet";
+
     /// <summary>
     /// The OAuth middleware: the compat front of the client endpoints (JSON bodies, Basic and
     /// body credentials, throttling), then ASP.NET Core authentication, where OpenIddict
@@ -19,12 +22,23 @@ public static class OAuthEndpoints
     /// the very start of the pipeline (in front of the request gate, for every request); the
     /// mark is set here instead.
     /// </para>
+    /// <para>
+    /// ASP.NET Core authorization is not used at all: access is decided by endpoint filters
+    /// (<see cref="Auth.CallerAccess"/>), and no endpoint carries authorization metadata
+    /// (<c>EndpointMetadataTests</c> checks every one). WebApplication would still add the
+    /// authorization middleware in front of every request, where it only combines an empty
+    /// policy and writes a mark into the request's items (a dictionary made for every
+    /// request); its mark is set here too, so it is not added. Should an endpoint ever carry
+    /// authorization metadata, ASP.NET Core's endpoint middleware refuses to run it rather
+    /// than skip the check.
+    /// </para>
     /// </summary>
     public static WebApplication UseStowageOAuth(this WebApplication app)
     {
         app.UseMiddleware<OAuthRequestGate>();
         app.UseWhen(static context => OAuthPaths.MayBeServerEndpoint(context.Request.Path), static branch => branch.UseAuthentication());
         ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSetKey] = true;
+        ((IApplicationBuilder)app).Properties[AuthorizationMiddlewareSetKey] = true;
         return app;
     }
 
