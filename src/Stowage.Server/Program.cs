@@ -29,7 +29,10 @@ switch (ServerCommandLine.Check(args))
         return 2;
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings are read once, at start (operations.md), so configuration files are not watched
+// for changes: the host's watcher would cover the content root and every directory under it,
+// the default data directory included, and wake up for each write of the database.
+var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
 // The container's checks in every environment, not only Development: a singleton that takes a
 // scoped service (one request's state shared with every other) stops the server at start.
