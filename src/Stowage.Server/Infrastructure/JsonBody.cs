@@ -34,10 +34,14 @@ internal static class JsonBody
             return Result<JsonDocument?>.Fail(tooLarge, $"The body is larger than {maxBytes} bytes.");
         }
 
+        // Sized for the declared body and one byte more (where the end shows), so a body with a
+        // Content-Length is read into one array of its size; without one, the array doubles as
+        // the body comes. (Asking for a larger free block on every read made each small body
+        // allocate, and zero, a second array of 16 KB.)
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 4096, maxBytes) + 1);
         while (true)
         {
-            var memory = buffer.GetMemory(16 * 1024);
+            var memory = buffer.GetMemory();
             var read = await request.Body.ReadAsync(memory, cancellationToken);
             if (read == 0)
             {
