@@ -236,7 +236,8 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueS
 
     public Task<Error?> DeleteAsync(KeyAddress key, CancellationToken cancellationToken) => DeleteAsync(key, null, cancellationToken);
 
-    private async Task<Entry> ExtendOnReadAsync(KeyAddress key, Entry entry, DateTimeOffset now, CancellationToken cancellationToken)
+    // A ValueTask: almost every read extends nothing and completes at once, without a task object.
+    private async ValueTask<Entry> ExtendOnReadAsync(KeyAddress key, Entry entry, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (TtlPolicy.ExtensionOnRead(entry.Expiry, now) is not { } extended)
         {

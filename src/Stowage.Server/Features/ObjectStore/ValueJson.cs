@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Stowage.Core.Errors;
@@ -96,6 +97,16 @@ internal static class ValueJson
         switch (kind)
         {
             case ValueKind.String when element.ValueKind == JsonValueKind.String:
+                // Without escapes, the string's content is its stored UTF-8 bytes exactly as sent
+                // (the body was checked to be UTF-8): copied once, not decoded into a .NET string
+                // and encoded back.
+                var raw = JsonMarshal.GetRawUtf8Value(element);
+                if (!raw.Contains((byte)'\\'))
+                {
+                    var content = raw[1..^1];
+                    return content.Length > MaxValueChars ? TooLarge() : new StoredValue(ValueKind.String, content.ToArray());
+                }
+
                 if (!JsonText.TryGetText(element, out var text))
                 {
                     return Result<StoredValue>.Fail(ErrorCodes.InvalidValue, NotUnicode("stringValue"));
@@ -200,7 +211,15 @@ internal static class ValueJson
             ? buffer[..written]
             : throw new InvalidOperationException("A time did not fit its buffer.");
 
-    public static string ETag(Entry entry) => "\"" + Version(entry) + "\"";
+    /// <summary>The entry's ETag header: its version in quotes, made as one string.</summary>
+    public static string ETag(Entry entry) => string.Create(18, entry.Version, static (tag, version) =>
+    {
+        tag[0] = tag[^1] = '"';
+        if (!version.TryFormat(tag[1..^1], out var written, VersionFormat, CultureInfo.InvariantCulture) || written != 16)
+        {
+            throw new InvalidOperationException("A version did not fit its ETag.");
+        }
+    });
 
     private static string NotUnicode(string member) => $"{member} contains an escaped lone surrogate (\\uD800 to \\uDFFF), which is not text.";
 
