@@ -29,7 +29,7 @@ switch (ServerCommandLine.Check(args))
         return 2;
 }
 
-// Settings are read once, at start (operations.md), so configuration files are not watched
+// Settings are read once, at start (configuration.md), so configuration files are not watched
 // for changes: the host's watcher would cover the content root and every directory under it,
 // the default data directory included, and wake up for each write of the database.
 var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
