@@ -68,8 +68,5 @@ public sealed class ValueSealer(IValueProtector protector)
         }
     }
 
-    public Entry Open(PartitionAddress partition, PersistedEntry entry) =>
-        new(entry.Key, Open(new KeyAddress(partition, entry.Key), entry.Value), entry.Expiry, entry.Version);
-
     private static long EntrySize(KeyAddress key, StoredValue value) => EntryRules.SizeOf(key.Key, value.Data.Length);
 }

@@ -44,7 +44,7 @@ public abstract partial class ObjectStoreRepositoryContract
     protected async Task<(Entry? Entry, LookupFailure Failure)> GetEntryAsync(KeyAddress key, DateTimeOffset now)
     {
         var (entry, failure) = await Repository.GetEntryAsync(key, now, CancellationToken.None);
-        var opened = entry is null ? null : Sealer.Open(key.Partition, entry);
+        var opened = entry?.Open(key, Sealer.Open);
 
         var calls = 0;
         var (direct, directFailure) = await Repository.GetEntryAsync(key, now, (k, kind, encrypted, bytes) =>

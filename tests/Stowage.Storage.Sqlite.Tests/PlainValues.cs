@@ -35,6 +35,6 @@ internal static class PlainValues
     public static async Task<(Entry? Entry, LookupFailure Failure)> GetPlainAsync(this IObjectStoreRepository repository, KeyAddress key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var (entry, failure) = await repository.GetEntryAsync(key, now, cancellationToken);
-        return (entry is null ? null : Sealer.Open(key.Partition, entry), failure);
+        return (entry?.Open(key, Sealer.Open), failure);
     }
 }

@@ -37,7 +37,8 @@ internal static class DataPlaneRequest
             return error;
         }
 
-        store = new StoreAddress((string)context.Request.RouteValues["org"]!, (string)context.Request.RouteValues["env"]!, storeId);
+        var environment = Environment(context);
+        store = new StoreAddress(environment.OrgId, environment.EnvId, storeId);
         context.Items[StoreItem] = store;
         return store;
     }
