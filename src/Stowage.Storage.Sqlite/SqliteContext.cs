@@ -7,7 +7,9 @@ namespace Stowage.Storage.Sqlite;
 /// a new <see cref="SqliteCommand"/> again on its first execution and finalizes it on dispose,
 /// so a command made per call pays SQLite's statement compilation every time; a command kept
 /// here is compiled once for the life of the connection (SQLite re-prepares it by itself if
-/// the schema changes). Commands handed out are owned by the context: callers never dispose them.
+/// the schema changes). The few fixed statements of the hot paths are kept as
+/// <see cref="NativeStatement"/>s instead (<see cref="Native"/>). Commands and statements
+/// handed out are owned by the context: callers never dispose them.
 /// </summary>
 internal abstract class SqliteContext
 {
@@ -15,11 +17,13 @@ internal abstract class SqliteContext
     private const int MaxCommands = 256;
 
     private readonly Dictionary<string, SqliteCommand> _commands;
+    private readonly Dictionary<string, NativeStatement> _native;
 
-    private protected SqliteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
+    private protected SqliteContext(SqliteConnection connection, Statements statements)
     {
         Connection = connection;
-        _commands = commands;
+        _commands = statements.Commands;
+        _native = statements.Native;
     }
 
     public SqliteConnection Connection { get; }
@@ -31,7 +35,12 @@ internal abstract class SqliteContext
         {
             if (_commands.Count >= MaxCommands)
             {
-                DisposeCommands(_commands);
+                foreach (var kept in _commands.Values)
+                {
+                    kept.Dispose();
+                }
+
+                _commands.Clear();
             }
 
             command = Connection.CreateCommand();
@@ -43,45 +52,9 @@ internal abstract class SqliteContext
         return command;
     }
 
-    internal static void DisposeCommands(Dictionary<string, SqliteCommand> commands)
-    {
-        foreach (var command in commands.Values)
-        {
-            command.Dispose();
-        }
-
-        commands.Clear();
-    }
-}
-
-/// <summary>The writer's connection (see <see cref="SqliteWriter"/>); the writer owns the command cache across reconnections.</summary>
-internal sealed class WriteContext : SqliteContext
-{
-    internal WriteContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
-        : base(connection, commands)
-    {
-    }
-
-    internal void Execute(string sql) => Command(sql).ExecuteNonQuery();
-}
-
-/// <summary>A read connection of <see cref="SqliteDatabase"/>'s pool, lent for one read with its prepared commands.</summary>
-internal sealed class ReadContext : SqliteContext, IDisposable
-{
-    private readonly Dictionary<string, SqliteCommand> _commands;
-    private readonly Dictionary<string, NativeStatement> _native = new(StringComparer.Ordinal);
-
-    private ReadContext(SqliteConnection connection, Dictionary<string, SqliteCommand> commands)
-        : base(connection, commands)
-    {
-        _commands = commands;
-    }
-
-    internal static ReadContext Over(SqliteConnection connection) => new(connection, new Dictionary<string, SqliteCommand>(StringComparer.Ordinal));
-
     /// <summary>
     /// The statement for <paramref name="sql"/> prepared through SQLite's own interface, for the
-    /// few fixed reads on the hot path (never SQL built from input: the cache is not bounded).
+    /// few fixed statements on the hot paths (never SQL built from input: the cache is not bounded).
     /// </summary>
     public NativeStatement Native(string sql)
     {
@@ -94,16 +67,60 @@ internal sealed class ReadContext : SqliteContext, IDisposable
         return statement;
     }
 
+    /// <summary>The prepared commands and statements of one connection, kept by whoever owns it.</summary>
+    internal sealed class Statements
+    {
+        public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, NativeStatement> Native { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Finalizes everything; the connection can then close for good (it does only once its statements are finalized).</summary>
+        public void Dispose()
+        {
+            foreach (var statement in Native.Values)
+            {
+                statement.Dispose();
+            }
+
+            Native.Clear();
+            foreach (var command in Commands.Values)
+            {
+                command.Dispose();
+            }
+
+            Commands.Clear();
+        }
+    }
+}
+
+/// <summary>The writer's connection (see <see cref="SqliteWriter"/>); the writer owns its statements across reconnections.</summary>
+internal sealed class WriteContext : SqliteContext
+{
+    internal WriteContext(SqliteConnection connection, Statements statements)
+        : base(connection, statements)
+    {
+    }
+
+    /// <summary>Runs one fixed statement that returns no rows (transaction control).</summary>
+    internal void Execute(string sql) => Native(sql).Run(0, static (statement, _) => statement.Step());
+}
+
+/// <summary>A read connection of <see cref="SqliteDatabase"/>'s pool, lent for one read with its prepared commands.</summary>
+internal sealed class ReadContext : SqliteContext, IDisposable
+{
+    private readonly Statements _statements;
+
+    private ReadContext(SqliteConnection connection, Statements statements)
+        : base(connection, statements)
+    {
+        _statements = statements;
+    }
+
+    internal static ReadContext Over(SqliteConnection connection) => new(connection, new Statements());
+
     public void Dispose()
     {
-        // Statements first: a connection closes for good only once its statements are finalized.
-        foreach (var statement in _native.Values)
-        {
-            statement.Dispose();
-        }
-
-        _native.Clear();
-        DisposeCommands(_commands);
+        _statements.Dispose();
         Connection.Dispose();
     }
 }

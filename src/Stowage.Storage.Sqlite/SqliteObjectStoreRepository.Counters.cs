@@ -15,8 +15,15 @@ internal sealed partial class SqliteObjectStoreRepository
     {
         if (keys != 0 || partitions != 0 || bytes != 0)
         {
-            w.Command("UPDATE stores SET key_count = key_count + $k, partition_count = partition_count + $p, size_bytes = size_bytes + $b WHERE id = $id;")
-                .With("$k", keys).With("$p", partitions).With("$b", bytes).With("$id", storeId).ExecuteNonQuery();
+            w.Native("UPDATE stores SET key_count = key_count + ?1, partition_count = partition_count + ?2, size_bytes = size_bytes + ?3 WHERE id = ?4;")
+                .Run((keys, partitions, bytes, storeId), static (statement, args) =>
+                {
+                    statement.BindInt64(1, args.keys);
+                    statement.BindInt64(2, args.partitions);
+                    statement.BindInt64(3, args.bytes);
+                    statement.BindInt64(4, args.storeId);
+                    return statement.Step();
+                });
         }
     }
 

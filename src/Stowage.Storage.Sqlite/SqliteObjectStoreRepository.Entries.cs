@@ -80,51 +80,94 @@ internal sealed partial class SqliteObjectStoreRepository
         ArgumentNullException.ThrowIfNull(value);
         ArgumentNullException.ThrowIfNull(condition);
         return WriteAsync(w =>
+            ReadWriteTarget(w, key) is not { } target ? EntryWriteResult.Failed(WriteOutcome.StoreNotFound)
+            : target.Settings.Encrypted != value.Encrypted ? EntryWriteResult.Failed(WriteOutcome.EncryptionMismatch)
+            : ApplyWrite(w, target, key, value, ttlSeconds, condition, promisedVersion: null, now), cancellationToken);
+    }
+
+    /// <summary>
+    /// What a write of one key reads before it writes: the store's id and settings, the
+    /// partition's id (null when the partition does not exist yet) and the key's row, expired or
+    /// not (a null expiry when there is none; size and version are then 0).
+    /// </summary>
+    private readonly record struct WriteTarget(long StoreId, StoreSettings Settings, long? PartitionId, long? PreviousExpiry, long PreviousSize, long PreviousVersion);
+
+    /// <summary>The <see cref="WriteTarget"/> of a key in one step: each join is a lookup in a unique index (QueryPlanTests).</summary>
+    internal const string WriteTargetSql =
+        "SELECT s.id, s.default_ttl_s, s.default_confirmation_ttl_s, s.is_fixed_ttl, s.persistent, s.encrypted, p.id, e.expires_at, e.size, e.version "
+        + "FROM stores s LEFT JOIN partitions p ON p.store_id = s.id AND p.name = ?4 LEFT JOIN entries e ON e.partition_id = p.id AND e.key = ?5 "
+        + "WHERE s.org_id = ?1 AND s.env_id = ?2 AND s.name = ?3;";
+
+    private const string InsertEntrySql =
+        "INSERT INTO entries (partition_id, key, kind, value, value_encrypted, size, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11);";
+
+    private const string UpdateEntrySql =
+        "UPDATE entries SET kind = ?3, value = ?4, value_encrypted = ?5, size = ?6, expires_at = ?7, ttl_ms = ?8, is_fixed = ?9, version = ?10, updated_at = ?11 WHERE partition_id = ?1 AND key = ?2;";
+
+    private const string InsertPartitionSql = "INSERT INTO partitions (store_id, name) VALUES (?1, ?2) RETURNING id;";
+
+    /// <summary>The key's <see cref="WriteTarget"/>, or null when the store does not exist.</summary>
+    private static WriteTarget? ReadWriteTarget(WriteContext w, KeyAddress key) =>
+        w.Native(WriteTargetSql).Run(key, static (row, key) =>
         {
-            if (FindStore(w.Command(FindStoreSql), key.Store) is not { } store)
+            row.BindText(1, key.Store.OrgId);
+            row.BindText(2, key.Store.EnvId);
+            row.BindUtf8Blob(3, key.Store.StoreId);
+            row.BindUtf8Blob(4, key.Partition.Partition);
+            row.BindUtf8Blob(5, key.Key);
+            if (!row.Step())
             {
-                return EntryWriteResult.Failed(WriteOutcome.StoreNotFound);
+                return (WriteTarget?)null;
             }
 
-            return store.Record.Settings.Encrypted != value.Encrypted
-                ? EntryWriteResult.Failed(WriteOutcome.EncryptionMismatch)
-                : ApplyWrite(w, store, key, value, ttlSeconds, condition, promisedVersion: null, now);
-        }, cancellationToken);
-    }
+            var settings = new StoreSettings(row.Int64(1), row.Int64(2), row.Int64(3) != 0, row.Int64(4) != 0, row.Int64(5) != 0);
+            return new WriteTarget(
+                row.Int64(0), settings, row.IsNull(6) ? null : row.Int64(6), row.IsNull(7) ? null : row.Int64(7), row.Int64(8), row.Int64(9));
+        });
 
     /// <summary>
     /// Writes a row as given inside the writer's transaction: checks <paramref name="condition"/>
     /// against the live key first, so two writers with the same expected version cannot both
     /// pass (the writer runs them one at a time), and a refused write changes nothing, not
-    /// even the partition.
+    /// even the partition. Every statement here runs on SQLite's own interface: this is the
+    /// write path of every PUT.
     /// </summary>
     private static EntryWriteResult ApplyWrite(
-        WriteContext w, (long Id, StoreRecord Record) store, KeyAddress key, PersistedValue value,
+        WriteContext w, WriteTarget target, KeyAddress key, PersistedValue value,
         long? ttlSeconds, WriteCondition condition, long? promisedVersion, DateTimeOffset now)
     {
-        var existingPartition = FindPartition(w.Command(FindPartitionSql), store.Id, key.Partition.Partition);
-        var (previousExpiry, previousSize, previousVersion) = ReadRow(w, existingPartition, key);
-        var live = previousExpiry > Sql.Millis(now);
-        if (condition.Check(live ? previousVersion : null) is { } refused)
+        var live = target.PreviousExpiry > Sql.Millis(now);
+        if (condition.Check(live ? target.PreviousVersion : null) is { } refused)
         {
             return EntryWriteResult.Failed(refused);
         }
 
-        var partitionId = existingPartition
-            ?? w.Command("INSERT INTO partitions (store_id, name) VALUES ($storeId, $partition) RETURNING id;")
-                .With("$storeId", store.Id).With("$partition", Sql.Utf8(key.Partition.Partition)).Scalar<long>();
+        var partitionId = target.PartitionId ?? w.Native(InsertPartitionSql).Run((target.StoreId, key), static (statement, args) =>
+        {
+            statement.BindInt64(1, args.StoreId);
+            statement.BindUtf8Blob(2, args.key.Partition.Partition);
+            return statement.Step() ? statement.Int64(0) : throw new InvalidOperationException("The partition's insert returned no id.");
+        });
 
-        var expiry = TtlPolicy.ForWrite(store.Record.Settings, ttlSeconds, now);
-        var newVersion = promisedVersion is { } promised ? EntryRules.VersionFor(previousVersion, promised) : EntryRules.NewVersion(previousVersion);
-        var sql = previousExpiry is null
-            ? "INSERT INTO entries (partition_id, key, kind, value, value_encrypted, size, expires_at, ttl_ms, is_fixed, version, updated_at) VALUES ($pid, $key, $kind, $value, $encrypted, $size, $exp, $ttl, $fixed, $version, $now);"
-            : "UPDATE entries SET kind = $kind, value = $value, value_encrypted = $encrypted, size = $size, expires_at = $exp, ttl_ms = $ttl, is_fixed = $fixed, version = $version, updated_at = $now WHERE partition_id = $pid AND key = $key;";
-        w.Command(sql).With("$pid", partitionId).With("$key", Sql.Utf8(key.Key)).With("$kind", (int)value.Kind)
-            .With("$value", value.Bytes).With("$encrypted", value.Encrypted).With("$size", value.Size)
-            .With("$exp", Sql.Millis(expiry.ExpiresAt)).With("$ttl", expiry.TtlMillis)
-            .With("$fixed", expiry.IsFixed).With("$version", newVersion).With("$now", Sql.Millis(now))
-            .ExecuteNonQuery();
-        AdjustStore(w, store.Id, previousExpiry is null ? 1 : 0, existingPartition is null ? 1 : 0, value.Size - previousSize);
+        var expiry = TtlPolicy.ForWrite(target.Settings, ttlSeconds, now);
+        var newVersion = promisedVersion is { } promised ? EntryRules.VersionFor(target.PreviousVersion, promised) : EntryRules.NewVersion(target.PreviousVersion);
+        w.Native(target.PreviousExpiry is null ? InsertEntrySql : UpdateEntrySql).Run((partitionId, key, value, expiry, newVersion, now), static (statement, args) =>
+        {
+            var (partitionId, key, value, expiry, newVersion, now) = args;
+            statement.BindInt64(1, partitionId);
+            statement.BindUtf8Blob(2, key.Key);
+            statement.BindInt64(3, (int)value.Kind);
+            statement.BindBlob(4, value.Bytes);
+            statement.BindInt64(5, value.Encrypted ? 1 : 0);
+            statement.BindInt64(6, value.Size);
+            statement.BindInt64(7, Sql.Millis(expiry.ExpiresAt));
+            statement.BindInt64(8, expiry.TtlMillis);
+            statement.BindInt64(9, expiry.IsFixed ? 1 : 0);
+            statement.BindInt64(10, newVersion);
+            statement.BindInt64(11, Sql.Millis(now));
+            return statement.Step();
+        });
+        AdjustStore(w, target.StoreId, target.PreviousExpiry is null ? 1 : 0, target.PartitionId is null ? 1 : 0, value.Size - target.PreviousSize);
 
         // Overwriting an expired entry is a create for the caller: the key was gone.
         return new EntryWriteResult(live ? WriteOutcome.Updated : WriteOutcome.Created, expiry, newVersion);

@@ -95,7 +95,9 @@ internal sealed partial class SqliteObjectStoreRepository
 
             // Consumed either way: a confirm whose precondition no longer holds discards it.
             w.Command("DELETE FROM pending_writes WHERE id = $id;").With("$id", id).ExecuteNonQuery();
-            return ApplyWrite(w, store, key, value, ttlSeconds, condition, version, now).Outcome;
+            return ReadWriteTarget(w, key) is { } target
+                ? ApplyWrite(w, target, key, value, ttlSeconds, condition, version, now).Outcome
+                : WriteOutcome.StoreNotFound;
         }, cancellationToken);
 
     public Task<LookupFailure> RejectPendingAsync(KeyAddress key, string confirmationId, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -22,7 +22,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Func<SqliteConnection> _open;
     private readonly int _maxBatch;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly SqliteContext.Statements _statements = new();
     private readonly Task _loop;
     private SqliteConnection? _connection;
     private readonly SqliteTelemetry? _telemetry;
@@ -76,7 +76,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private async Task RunAsync()
     {
         var batch = new List<WriteOperation>(_maxBatch);
-        WriteContext? context = _connection is null ? null : new WriteContext(_connection, _commands);
+        WriteContext? context = _connection is null ? null : new WriteContext(_connection, _statements);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
@@ -146,7 +146,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             _connection = _open();
             Interlocked.Increment(ref _reopens);
-            return new WriteContext(_connection, _commands);
+            return new WriteContext(_connection, _statements);
         }
         catch (SqliteException ex)
         {
@@ -162,7 +162,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void CloseConnection()
     {
-        SqliteContext.DisposeCommands(_commands);
+        _statements.Dispose();
         _connection?.Dispose();
         _connection = null;
     }

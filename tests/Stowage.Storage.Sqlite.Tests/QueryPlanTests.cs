@@ -71,6 +71,20 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
     }
 
     [Fact]
+    public void WriteTargetSql_LooksUpEachTableByItsUniqueIndex()
+    {
+        var plan = Explain(Regex.Replace(SqliteObjectStoreRepository.WriteTargetSql, @"\?(\d)", "$$p$1"));
+
+        Assert.Equal(
+            [
+                "SEARCH s USING INDEX sqlite_autoindex_stores_1 (org_id=? AND env_id=? AND name=?)",
+                "SEARCH p USING COVERING INDEX sqlite_autoindex_partitions_1 (store_id=? AND name=?) LEFT-JOIN",
+                "SEARCH e USING INDEX entries_key (partition_id=? AND key=?) LEFT-JOIN",
+            ],
+            plan);
+    }
+
+    [Fact]
     public async Task ListKeys_FirstPage_ReturnsFirst25Keys()
     {
         var (page, failure) = await _data.Database.ObjectStore.ListKeysAsync(Partition, new PageRequest(null, null, 25), T0, CancellationToken.None);
