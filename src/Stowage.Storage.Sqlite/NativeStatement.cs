@@ -7,7 +7,8 @@ namespace Stowage.Storage.Sqlite;
 
 /// <summary>
 /// One statement prepared once on a connection and run through SQLite's own interface
-/// (<see cref="SqliteConnection.Handle"/>), for the one read on the hot path: binding takes
+/// (<see cref="SqliteConnection.Handle"/>), for the fixed statements of the hot paths (the
+/// key read, the values page, the writer's PUT and its transaction control): binding takes
 /// spans (no parameter objects, no encoded copies of names and keys), and a column's bytes are
 /// read where SQLite holds them, until the next step or reset. Microsoft.Data.Sqlite's
 /// command does the same work with parameter and binder objects per execution, a reader
