@@ -16,14 +16,12 @@ internal abstract class SqliteContext
     // Bounds the cache when SQL text is built from input (filters, IN lists): past this, start over.
     private const int MaxCommands = 256;
 
-    private readonly Dictionary<string, SqliteCommand> _commands;
-    private readonly Dictionary<string, NativeStatement> _native;
+    private readonly Statements _statements;
 
     private protected SqliteContext(SqliteConnection connection, Statements statements)
     {
         Connection = connection;
-        _commands = statements.Commands;
-        _native = statements.Native;
+        _statements = statements;
     }
 
     public SqliteConnection Connection { get; }
@@ -31,21 +29,17 @@ internal abstract class SqliteContext
     /// <summary>The prepared command for <paramref name="sql"/> with its parameters cleared.</summary>
     public SqliteCommand Command(string sql)
     {
-        if (!_commands.TryGetValue(sql, out var command))
+        var commands = _statements.Commands;
+        if (!commands.TryGetValue(sql, out var command))
         {
-            if (_commands.Count >= MaxCommands)
+            if (commands.Count >= MaxCommands)
             {
-                foreach (var kept in _commands.Values)
-                {
-                    kept.Dispose();
-                }
-
-                _commands.Clear();
+                _statements.DisposeCommands();
             }
 
             command = Connection.CreateCommand();
             command.CommandText = sql;
-            _commands[sql] = command;
+            commands[sql] = command;
         }
 
         command.Parameters.Clear();
@@ -58,23 +52,33 @@ internal abstract class SqliteContext
     /// </summary>
     public NativeStatement Native(string sql)
     {
-        if (!_native.TryGetValue(sql, out var statement))
+        if (!_statements.Native.TryGetValue(sql, out var statement))
         {
             statement = new NativeStatement(Connection, sql);
-            _native[sql] = statement;
+            _statements.Native[sql] = statement;
         }
 
         return statement;
     }
 
     /// <summary>The prepared commands and statements of one connection, kept by whoever owns it.</summary>
-    internal sealed class Statements
+    internal sealed class Statements : IDisposable
     {
         public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, NativeStatement> Native { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>Finalizes everything; the connection can then close for good (it does only once its statements are finalized).</summary>
+        public void DisposeCommands()
+        {
+            foreach (var command in Commands.Values)
+            {
+                command.Dispose();
+            }
+
+            Commands.Clear();
+        }
+
+        /// <summary>Finalizes everything and forgets it; the connection can then close for good (it does only once its statements are finalized).</summary>
         public void Dispose()
         {
             foreach (var statement in Native.Values)
@@ -83,12 +87,7 @@ internal abstract class SqliteContext
             }
 
             Native.Clear();
-            foreach (var command in Commands.Values)
-            {
-                command.Dispose();
-            }
-
-            Commands.Clear();
+            DisposeCommands();
         }
     }
 }
