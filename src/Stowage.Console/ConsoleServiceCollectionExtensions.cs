@@ -81,6 +81,12 @@ public static class ConsoleServiceCollectionExtensions
         });
         app.Use(static (context, next) =>
         {
+            // The Object Store and Stats APIs answer JSON only, never a page.
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            {
+                return next(context);
+            }
+
             context.Response.OnStarting(static state =>
             {
                 var response = ((HttpContext)state).Response;
@@ -99,7 +105,6 @@ public static class ConsoleServiceCollectionExtensions
                     response.Headers["Referrer-Policy"] = "same-origin";
                 }
 
-                response.Headers.XContentTypeOptions = "nosniff";
                 return Task.CompletedTask;
             }, context);
             return next(context);

@@ -7,12 +7,15 @@ namespace Stowage.Server.Infrastructure;
 /// Outermost middleware: turns exceptions and body-less error statuses (unknown route,
 /// wrong method, protocol errors) into problem+json, so every 4xx/5xx carries
 /// <c>message</c> and <c>code</c>. Storage trouble becomes 503; anything else is a bug,
-/// logged and answered with 500 without details.
+/// logged and answered with 500 without details. Being first, it also marks every answer
+/// <c>X-Content-Type-Options: nosniff</c>, so browsers never guess a type (the OAuth endpoints
+/// answer before the console's middleware runs, and an answer replaced here loses its headers).
 /// </summary>
 public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         try
         {
             await next(context);
@@ -37,6 +40,7 @@ public sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHan
             }
 
             context.Response.Clear();
+            context.Response.Headers.XContentTypeOptions = "nosniff";
             await Problems.WriteAsync(context, code, message);
             return;
         }
