@@ -58,7 +58,8 @@ public static class Api
     public const string Organizations = "/accounts/api/organizations";
     public const string Apps = "/accounts/api/connectedApplications";
 
-    public static async Task<Reply> SendAsync(this HttpClient http, string method, string path, string? token, string? json = null)
+    /// <summary>The response itself, headers included, for the caller to dispose.</summary>
+    public static async Task<HttpResponseMessage> SendRawAsync(this HttpClient http, string method, string path, string? token, string? json = null)
     {
         using var request = new HttpRequestMessage(new HttpMethod(method), path);
         if (token is not null)
@@ -71,7 +72,12 @@ public static class Api
             request.Content = new StringContent(json, Encoding.UTF8, "application/json");
         }
 
-        using var response = await http.SendAsync(request);
+        return await http.SendAsync(request);
+    }
+
+    public static async Task<Reply> SendAsync(this HttpClient http, string method, string path, string? token, string? json = null)
+    {
+        using var response = await http.SendRawAsync(method, path, token, json);
         return new Reply(response.StatusCode, await response.Content.ReadAsStringAsync(), response.Headers, response.Content.Headers.ContentType?.MediaType);
     }
 
