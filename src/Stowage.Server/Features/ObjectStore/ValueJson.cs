@@ -23,7 +23,7 @@ internal static class ValueJson
     public const long MaxBodyBytes = MaxValueChars + (64 * 1024);
 
     private const string VersionFormat = "x16";
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    internal const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     public sealed record Write(StoredValue Value, long? TtlSeconds);
 
@@ -205,11 +205,23 @@ internal static class ValueJson
             ? buffer[..written]
             : throw new InvalidOperationException("A version did not fit its buffer.");
 
-    /// <summary>A time as the API writes it (UTC, milliseconds), in UTF-8 into <paramref name="buffer"/>.</summary>
-    private static ReadOnlySpan<byte> Timestamp(DateTimeOffset time, Span<byte> buffer) =>
-        time.UtcDateTime.TryFormat(buffer, out var written, TimestampFormat, CultureInfo.InvariantCulture)
-            ? buffer[..written]
-            : throw new InvalidOperationException("A time did not fit its buffer.");
+    /// <summary>
+    /// A time as the API writes it (<see cref="TimestampFormat"/>: UTC, milliseconds), in UTF-8
+    /// into <paramref name="buffer"/>: the round-trip format's first 23 characters (its
+    /// fraction has seven digits, cut to three as "fff" does) and a Z. The round-trip format
+    /// has its own fast path; a custom format is interpreted afresh on every call, which cost
+    /// a GET about 1 % of its CPU and a values page one call per value.
+    /// </summary>
+    internal static ReadOnlySpan<byte> Timestamp(DateTimeOffset time, Span<byte> buffer)
+    {
+        if (!time.UtcDateTime.TryFormat(buffer, out var written, "O", CultureInfo.InvariantCulture) || written != 28)
+        {
+            throw new InvalidOperationException("A time did not fit its buffer.");
+        }
+
+        buffer[23] = (byte)'Z';
+        return buffer[..24];
+    }
 
     /// <summary>The entry's ETag header: its version in quotes, made as one string.</summary>
     public static string ETag(Entry entry) => string.Create(18, entry.Version, static (tag, version) =>
