@@ -36,8 +36,12 @@ public class StowageFactory : WebApplicationFactory<Program>
         DataDirectory = dataDirectory ?? Path.Combine(Path.GetTempPath(), "stowage-tests", Guid.NewGuid().ToString("N"));
 
         // Real HTTP on loopback: the in-memory test server rewrites request targets, and the
-        // data plane depends on receiving them exactly as clients send them.
-        UseKestrel(0);
+        // data plane depends on receiving them exactly as clients send them. The address is the
+        // "urls" setting below: UseKestrel(port) would rewrite the server's addresses from the
+        // test's thread after the host is built, while the application's own thread may
+        // already be starting Kestrel (then it throws "cannot be modified after the server has
+        // started").
+        UseKestrel();
     }
 
     public FakeTimeProvider? Clock { get; }
