@@ -23,7 +23,13 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Channel<WriteOperation> _queue = Channel.CreateUnbounded<WriteOperation>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SqliteContext.Statements _statements = new();
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // The writer sleeps on this when the queue is empty; a caller that queues a write while
+    // it sleeps (or is about to) wakes it. No spinning: on a busy machine the spin would take
+    // the core the request threads need.
+    private readonly ManualResetEventSlim _wake = new(initialState: false, spinCount: 0);
+    private int _sleeping;
     private SqliteConnection? _connection;
     private readonly SqliteTelemetry? _telemetry;
     private long _operationsQueued;
@@ -40,7 +46,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         _open = open;
         _maxBatch = maxBatch;
         _telemetry = telemetry;
-        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        new Thread(Run) { IsBackground = true, Name = "Stowage SQLite writer" }.Start();
     }
 
     /// <summary>How many changes were queued since start: a diagnostic, and how tests show a path adds no write.</summary>
@@ -48,6 +54,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     /// <summary>Operations queued and not yet taken into a batch (a metric).</summary>
     public long QueueDepth => Math.Max(0, Interlocked.Read(ref _operationsQueued) - Interlocked.Read(ref _operationsTaken));
+
+    /// <summary>
+    /// Called on the writer's thread each time it finds its queue empty, before it announces
+    /// that it sleeps: how a test queues a write at that very moment.
+    /// </summary>
+    internal Action? OnIdle { get; set; }
 
     /// <summary>How many times the connection was replaced after a failure: a diagnostic for tests.</summary>
     public long Reopens => Interlocked.Read(ref _reopens);
@@ -62,6 +74,15 @@ internal sealed class SqliteWriter : IAsyncDisposable
             throw new StorageUnavailableException("The server is shutting down.");
         }
 
+        // The fence keeps this read after the write just queued, as the writer's fence keeps
+        // its second look at the queue after its announcement: either the writer sees the
+        // operation before it sleeps, or this sees it sleeping and wakes it.
+        Interlocked.MemoryBarrier();
+        if (Volatile.Read(ref _sleeping) != 0)
+        {
+            _wake.Set();
+        }
+
         return operation.Task;
     }
 
@@ -69,15 +90,65 @@ internal sealed class SqliteWriter : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _queue.Writer.TryComplete();
-        await _loop;
+        _wake.Set();
+        await _stopped.Task;
         CloseConnection();
+        _wake.Dispose();
     }
 
-    private async Task RunAsync()
+    /// <summary>
+    /// The writer's own thread. It blocks while there is nothing to write rather than awaiting
+    /// the queue: an awaiting loop resumes as a thread-pool work item, queued behind the
+    /// request work of a busy server, and every write in the next batch waits that long too.
+    /// </summary>
+    private void Run()
+    {
+        try
+        {
+            RunBatches();
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Waits until the queue holds an operation (true) or is completed and empty (false).</summary>
+    private bool WaitForWork()
+    {
+        while (true)
+        {
+            if (_queue.Reader.TryPeek(out _))
+            {
+                return true;
+            }
+
+            if (_queue.Reader.Completion.IsCompleted)
+            {
+                return false;
+            }
+
+            OnIdle?.Invoke();
+            _wake.Reset();
+            Volatile.Write(ref _sleeping, 1);
+            Interlocked.MemoryBarrier();
+
+            // Checked again after announcing the sleep: a write queued before the announcement
+            // is seen here, one queued after it sets the event.
+            if (!_queue.Reader.TryPeek(out _) && !_queue.Reader.Completion.IsCompleted)
+            {
+                _wake.Wait();
+            }
+
+            Volatile.Write(ref _sleeping, 0);
+        }
+    }
+
+    private void RunBatches()
     {
         var batch = new List<WriteOperation>(_maxBatch);
         WriteContext? context = _connection is null ? null : new WriteContext(_connection, _statements);
-        while (await _queue.Reader.WaitToReadAsync())
+        while (WaitForWork())
         {
             batch.Clear();
             var taken = Take(batch);
@@ -156,6 +227,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             FailAll(batch, new StorageUnavailableException($"The database cannot be opened for writing: {ex.Message}", ex));
+            return null;
+        }
+        catch (Exception ex)
+        {
+            // Whatever else: the batch fails, the writer's thread lives on and tries again with the next one.
+            FailAll(batch, ex);
             return null;
         }
     }

@@ -100,6 +100,52 @@ public sealed class GroupCommitTests : OneStoreDatabaseTest
     }
 
     [Fact]
+    public async Task Writer_WokenFromIdleThousandsOfTimes_NeverMissesAWrite()
+    {
+        // The writer sleeps whenever its queue is empty, and the caller that queues the next
+        // write wakes it. Each write here comes alone, after a pause of random length, so it
+        // lands at every point of the writer's way into its sleep; a missed wake-up leaves the
+        // write waiting for good, which the timeout turns into a failure.
+        var writer = Db.Database.Writer;
+        var random = new Random(17);
+        for (var i = 0; i < 1000; i++)
+        {
+            var (spin, expected) = (random.Next(0, 4000), i);
+            var write = Task.Run(() =>
+            {
+                Thread.SpinWait(spin);
+                return writer.ExecuteAsync(_ => expected, CancellationToken.None);
+            });
+            Assert.Equal(expected, await write.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+    }
+
+    [Fact]
+    public async Task Writer_WriteQueuedJustAsItGoesToSleep_IsStillCommitted()
+    {
+        // The narrowest moment: the writer has found its queue empty and not yet said that it
+        // sleeps, so the caller sees no sleeper to wake. The writer must look again.
+        var writer = Db.Database.Writer;
+        Task<int>? queued = null;
+        writer.OnIdle = () =>
+        {
+            writer.OnIdle = null;
+            Volatile.Write(ref queued, writer.ExecuteAsync(_ => 42, CancellationToken.None));
+        };
+        try
+        {
+            // Makes the writer pass through its idle point at least once more.
+            Assert.Equal(1, await writer.ExecuteAsync(_ => 1, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10)));
+            Assert.True(SpinWait.SpinUntil(() => Volatile.Read(ref queued) is not null, TimeSpan.FromSeconds(10)));
+            Assert.Equal(42, await queued!.WaitAsync(TimeSpan.FromSeconds(10)));
+        }
+        finally
+        {
+            writer.OnIdle = null;
+        }
+    }
+
+    [Fact]
     public async Task DisposeAsync_WritesStillQueued_CompletesEveryOneBeforeClosing()
     {
         var file = new TempDatabaseFile();
