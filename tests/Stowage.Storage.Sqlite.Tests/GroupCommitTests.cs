@@ -100,12 +100,12 @@ public sealed class GroupCommitTests : OneStoreDatabaseTest
     }
 
     [Fact]
-    public async Task Writer_WokenFromIdleThousandsOfTimes_NeverMissesAWrite()
+    public async Task Writer_WokenFromIdleAThousandTimes_NeverMissesAWrite()
     {
         // The writer sleeps whenever its queue is empty, and the caller that queues the next
-        // write wakes it. Each write here comes alone, after a pause of random length, so it
-        // lands at every point of the writer's way into its sleep; a missed wake-up leaves the
-        // write waiting for good, which the timeout turns into a failure.
+        // write wakes it. Each write here comes alone, after a pause of random length, so the
+        // writes land at many points of the writer's way into its sleep; a missed wake-up
+        // leaves a write waiting for good, which the timeout turns into a failure.
         var writer = Db.Database.Writer;
         var random = new Random(17);
         for (var i = 0; i < 1000; i++)
