@@ -9,15 +9,18 @@ namespace Stowage.Server.Auth;
 /// <summary>
 /// Authentication and authorization as endpoint filters: a route group requires a caller,
 /// and each route declares the right it needs. Handlers never check access themselves.
+/// <para>
+/// The filters take their services from the application's provider when the endpoint is
+/// built (every one of them is a singleton), and keep the caller and its app as features of
+/// the request rather than in <c>HttpContext.Items</c>: a data-plane request then opens no
+/// service scope and creates no items dictionary (docs/performance.md).
+/// </para>
 /// </summary>
 public static class CallerAccess
 {
-    private const string CallerItem = "stowage.caller";
-    private const string AppItem = "stowage.connected-app";
-
     /// <summary>The authenticated caller; only valid inside a group that <see cref="RequireCaller"/>.</summary>
     public static Caller GetCaller(this HttpContext context) =>
-        context.Items[CallerItem] as Caller ?? throw new InvalidOperationException("No caller: the route is missing RequireCaller().");
+        context.Features.Get<Caller>() ?? throw new InvalidOperationException("No caller: the route is missing RequireCaller().");
 
     /// <summary>The request's bearer token; only valid inside a group that <see cref="RequireCaller"/> (which has read it once already).</summary>
     public static string GetBearerToken(this HttpContext context) =>
@@ -28,28 +31,33 @@ public static class CallerAccess
     /// <summary>401 unless the request carries a live bearer token.</summary>
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilterFactory((factory, next) =>
         {
-            var http = context.HttpContext;
-            if (!TryReadBearer(http.Request.Headers.Authorization, out var token))
+            var sessions = factory.ApplicationServices.GetRequiredService<SessionService>();
+            var apps = factory.ApplicationServices.GetService<AppTokenValidator>();
+            return async context =>
             {
-                return Problems.Result(ErrorCodes.Unauthorized, "A bearer token is required (Authorization: Bearer <token>).");
-            }
+                var http = context.HttpContext;
+                if (!TryReadBearer(http.Request.Headers.Authorization, out var token))
+                {
+                    return Problems.Result(ErrorCodes.Unauthorized, "A bearer token is required (Authorization: Bearer <token>).");
+                }
 
-            Caller? caller;
-            using (var span = ServerTelemetry.StartAuthorization("caller"))
-            {
-                caller = await AuthenticateAsync(http, token);
-                ServerTelemetry.Allowed(span, caller is not null);
-            }
+                Caller? caller;
+                using (var span = ServerTelemetry.StartAuthorization("caller"))
+                {
+                    caller = await AuthenticateAsync(http, token, sessions, apps);
+                    ServerTelemetry.Allowed(span, caller is not null);
+                }
 
-            if (caller is null)
-            {
-                return Problems.Result(ErrorCodes.Unauthorized, "The bearer token is invalid, expired or revoked.");
-            }
+                if (caller is null)
+                {
+                    return Problems.Result(ErrorCodes.Unauthorized, "The bearer token is invalid, expired or revoked.");
+                }
 
-            http.Items[CallerItem] = caller;
-            return await next(context);
+                http.Features.Set(caller);
+                return await next(context);
+            };
         });
 
     /// <summary>
@@ -57,22 +65,21 @@ public static class CallerAccess
     /// organization and owner user, e.g. for <c>GET /accounts/api/me</c>); null for a user.
     /// Only valid inside a group that <see cref="RequireCaller"/>.
     /// </summary>
-    public static ConnectedApp? GetConnectedApp(this HttpContext context) => context.Items[AppItem] as ConnectedApp;
+    public static ConnectedApp? GetConnectedApp(this HttpContext context) => context.Features.Get<ConnectedApp>();
 
     /// <summary>
     /// User tokens are opaque (base64url, no dots) and checked by <see cref="SessionService"/>;
     /// tokens from the token endpoint (a connected app's own, or one issued to an app on behalf
     /// of a user) are JWTs (three dot-separated parts) checked locally by <see cref="AppTokenValidator"/>.
     /// </summary>
-    private static async ValueTask<Caller?> AuthenticateAsync(HttpContext http, ReadOnlyMemory<char> token)
+    private static async ValueTask<Caller?> AuthenticateAsync(HttpContext http, ReadOnlyMemory<char> token, SessionService sessions, AppTokenValidator? apps)
     {
         if (!token.Span.Contains('.'))
         {
-            return await http.RequestServices.GetRequiredService<SessionService>().AuthenticateAsync(token.ToString(), http.RequestAborted);
+            return await sessions.AuthenticateAsync(token.ToString(), http.RequestAborted);
         }
 
-        if (http.RequestServices.GetService<AppTokenValidator>() is not { } validator
-            || await validator.ValidateAsync(token, http.Request, http.RequestAborted) is not { } validated)
+        if (apps is null || await apps.ValidateAsync(token, http.Request, http.RequestAborted) is not { } validated)
         {
             return null;
         }
@@ -80,7 +87,7 @@ public static class CallerAccess
         // A user through an app is that user to the API (GET /accounts/api/me shows the user).
         if (validated.Caller.Kind == CallerKind.ConnectedApp)
         {
-            http.Items[AppItem] = validated.App;
+            http.Features.Set(validated.App);
         }
 
         return validated.Caller;
@@ -93,30 +100,34 @@ public static class CallerAccess
     /// </summary>
     public static TBuilder RequireStoreRight<TBuilder>(this TBuilder builder, StoreRight right)
         where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
+        builder.AddEndpointFilterFactory((factory, next) =>
         {
-            var http = context.HttpContext;
-            var org = http.Request.RouteValues["org"] as string ?? string.Empty;
-            var env = http.Request.RouteValues["env"] as string ?? string.Empty;
-            using (var span = ServerTelemetry.StartAuthorization("store_right"))
+            var organizations = factory.ApplicationServices.GetRequiredService<OrganizationDirectory>();
+            return async context =>
             {
-                if (!http.GetCaller().HasStoreRight(right, org, env))
+                var http = context.HttpContext;
+                var org = http.Request.RouteValues["org"] as string ?? string.Empty;
+                var env = http.Request.RouteValues["env"] as string ?? string.Empty;
+                using (var span = ServerTelemetry.StartAuthorization("store_right"))
                 {
-                    ServerTelemetry.Allowed(span, allowed: false);
-                    return Forbidden(right, org, env);
+                    if (!http.GetCaller().HasStoreRight(right, org, env))
+                    {
+                        ServerTelemetry.Allowed(span, allowed: false);
+                        return Forbidden(right, org, env);
+                    }
+
+                    var directory = await organizations.GetAsync(http.RequestAborted);
+                    if (directory.Environment(env) is not { } environment || environment.OrganizationId != org)
+                    {
+                        ServerTelemetry.Allowed(span, allowed: false);
+                        return Problems.Result(ErrorCodes.EnvironmentNotFound, $"Environment '{env}' does not exist in organization '{org}'.");
+                    }
+
+                    ServerTelemetry.Allowed(span, allowed: true);
                 }
 
-                var directory = await http.RequestServices.GetRequiredService<OrganizationDirectory>().GetAsync(http.RequestAborted);
-                if (directory.Environment(env) is not { } environment || environment.OrganizationId != org)
-                {
-                    ServerTelemetry.Allowed(span, allowed: false);
-                    return Problems.Result(ErrorCodes.EnvironmentNotFound, $"Environment '{env}' does not exist in organization '{org}'.");
-                }
-
-                ServerTelemetry.Allowed(span, allowed: true);
-            }
-
-            return await next(context);
+                return await next(context);
+            };
         });
 
     /// <summary>403 unless the caller holds some object store right in the route's {org}.</summary>

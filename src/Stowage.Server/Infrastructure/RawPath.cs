@@ -14,8 +14,16 @@ public static class RawPath
     /// empty when the path has fewer segments. Only that segment becomes a string: the others
     /// are skipped where they lie.
     /// </summary>
-    public static string Segment(HttpContext context, int index)
+    public static string Segment(HttpContext context, int index) => Segment(context, index, routeValue: null);
+
+    /// <summary>
+    /// <see cref="Segment(HttpContext, int)"/>, answered with the route value named
+    /// <paramref name="routeValue"/> when that is the same text (a segment of ASCII without
+    /// escapes decodes to itself): the router has made that string already.
+    /// </summary>
+    public static string Segment(HttpContext context, int index, string? routeValue)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var raw = RawTarget(context);
         var seen = 0;
         foreach (var range in raw.AsSpan().Split('/'))
@@ -28,6 +36,13 @@ public static class RawPath
 
             if (seen++ == index)
             {
+                var text = raw.AsSpan(offset, length);
+                if (routeValue is not null && context.Request.RouteValues[routeValue] is string routed
+                    && text.SequenceEqual(routed) && !text.Contains('%') && System.Text.Ascii.IsValid(text))
+                {
+                    return routed;
+                }
+
                 var segment = raw.Substring(offset, length);
                 return TryDecode(segment, out var decoded) ? decoded : segment;
             }

@@ -30,4 +30,33 @@ public sealed class RawPathTests
 
         Assert.Equal(expected, RawPath.Segment(context, index));
     }
+
+    [Fact]
+    public void Segment_WithTheSameTextAsTheRouteValue_IsTheRouteValueItself()
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Get<IHttpRequestFeature>()!.RawTarget = "/k/plain-key";
+        var routed = new string("plain-key".AsSpan());
+        context.Request.RouteValues["key"] = routed;
+
+        Assert.Same(routed, RawPath.Segment(context, 1, "key"));
+    }
+
+    [Theory]
+    [InlineData("/k/a%2Fb", "a%2Fb", "a/b")]
+    [InlineData("/k/a%252F", "a%2F", "a%2F")]
+    [InlineData("/k/%C3%BC", "\u00fc", "\u00fc")]
+    [InlineData("/k/raw", "other", "raw")]
+    [InlineData("/k/raw", null, "raw")]
+    public void Segment_WhenTheRouteValueIsNotTheSegmentsText_DecodesTheRawSegment(string target, string? routed, string expected)
+    {
+        var context = new DefaultHttpContext();
+        context.Features.Get<IHttpRequestFeature>()!.RawTarget = target;
+        if (routed is not null)
+        {
+            context.Request.RouteValues["key"] = routed;
+        }
+
+        Assert.Equal(expected, RawPath.Segment(context, 1, "key"));
+    }
 }

@@ -15,23 +15,22 @@ internal static class DataPlaneRequest
     private const int StoreSegment = 7;
     private const int PartitionSegment = 9;
     private const int KeySegment = 11;
-    private const string StoreItem = "stowage.store";
 
     public static EnvironmentAddress Environment(HttpContext context) =>
         new((string)context.Request.RouteValues["org"]!, (string)context.Request.RouteValues["env"]!);
 
     /// <summary>
-    /// The route's store; a valid one is kept for the rest of the request, since the filters
-    /// (metering, rate limits, metrics) and the handler each ask for it.
+    /// The route's store; a valid one is kept as a feature of the request for the rest of it,
+    /// since the filters (metering, rate limits, metrics) and the handler each ask for it.
     /// </summary>
     public static Result<StoreAddress> Store(HttpContext context)
     {
-        if (context.Items.TryGetValue(StoreItem, out var known) && known is StoreAddress store)
+        if (context.Features.Get<StoreAddress>() is { } store)
         {
             return store;
         }
 
-        var storeId = RawPath.Segment(context, StoreSegment);
+        var storeId = RawPath.Segment(context, StoreSegment, "store");
         if (Names.CheckStoreId(storeId) is { } error)
         {
             return error;
@@ -39,7 +38,7 @@ internal static class DataPlaneRequest
 
         var environment = Environment(context);
         store = new StoreAddress(environment.OrgId, environment.EnvId, storeId);
-        context.Items[StoreItem] = store;
+        context.Features.Set(store);
         return store;
     }
 
@@ -51,7 +50,7 @@ internal static class DataPlaneRequest
             return store.Error!;
         }
 
-        var partition = RawPath.Segment(context, PartitionSegment);
+        var partition = RawPath.Segment(context, PartitionSegment, "partition");
         return Names.CheckPartition(partition) is { } error ? error : new PartitionAddress(store.Value, partition);
     }
 
@@ -63,7 +62,7 @@ internal static class DataPlaneRequest
             return partition.Error!;
         }
 
-        var key = RawPath.Segment(context, KeySegment);
+        var key = RawPath.Segment(context, KeySegment, "key");
         return Names.CheckKey(key) is { } error ? error : new KeyAddress(partition.Value, key);
     }
 

@@ -18,23 +18,25 @@ public static class KeyEndpoints
 
     public static RouteGroupBuilder MapKeyEndpoints(this RouteGroupBuilder stores)
     {
-        stores.MapGet(Keys, ListKeysAsync).WithName("ListKeys").RequireStoreRight(StoreRight.ManageData).Produces<PageDto<KeyIdDto>>();
-        stores.MapDelete(Keys, ClearAsync).WithName("ClearPartition").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent);
+        // Resolved once: a handler that takes a service makes every request open a scope for it.
+        var service = ((IEndpointRouteBuilder)stores).ServiceProvider.GetRequiredService<ObjectStoreService>();
+        stores.MapGet(Keys, Task<IResult> (HttpContext context) => ListKeysAsync(context, service)).WithName("ListKeys").RequireStoreRight(StoreRight.ManageData).Produces<PageDto<KeyIdDto>>();
+        stores.MapDelete(Keys, Task<IResult> (HttpContext context) => ClearAsync(context, service)).WithName("ClearPartition").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent);
         stores.MapMethods(Keys, [HttpMethods.Put, HttpMethods.Post], EmptyKey).WithName("WriteEmptyKey").RequireStoreRight(StoreRight.ManageData).ExcludeFromDescription();
-        stores.MapGet("/{store}/partitions/{partition}/values", ListValuesAsync).WithName("ListValues").RequireStoreRight(StoreRight.ManageData)
+        stores.MapGet("/{store}/partitions/{partition}/values", Task<IResult> (HttpContext context) => ListValuesAsync(context, service)).WithName("ListValues").RequireStoreRight(StoreRight.ManageData)
             .WithDescription("A page holds up to pageSize values and ends early, with a nextPageToken, before the value that would take it past 4 MiB of stored values; a larger value comes alone.")
             .Produces<PageDto<ValueDto>>();
-        stores.MapGet(Key, GetAsync).WithName("GetValue").RequireStoreRight(StoreRight.ManageData).Produces<ValueDto>();
-        stores.MapMethods(Key, [HttpMethods.Head], ContainsAsync).WithName("ContainsKey").RequireStoreRight(StoreRight.ManageData);
-        stores.MapMethods(Key, [HttpMethods.Put, HttpMethods.Post], WriteAsync).WithName("PutValue").RequireStoreRight(StoreRight.ManageData)
+        stores.MapGet(Key, Task<IResult> (HttpContext context) => GetAsync(context, service)).WithName("GetValue").RequireStoreRight(StoreRight.ManageData).Produces<ValueDto>();
+        stores.MapMethods(Key, [HttpMethods.Head], Task<IResult> (HttpContext context) => ContainsAsync(context, service)).WithName("ContainsKey").RequireStoreRight(StoreRight.ManageData);
+        stores.MapMethods(Key, [HttpMethods.Put, HttpMethods.Post], Task<IResult> (HttpContext context) => WriteAsync(context, service)).WithName("PutValue").RequireStoreRight(StoreRight.ManageData)
             .Accepts<ValueDto>("application/json").Produces<ValueDto>(StatusCodes.Status201Created).Produces<ValueDto>()
             .Produces<ValueDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
-        stores.MapPost(Key + "/confirm", ConfirmAsync).WithName("ConfirmWrite").RequireStoreRight(StoreRight.ManageData)
+        stores.MapPost(Key + "/confirm", Task<IResult> (HttpContext context) => ConfirmAsync(context, service)).WithName("ConfirmWrite").RequireStoreRight(StoreRight.ManageData)
             .Accepts<ConfirmationRequest>("application/json").Produces(StatusCodes.Status204NoContent);
-        stores.MapPost(Key + "/reject", RejectAsync).WithName("RejectWrite").RequireStoreRight(StoreRight.ManageData)
+        stores.MapPost(Key + "/reject", Task<IResult> (HttpContext context) => RejectAsync(context, service)).WithName("RejectWrite").RequireStoreRight(StoreRight.ManageData)
             .Accepts<ConfirmationRequest>("application/json").Produces(StatusCodes.Status204NoContent);
-        stores.MapDelete(Key, DeleteAsync).WithName("DeleteKey").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent)
+        stores.MapDelete(Key, Task<IResult> (HttpContext context) => DeleteAsync(context, service)).WithName("DeleteKey").RequireStoreRight(StoreRight.ManageData).Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status412PreconditionFailed);
         return stores;
     }

@@ -13,11 +13,13 @@ public static class PartitionEndpoints
 
     public static RouteGroupBuilder MapPartitionEndpoints(this RouteGroupBuilder stores)
     {
-        stores.MapGet("/{store}/partitions", ListAsync).WithName("ListPartitions").RequireStoreRight(StoreRight.ManageData)
+        // Resolved once: a handler that takes a service makes every request open a scope for it.
+        var service = ((IEndpointRouteBuilder)stores).ServiceProvider.GetRequiredService<ObjectStoreService>();
+        stores.MapGet("/{store}/partitions", Task<IResult> (HttpContext context) => ListAsync(context, service)).WithName("ListPartitions").RequireStoreRight(StoreRight.ManageData)
             .Produces<PageDto<string>>();
-        stores.MapDelete("/{store}/partitions", DeleteAllAsync).WithName("DeleteAllPartitions").RequireStoreRight(StoreRight.ManageData)
+        stores.MapDelete("/{store}/partitions", Task<IResult> (HttpContext context) => DeleteAllAsync(context, service)).WithName("DeleteAllPartitions").RequireStoreRight(StoreRight.ManageData)
             .Produces(StatusCodes.Status204NoContent);
-        stores.MapDelete("/{store}/partitions/{partition}", DeleteAsync).WithName("DeletePartition").RequireStoreRight(StoreRight.ManageData)
+        stores.MapDelete("/{store}/partitions/{partition}", Task<IResult> (HttpContext context) => DeleteAsync(context, service)).WithName("DeletePartition").RequireStoreRight(StoreRight.ManageData)
             .Produces(StatusCodes.Status204NoContent);
         return stores;
     }

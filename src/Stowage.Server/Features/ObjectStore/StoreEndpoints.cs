@@ -16,13 +16,15 @@ public static class StoreEndpoints
 
     public static RouteGroupBuilder MapStoreEndpoints(this RouteGroupBuilder stores)
     {
-        stores.MapGet("/", ListAsync).WithName("ListStores").RequireStoreRight(StoreRight.ReadStores)
+        // Resolved once: a handler that takes a service makes every request open a scope for it.
+        var service = ((IEndpointRouteBuilder)stores).ServiceProvider.GetRequiredService<ObjectStoreService>();
+        stores.MapGet("/", Task<IResult> (HttpContext context) => ListAsync(context, service)).WithName("ListStores").RequireStoreRight(StoreRight.ReadStores)
             .Produces<PageDto<StoreDto>>();
-        stores.MapGet("/{store}", GetAsync).WithName("GetStore").RequireStoreRight(StoreRight.ReadStores)
+        stores.MapGet("/{store}", Task<IResult> (HttpContext context) => GetAsync(context, service)).WithName("GetStore").RequireStoreRight(StoreRight.ReadStores)
             .Produces<StoreDto>();
-        stores.MapPut("/{store}", PutAsync).WithName("PutStore").RequireStoreRight(StoreRight.ManageStores)
+        stores.MapPut("/{store}", Task<IResult> (HttpContext context) => PutAsync(context, service)).WithName("PutStore").RequireStoreRight(StoreRight.ManageStores)
             .Accepts<StoreSettingsRequest>("application/json").Produces<StoreDto>(StatusCodes.Status201Created).Produces<StoreDto>();
-        stores.MapDelete("/{store}", DeleteAsync).WithName("DeleteStore").RequireStoreRight(StoreRight.ManageStores)
+        stores.MapDelete("/{store}", Task<IResult> (HttpContext context) => DeleteAsync(context, service)).WithName("DeleteStore").RequireStoreRight(StoreRight.ManageStores)
             .Produces(StatusCodes.Status204NoContent);
         return stores;
     }
