@@ -12,7 +12,6 @@ namespace Stowage.Cli;
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ConfigDocument))]
 [JsonSerializable(typeof(ExportHeader))]
-[JsonSerializable(typeof(ExportRecord))]
 [JsonSerializable(typeof(ImportCheckpoint))]
 [JsonSerializable(typeof(TransferSummary))]
 [JsonSerializable(typeof(ProfileView))]

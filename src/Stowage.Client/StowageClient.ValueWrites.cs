@@ -92,6 +92,42 @@ public sealed partial class StowageClient
         return PutValueAsync(organizationId, environmentId, storeId, partition, key, body, cancellationToken);
     }
 
+    /// <summary>
+    /// Writes a key with <c>PUT …/keys/{key}</c> from a Value object's JSON, sent as it is, and
+    /// does not read the stored value the server answers with. For bulk writers that pass values
+    /// on without looking at them (the command line's import): a 1 KB value is not turned into a
+    /// string and back on the way, and the answer's copy of it is not parsed.
+    /// </summary>
+    /// <param name="organizationId">The organization id.</param>
+    /// <param name="environmentId">The environment id.</param>
+    /// <param name="storeId">The store id.</param>
+    /// <param name="partition">The partition name (created by the first write).</param>
+    /// <param name="key">The key.</param>
+    /// <param name="valueJson">
+    /// A Value object as UTF-8 JSON, e.g. <c>{"valueType":"STRING","stringValue":"hello","ttlSeconds":60}</c>;
+    /// the server checks it as it checks any write. It must stay unchanged until the call ends (a
+    /// renewed token sends it again).
+    /// </param>
+    /// <param name="onlyIfAbsent">Create only (<c>If-None-Match: *</c>): an existing key is left as it is.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>True when written; false when <paramref name="onlyIfAbsent"/> and the key exists (412). Other errors throw.</returns>
+    public async Task<bool> PutValueJsonAsync(
+        string organizationId, string environmentId, string storeId, string partition, string key, ReadOnlyMemory<byte> valueJson,
+        bool onlyIfAbsent = false, CancellationToken cancellationToken = default)
+    {
+        var path = StowagePaths.Key(organizationId, environmentId, storeId, partition, key);
+        using var response = await SendAsync(HttpMethod.Put, path, valueJson, cancellationToken, onlyIfAbsent ? ("If-None-Match", "*") : null)
+            .ConfigureAwait(false);
+        if (onlyIfAbsent && response.StatusCode == System.Net.HttpStatusCode.PreconditionFailed)
+        {
+            return false;
+        }
+
+        // The body (the stored value) is left unread: disposing the response drains it, and the connection is reused.
+        await EnsureSuccessAsync(response, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
     private Task<(ValueDto Value, bool Created)> WriteValueAsync(
         HttpMethod method, string organizationId, string environmentId, string storeId, string partition, string key, ValueDto value, CancellationToken cancellationToken)
     {

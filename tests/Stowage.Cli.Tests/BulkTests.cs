@@ -144,6 +144,59 @@ public sealed class BulkTests(CliServerFixture server)
         (await cli.RunAsync("store", "show", "cli-bad")).AssertExit(4);
     }
 
+    [Theory]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"STRING\",\"stringValue\":\"x\"", "is not valid JSON")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"STRING\",\"stringValue\":\"x\"} {}", "is not valid JSON")]
+    [InlineData("[1]", "cannot be imported: not a JSON object")]
+    [InlineData("{\"key\":\"k\",\"valueType\":\"STRING\",\"stringValue\":\"x\"}", "cannot be imported: no partition")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"\",\"valueType\":\"STRING\",\"stringValue\":\"x\"}", "cannot be imported: no key")]
+    [InlineData("{\"partition\":\"p\",\"key\":7,\"valueType\":\"STRING\",\"stringValue\":\"x\"}", "cannot be imported: key is not a JSON string")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"STRING\",\"stringValue\":5}", "cannot be imported: stringValue is not a JSON string")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"NUMBER\",\"numberValue\":\"5\"}", "cannot be imported: numberValue is not a JSON number")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"BINARY\",\"stringValue\":\"x\"}", "cannot be imported: a BINARY without binaryValue")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"STRING\",\"stringValue\":null}", "cannot be imported: a STRING without stringValue")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"TEXT\",\"stringValue\":\"x\"}", "cannot be imported: an unknown valueType 'TEXT'")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"STRING\",\"stringValue\":\"x\",\"expiresAt\":\"tomorrow\"}", "cannot be imported: expiresAt is not an ISO 8601 time")]
+    [InlineData("{\"partition\":\"p\",\"key\":\"k\",\"valueType\":\"BINARY\",\"binaryValue\":\"not base64!\"}", "(partition 'p', key 'k'):")]
+    public async Task Import_ABadLine_StopsAtItsNumberWithTheReason(string line, string reason)
+    {
+        using var cli = await server.SignedInCliAsync();
+        var store = "cli-badline-" + Guid.NewGuid().ToString("N")[..8];
+        var good = "{\"partition\":\"p\",\"key\":\"before\",\"valueType\":\"STRING\",\"stringValue\":\"ok\"}";
+        await File.WriteAllTextAsync(cli.PathOf(store + ".jsonl"), ExportFiles.Header(store) + "\n" + good + "\n" + line + "\n" + good.Replace("before", "after", StringComparison.Ordinal) + "\n");
+
+        var result = await cli.RunAsync("import", cli.PathOf(store + ".jsonl"), "--concurrency", "1");
+
+        result.AssertExit(1);
+        Assert.Contains("Line 3", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains(reason, result.StandardError, StringComparison.Ordinal);
+        (await cli.RunAsync("key", "get", store, "p", "after")).AssertExit(4);
+    }
+
+    [Fact]
+    public async Task Import_UnusualButValidLines_WriteExactlyTheirValues()
+    {
+        using var cli = await server.SignedInCliAsync();
+        var lines = new[]
+        {
+            // Escapes of every kind (a surrogate pair, a control character, a slash) reach the server as written and decode there.
+            "{\"partition\":\"p\",\"key\":\"escaped\",\"valueType\":\"STRING\",\"stringValue\":\"\\u00e9\\ud83d\\ude00\\u0001\\/\\\"q\\\"\\n\"}",
+            // Members in another order, unknown members, a member given twice (the last counts), a null expiry.
+            "{\"valueType\":\"NUMBER\",\"extra\":{\"a\":[1,2]},\"numberValue\":1,\"key\":\"twice\",\"numberValue\":-12.50e+3,\"partition\":\"p\",\"expiresAt\":null}",
+            // The partition and the key need escaping in the path.
+            "{\"partition\":\"a b %2F\",\"key\":\"k?#\\u00e9\",\"valueType\":\"BINARY\",\"binaryValue\":\"AAEC/w==\",\"stringValue\":\"ignored\"}",
+        };
+        await File.WriteAllTextAsync(cli.PathOf("unusual.jsonl"), ExportFiles.Header("cli-unusual") + "\n" + string.Join("\n", lines) + "\n");
+
+        (await cli.RunAsync("import", cli.PathOf("unusual.jsonl"))).AssertExit(0);
+
+        var keys = ExportFiles.Read((await cli.RunAsync("export", "cli-unusual")).AssertExit(0).StandardOutput);
+        Assert.Equal("\u00e9\ud83d\ude00\u0001/\"q\"\n", keys[("p", "escaped")].Value);
+        Assert.Equal(("NUMBER", "-12.50e+3"), (keys[("p", "twice")].ValueType, keys[("p", "twice")].Value));
+        Assert.Equal(("BINARY", "AAEC/w=="), (keys[("a b %2F", "k?#\u00e9")].ValueType, keys[("a b %2F", "k?#\u00e9")].Value));
+        Assert.Equal(3, keys.Count);
+    }
+
     internal static bool HasProgress(string directory)
     {
         if (!Directory.Exists(directory))

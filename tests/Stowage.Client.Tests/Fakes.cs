@@ -4,7 +4,11 @@ using System.Text;
 namespace Stowage.Client.Tests;
 
 /// <summary>A request as the fake handler saw it (the body is read before the client disposes it).</summary>
-internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, string? Body, string? ContentType);
+internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, string? Authorization, string? Body, string? ContentType)
+{
+    /// <summary>Every request header as <c>Name: value</c>, as the handler got them.</summary>
+    public IReadOnlyList<string> Headers { get; init; } = [];
+}
 
 /// <summary>Answers requests from a queue of canned responses and records every request.</summary>
 internal sealed class FakeHandler : HttpMessageHandler
@@ -33,7 +37,10 @@ internal sealed class FakeHandler : HttpMessageHandler
             request.RequestUri!,
             request.Headers.Authorization?.ToString(),
             body,
-            request.Content?.Headers.ContentType?.ToString());
+            request.Content?.Headers.ContentType?.ToString())
+        {
+            Headers = [.. request.Headers.NonValidated.Select(header => $"{header.Key}: {header.Value}")],
+        };
         Requests.Add(recorded);
         if (_responses.Count == 0)
         {

@@ -38,6 +38,81 @@ public sealed class ValueTests
         Assert.True(created);
     }
 
+    [Fact]
+    public async Task PutValueJsonAsync_SendsTheBytesAsTheyAre_AndLeavesTheAnswerUnread()
+    {
+        // Escapes and a raw number go out byte for byte: nothing is decoded and encoded again.
+        var json = """{"valueType":"STRING","stringValue":"a\u00e9\ud83d\ude00\"\n","ttlSeconds":60}"""u8.ToArray();
+        var handler = new FakeHandler()
+            .EnqueueJson(HttpStatusCode.Created, "not the value: an answer the call must not parse")
+            .EnqueueJson(HttpStatusCode.OK, "{}");
+        using var client = TestClients.Create(handler);
+
+        Assert.True(await client.PutValueJsonAsync("o", "e", "s", "p", "k/1", json));
+        Assert.True(await client.PutValueJsonAsync("o", "e", "s", "p", "k/1", json.AsMemory(0, json.Length)));
+
+        Assert.All(handler.Requests, request =>
+        {
+            Assert.Equal(HttpMethod.Put, request.Method);
+            Assert.Equal(TestClients.KeyUri("k%2F1"), request.Uri.AbsoluteUri);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(json), request.Body);
+            Assert.Equal("application/json; charset=utf-8", request.ContentType);
+            Assert.Equal("Bearer secret-token", request.Authorization);
+            Assert.Contains("Accept: application/json", request.Headers);
+            Assert.DoesNotContain(request.Headers, header => header.StartsWith("If-None-Match", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
+    public async Task PutValueJsonAsync_OnlyIfAbsent_SendsIfNoneMatchAndAnswersFalseOnAnExistingKey()
+    {
+        var handler = new FakeHandler()
+            .EnqueueJson(HttpStatusCode.Created, "{}")
+            .EnqueueJson(HttpStatusCode.PreconditionFailed, """{"message":"The key already exists.","code":"KEY_ALREADY_EXISTS"}""");
+        using var client = TestClients.Create(handler);
+        var json = """{"valueType":"NUMBER","numberValue":1E+400}"""u8.ToArray();
+
+        Assert.True(await client.PutValueJsonAsync("o", "e", "s", "p", "k", json, onlyIfAbsent: true));
+        Assert.False(await client.PutValueJsonAsync("o", "e", "s", "p", "k", json, onlyIfAbsent: true));
+
+        Assert.All(handler.Requests, request => Assert.Contains("If-None-Match: *", request.Headers));
+    }
+
+    [Fact]
+    public async Task PutValueJsonAsync_Refused_ThrowsTheServersMessageAndCode()
+    {
+        var handler = new FakeHandler()
+            .EnqueueJson(HttpStatusCode.BadRequest, """{"message":"stringValue must be a string.","code":"INVALID_VALUE"}""")
+            .EnqueueJson(HttpStatusCode.PreconditionFailed, """{"message":"No.","code":"VERSION_MISMATCH"}""");
+        using var client = TestClients.Create(handler);
+        var json = """{"valueType":"STRING","stringValue":1}"""u8.ToArray();
+
+        var refused = await Assert.ThrowsAsync<StowageApiException>(() => client.PutValueJsonAsync("o", "e", "s", "p", "k", json));
+        var precondition = await Assert.ThrowsAsync<StowageApiException>(() => client.PutValueJsonAsync("o", "e", "s", "p", "k", json));
+
+        Assert.Equal((400, "INVALID_VALUE", "stringValue must be a string."), (refused.Status, refused.Code, refused.Message));
+        Assert.Equal(412, precondition.Status);
+    }
+
+    [Fact]
+    public async Task Requests_AfterTheTokenIsRenewed_CarryTheNewToken()
+    {
+        var tokens = new CountingTokenSource();
+        var handler = new FakeHandler()
+            .EnqueueJson(HttpStatusCode.OK, "{}")
+            .EnqueueJson(HttpStatusCode.OK, "{}")
+            .EnqueueJson(HttpStatusCode.OK, "{}");
+        using var client = TestClients.Create(handler, tokens);
+        var json = """{"valueType":"STRING","stringValue":"x"}"""u8.ToArray();
+
+        await client.PutValueJsonAsync("o", "e", "s", "p", "k", json);
+        await client.PutValueJsonAsync("o", "e", "s", "p", "k", json);
+        tokens.Invalidate();
+        await client.PutValueJsonAsync("o", "e", "s", "p", "k", json);
+
+        Assert.Equal(["Bearer token-1", "Bearer token-1", "Bearer token-2"], handler.Requests.Select(r => r.Authorization));
+    }
+
     [Theory]
     [InlineData("1E+400")]
     [InlineData("-0.0")]

@@ -29,65 +29,6 @@ public sealed class ExportHeader
 }
 
 /// <summary>
-/// One key of an export: <c>{"partition","key","valueType","stringValue"|"numberValue"|"binaryValue","expiresAt"?}</c>.
-/// A number keeps its exact text; binary stays the server's base64.
-/// </summary>
-public sealed class ExportRecord
-{
-    [JsonPropertyName("partition")]
-    public string? Partition { get; init; }
-
-    [JsonPropertyName("key")]
-    public string? Key { get; init; }
-
-    [JsonPropertyName("valueType")]
-    public string? ValueType { get; init; }
-
-    [JsonPropertyName("stringValue")]
-    public string? StringValue { get; init; }
-
-    [JsonPropertyName("numberValue")]
-    [JsonConverter(typeof(RawJsonNumberConverter))]
-    public string? NumberValue { get; init; }
-
-    [JsonPropertyName("binaryValue")]
-    public string? BinaryValue { get; init; }
-
-    [JsonPropertyName("expiresAt")]
-    public DateTimeOffset? ExpiresAt { get; init; }
-
-    public static ExportRecord From(string partition, ValueDto value) => new()
-    {
-        Partition = partition,
-        Key = value.KeyId,
-        ValueType = value.ValueType,
-        StringValue = value.StringValue,
-        NumberValue = value.NumberValue,
-        BinaryValue = value.BinaryValue,
-        ExpiresAt = value.ExpiresAt,
-    };
-
-    /// <summary>Why the record cannot be imported, or null when it is complete.</summary>
-    public string? Problem() => (Partition, Key, ValueType) switch
-    {
-        (null or "", _, _) => "no partition",
-        (_, null or "", _) => "no key",
-        (_, _, ValueTypes.String) when StringValue is null => "a STRING without stringValue",
-        (_, _, ValueTypes.Number) when NumberValue is null => "a NUMBER without numberValue",
-        (_, _, ValueTypes.Binary) when BinaryValue is null => "a BINARY without binaryValue",
-        (_, _, ValueTypes.String or ValueTypes.Number or ValueTypes.Binary) => null,
-        _ => $"an unknown valueType '{ValueType}'",
-    };
-
-    /// <summary>Whether a stored value equals this record's value (type and exact content; expiry aside).</summary>
-    public bool SameValueAs(ValueDto value) =>
-        value.ValueType == ValueType
-        && value.StringValue == StringValue
-        && value.NumberValue == NumberValue
-        && value.BinaryValue == BinaryValue;
-}
-
-/// <summary>
 /// Writes export lines: the header through one reusable JSON writer (UTF-8 kept readable),
 /// each key's line from the server's own JSON tokens (<see cref="WriteJsonAsync"/>), <c>\n</c>
 /// line ends. Lines gather in one reused buffer that goes to the stream in chunks of about

@@ -22,7 +22,7 @@ public enum ConflictMode
 public sealed record ImportSettings(string StoreId, ConflictMode OnConflict, int Concurrency, double? KeysPerSecond, bool UseStoreTtl);
 
 /// <summary>One key to write, numbered in input order, with the input offset where its line ends.</summary>
-public sealed record ImportItem(long Sequence, long EndOffset, ExportRecord Record);
+public sealed record ImportItem(long Sequence, long EndOffset, ImportRecord Record);
 
 /// <summary>
 /// Writes records into a store with bounded concurrency. Input order is kept for the
@@ -152,35 +152,27 @@ public sealed class Importer(StowageClient client, Target target, ImportSettings
             ttl = Math.Clamp((long)Math.Ceiling(remaining.TotalSeconds), 1, MaxTtlSeconds);
         }
 
-        var value = new ValueDto
-        {
-            KeyId = record.Key,
-            ValueType = record.ValueType,
-            StringValue = record.StringValue,
-            NumberValue = record.NumberValue,
-            BinaryValue = record.BinaryValue,
-            TtlSeconds = ttl,
-        };
-        var (partition, key) = (record.Partition!, record.Key!);
+        var (partition, key) = (record.Partition, record.Key);
+        var body = record.Body(ttl);
         try
         {
             switch (settings.OnConflict)
             {
                 case ConflictMode.Overwrite:
-                    await client.PutValueAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, value, cancellationToken);
+                    await client.PutValueJsonAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, body, onlyIfAbsent: false, cancellationToken);
                     return Outcome.Written;
                 case ConflictMode.Skip:
-                    return await client.CreateIfAbsentAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, value, cancellationToken) is null
-                        ? Outcome.Skipped
-                        : Outcome.Written;
+                    return await client.PutValueJsonAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, body, onlyIfAbsent: true, cancellationToken)
+                        ? Outcome.Written
+                        : Outcome.Skipped;
                 default:
-                    if (await client.CreateIfAbsentAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, value, cancellationToken) is not null)
+                    if (await client.PutValueJsonAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, body, onlyIfAbsent: true, cancellationToken))
                     {
                         return Outcome.Written;
                     }
 
                     var existing = await client.GetValueAsync(target.OrganizationId, target.EnvironmentId, settings.StoreId, partition, key, cancellationToken);
-                    return record.SameValueAs(existing)
+                    return SameValue(record.ToValue(), existing)
                         ? Outcome.Unchanged
                         : throw new CliException(ExitCodes.Failed, $"Key '{key}' of partition '{partition}' already exists with another value (--on-conflict fail).", "KEY_ALREADY_EXISTS");
             }
@@ -193,4 +185,10 @@ public sealed class Importer(StowageClient client, Target target, ImportSettings
                 e.Code);
         }
     }
+
+    private static bool SameValue(ValueDto imported, ValueDto existing) =>
+        existing.ValueType == imported.ValueType
+        && existing.StringValue == imported.StringValue
+        && existing.NumberValue == imported.NumberValue
+        && existing.BinaryValue == imported.BinaryValue;
 }

@@ -21,8 +21,8 @@ public static class StoreReader
     /// <summary>Partitions read at the same time (each one request in flight).</summary>
     public const int Parallelism = 4;
 
-    /// <summary>Every value of the store (or of <paramref name="partition"/>) as an export record.</summary>
-    public static async IAsyncEnumerable<ExportRecord> ReadAsync(
+    /// <summary>Every value of the store (or of <paramref name="partition"/>) as a record to write elsewhere (<c>copy</c>).</summary>
+    public static async IAsyncEnumerable<ImportRecord> ReadAsync(
         StowageClient client, Target target, string storeId, string? partition, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var pages = ReadPagesAsync(
@@ -34,7 +34,7 @@ public static class StoreReader
         {
             foreach (var value in page.Values ?? [])
             {
-                yield return ExportRecord.From(name, value);
+                yield return ImportRecord.From(name, value);
             }
         }
     }

@@ -45,7 +45,7 @@ public static partial class BulkCommands
     }
 
     /// <summary>Numbers the records; the position of a copy is its key count (the bar's total is the source's key count).</summary>
-    private static async IAsyncEnumerable<ImportItem> Numbered(IAsyncEnumerable<ExportRecord> records, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private static async IAsyncEnumerable<ImportItem> Numbered(IAsyncEnumerable<ImportRecord> records, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         long sequence = 0;
         await foreach (var record in records.WithCancellation(cancellationToken))

@@ -165,19 +165,20 @@ public static partial class BulkCommands
                 continue;
             }
 
-            ExportRecord? record;
+            ImportRecord? record;
+            string? problem;
             try
             {
-                record = JsonSerializer.Deserialize(line.Span, CliJsonContext.Default.ExportRecord);
+                record = ImportRecord.Parse(line.Span, out problem);
             }
-            catch (JsonException e)
+            catch (Exception e) when (e is JsonException or InvalidOperationException)
             {
                 throw new CliException(ExitCodes.Failed, $"Line {sequence + 2} is not valid JSON: {e.Message}");
             }
 
-            if (record?.Problem() is { } problem || record is null)
+            if (record is null)
             {
-                throw new CliException(ExitCodes.Failed, $"Line {sequence + 2} cannot be imported: {(record is null ? "null" : record.Problem())}.");
+                throw new CliException(ExitCodes.Failed, $"Line {sequence + 2} cannot be imported: {problem}.");
             }
 
             yield return new ImportItem(sequence++, reader.Offset, record);
