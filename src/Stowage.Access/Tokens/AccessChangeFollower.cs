@@ -55,6 +55,11 @@ public sealed class AccessChangeFollower(
     // extends the trust in the caches.
     private long _lastSuccessTicks = long.MinValue;
 
+    // The host's polls and a caller's catch-up read the log one at a time, so the position only moves forward.
+    private readonly SemaphoreSlim _reading = new(1, 1);
+    private readonly Lock _catchUpLock = new();
+    private Task? _catchUp;
+
     public long Sequence => Volatile.Read(ref _sequence);
 
     /// <summary>True while the last successful poll is recent enough to trust the caches.</summary>
@@ -73,6 +78,57 @@ public sealed class AccessChangeFollower(
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            await StartCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    /// <summary>
+    /// Makes the caches fresh before a caller trusts them: nothing to do while the host's polls
+    /// keep up; after <see cref="StaleAfter"/> without one (the poller stalled behind other
+    /// work, or the database was unreachable) the caller reads the log itself, so a change made
+    /// on another node (a revoked token above all, which only the log carries) is never missed
+    /// for longer than that. Callers that arrive while such a read runs wait for it and share
+    /// its outcome: at most one catch-up query at a time, and during an outage its error.
+    /// </summary>
+    public Task EnsureFreshAsync(CancellationToken cancellationToken)
+    {
+        if (IsFresh)
+        {
+            return Task.CompletedTask;
+        }
+
+        Task catchUp;
+        lock (_catchUpLock)
+        {
+            catchUp = _catchUp is { IsCompleted: false } running ? running : (_catchUp = CatchUpAsync());
+        }
+
+        return catchUp.WaitAsync(cancellationToken);
+    }
+
+    private async Task CatchUpAsync()
+    {
+        // Off the caller's stack; no caller's cancellation stops a read the others wait for.
+        await Task.Yield();
+        if (Volatile.Read(ref _lastSuccessTicks) == long.MinValue)
+        {
+            await StartAsync(CancellationToken.None);
+        }
+        else
+        {
+            await PollAsync(CancellationToken.None);
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
         var sequence = await feed.LatestSequenceAsync(cancellationToken);
         foreach (var (tokenId, expiresAt) in await feed.RevokedTokensAsync(time.GetUtcNow(), cancellationToken))
         {
@@ -83,8 +139,21 @@ public sealed class AccessChangeFollower(
         Volatile.Write(ref _lastSuccessTicks, Environment.TickCount64);
     }
 
-    /// <summary>Reads and applies every change after the last one seen; returns how many.</summary>
+    /// <summary>Reads and applies every change after the last one seen; returns how many. One read at a time.</summary>
     public async Task<int> PollAsync(CancellationToken cancellationToken)
+    {
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            return await PollCoreAsync(cancellationToken);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    private async Task<int> PollCoreAsync(CancellationToken cancellationToken)
     {
         var applied = 0;
         while (true)

@@ -12,14 +12,18 @@ public readonly record struct DelegatedTokenCheck(AppTokenStatus Status, Caller?
 /// and acts on behalf of users; the user's authorization and the token's own entry are still
 /// valid; the user still exists.
 /// The caller is the user's rights narrowed to the token's scopes (<see cref="UserRights.CallerFor"/>).
-/// Everything comes from memory while the change feed is followed, and is read again on every
-/// use while it is not (fail closed).
+/// Everything comes from memory while the change feed is followed; a node whose poller fell
+/// behind reads the log first (<see cref="AccessChangeFollower.EnsureFreshAsync"/>), and while
+/// the log cannot be read the check fails and app, grant and user state is read on every use
+/// (fail closed).
 /// </summary>
 public sealed class DelegatedTokenGate(AppStateCache apps, RevokedTokenSet revoked, UserGrantCache grants, AccessChangeFollower follower)
 {
     public async ValueTask<DelegatedTokenCheck> CheckAsync(
         string clientId, string tokenId, int credentialVersion, string authorizationId, string? tokenEntryId, string userId, string scopes, CancellationToken cancellationToken)
     {
+        // A revocation is known only from the log: a node whose poller fell behind reads it first.
+        await follower.EnsureFreshAsync(cancellationToken);
         if (revoked.Contains(tokenId))
         {
             return new DelegatedTokenCheck(AppTokenStatus.Revoked, null, null);

@@ -61,19 +61,84 @@ public sealed class AppTokenGateTests
     }
 
     [Fact]
-    public async Task Check_WhileTheFeedIsNotFollowed_ReadsTheAppEveryTime()
+    public async Task Check_BeforeTheFeedIsFollowed_StartsFollowingIt()
     {
         _fakes.Stored["live"] = TokenFakes.App("live");
+        _fakes.Revoked.Add(("revoked-jti", DateTimeOffset.MaxValue));
+        Assert.False(_follower.IsFresh);
 
-        // Never started: the caches cannot be trusted, so every check reads.
-        await _gate.CheckAsync("live", "jti", 1, CancellationToken.None);
-        await _gate.CheckAsync("live", "jti", 1, CancellationToken.None);
-        Assert.Equal(2, _fakes.AppReads);
+        // The first check reads the log's position and the revoked tokens before it trusts memory.
+        Assert.Equal(AppTokenStatus.Revoked, (await _gate.CheckAsync("live", "revoked-jti", 1, CancellationToken.None)).Status);
+        Assert.True(_follower.IsFresh);
+        Assert.Equal(AppTokenStatus.Active, (await _gate.CheckAsync("live", "jti", 1, CancellationToken.None)).Status);
+        Assert.Equal(AppTokenStatus.Active, (await _gate.CheckAsync("live", "jti", 1, CancellationToken.None)).Status);
+        Assert.Equal(1, _fakes.AppReads);
+    }
 
-        // Followed again: the last read is kept and served from memory.
+    [Fact]
+    public async Task Check_AfterThePollerFellBehind_ReadsTheLogBeforeAnswering()
+    {
+        _fakes.Stored["live"] = TokenFakes.App("live");
         await _follower.StartAsync(CancellationToken.None);
-        await _gate.CheckAsync("live", "jti", 1, CancellationToken.None);
-        await _gate.CheckAsync("live", "jti", 1, CancellationToken.None);
-        Assert.Equal(2, _fakes.AppReads);
+        Assert.Equal(AppTokenStatus.Active, (await _gate.CheckAsync("live", "jti", 1, CancellationToken.None)).Status);
+
+        // Revoked on another node; this node's poller does not run (a stalled host) until the caches go stale.
+        _fakes.Append(AccessChangeKind.Token, "jti");
+        await UntilStaleAsync();
+
+        Assert.Equal(AppTokenStatus.Revoked, (await _gate.CheckAsync("live", "jti", 1, CancellationToken.None)).Status);
+        Assert.True(_follower.IsFresh);
+    }
+
+    [Fact]
+    public async Task Check_ManyCallersOfAStaleNode_ShareOneReadOfTheLog()
+    {
+        _fakes.Stored["live"] = TokenFakes.App("live");
+        await _follower.StartAsync(CancellationToken.None);
+        _fakes.Append(AccessChangeKind.Token, "jti");
+        await UntilStaleAsync();
+        _fakes.FeedGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var checks = Enumerable.Range(0, 20).Select(_ => _gate.CheckAsync("live", "jti", 1, CancellationToken.None).AsTask()).ToArray();
+        var guard = System.Diagnostics.Stopwatch.StartNew();
+        while (_fakes.FeedReads == 0)
+        {
+            Assert.True(guard.Elapsed < TimeSpan.FromSeconds(30), "no check read the log");
+            await Task.Delay(10);
+        }
+
+        _fakes.FeedGate.SetResult();
+        var statuses = await Task.WhenAll(checks);
+
+        Assert.All(statuses, check => Assert.Equal(AppTokenStatus.Revoked, check.Status));
+        Assert.Equal(1, _fakes.FeedReads);
+    }
+
+    [Fact]
+    public async Task Check_WhileTheLogCannotBeRead_FailsRatherThanTrustMemory()
+    {
+        _fakes.Stored["live"] = TokenFakes.App("live");
+        await _follower.StartAsync(CancellationToken.None);
+        await UntilStaleAsync();
+        _fakes.FeedFailure = new IOException("the database is unreachable");
+
+        await Assert.ThrowsAsync<IOException>(() => _gate.CheckAsync("live", "jti", 1, CancellationToken.None).AsTask());
+        await Assert.ThrowsAsync<IOException>(() => _gate.CheckAsync("live", "jti", 1, CancellationToken.None).AsTask());
+
+        // Back: the next check catches up and answers from memory again.
+        _fakes.FeedFailure = null;
+        Assert.Equal(AppTokenStatus.Active, (await _gate.CheckAsync("live", "jti", 1, CancellationToken.None)).Status);
+        Assert.True(_follower.IsFresh);
+    }
+
+    /// <summary>Waits until the last poll is older than <see cref="AccessChangeFollower.StaleAfter"/> (a real-time clock, by design).</summary>
+    private async Task UntilStaleAsync()
+    {
+        var guard = System.Diagnostics.Stopwatch.StartNew();
+        while (_follower.IsFresh)
+        {
+            Assert.True(guard.Elapsed < TimeSpan.FromSeconds(30), "the follower never went stale");
+            await Task.Delay(50);
+        }
     }
 }

@@ -18,7 +18,7 @@ public sealed class TokenFakes
         });
         Feed = Stub<IAccessChangeFeed>.Create(new()
         {
-            [nameof(IAccessChangeFeed.LatestSequenceAsync)] = _ => Task.FromResult(Latest),
+            [nameof(IAccessChangeFeed.LatestSequenceAsync)] = _ => FeedFailure is { } failure ? Task.FromException<long>(failure) : Task.FromResult(Latest),
             [nameof(IAccessChangeFeed.ReadAfterAsync)] = args => ReadAfter((long)args[0]!, (int)args[1]!),
             [nameof(IAccessChangeFeed.RevokedTokensAsync)] = _ => Task.FromResult<IReadOnlyList<(string, DateTimeOffset)>>(Revoked.ToArray()),
         });
@@ -35,6 +35,7 @@ public sealed class TokenFakes
 
     private int _appReads;
     private int _directoryLoads;
+    private int _feedReads;
 
     public IConnectedAppRepository Apps { get; }
 
@@ -51,7 +52,15 @@ public sealed class TokenFakes
     /// <summary>When set, an app read waits for it: a test can change things mid-read.</summary>
     public TaskCompletionSource? ReadGate { get; set; }
 
+    /// <summary>When set, a read of the change log waits for it.</summary>
+    public TaskCompletionSource? FeedGate { get; set; }
+
+    /// <summary>When set, every read of the change log fails with it (the database is unreachable).</summary>
+    public Exception? FeedFailure { get; set; }
+
     public int AppReads => Volatile.Read(ref _appReads);
+
+    public int FeedReads => Volatile.Read(ref _feedReads);
 
     public int DirectoryLoads => Volatile.Read(ref _directoryLoads);
 
@@ -89,11 +98,22 @@ public sealed class TokenFakes
         return Stored.GetValueOrDefault(clientId);
     }
 
-    private Task<IReadOnlyList<AccessChange>> ReadAfter(long sequence, int limit)
+    private async Task<IReadOnlyList<AccessChange>> ReadAfter(long sequence, int limit)
     {
+        Interlocked.Increment(ref _feedReads);
+        if (FeedGate is { } gate)
+        {
+            await gate.Task;
+        }
+
+        if (FeedFailure is { } failure)
+        {
+            throw failure;
+        }
+
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<AccessChange>>(_changes.Where(c => c.Sequence > sequence).Take(limit).ToArray());
+            return _changes.Where(c => c.Sequence > sequence).Take(limit).ToArray();
         }
     }
 }
