@@ -115,7 +115,8 @@ public sealed class AccessChangeFollower(
 
     private async Task CatchUpAsync()
     {
-        // Off the caller's stack; no caller's cancellation stops a read the others wait for.
+        // Off the lock it was started under (a SQLite read completes inline), and no caller's
+        // cancellation stops a read the others wait for.
         await Task.Yield();
         if (Volatile.Read(ref _lastSuccessTicks) == long.MinValue)
         {

@@ -13,8 +13,8 @@ namespace Stowage.Cli.Bulk;
 /// </summary>
 public sealed class ImportRecord
 {
-    /// <summary>Room kept after the value for <c>,"ttlSeconds":2592000}</c>.</summary>
-    private const int TailRoom = 32;
+    /// <summary>Room kept after the value for <c>,"ttlSeconds":</c>, any <see cref="long"/> and <c>}</c>.</summary>
+    private const int TailRoom = 14 + 20 + 1;
 
     private readonly byte[] _buffer;
     private readonly int _open;
