@@ -20,11 +20,10 @@ public sealed class ImportRecord
     private readonly int _open;
     private int _length;
 
-    private ImportRecord(string partition, string key, string valueType, DateTimeOffset? expiresAt, byte[] buffer, int open)
+    private ImportRecord(string partition, string key, DateTimeOffset? expiresAt, byte[] buffer, int open)
     {
         Partition = partition;
         Key = key;
-        ValueType = valueType;
         ExpiresAt = expiresAt;
         _buffer = buffer;
         _open = open;
@@ -33,8 +32,6 @@ public sealed class ImportRecord
     public string Partition { get; }
 
     public string Key { get; }
-
-    public string ValueType { get; }
 
     public DateTimeOffset? ExpiresAt { get; }
 
@@ -68,7 +65,7 @@ public sealed class ImportRecord
         JsonSerializer.Deserialize(Body(null).Span, StowageJsonContext.Default.ValueDto)
         ?? throw new InvalidOperationException("A prepared value is never null.");
 
-    /// <summary>A record read by the server's own rules, for <c>copy</c>.</summary>
+    /// <summary>A value read from a server, written out again with the JSON writer (<c>copy</c>).</summary>
     public static ImportRecord From(string partition, ValueDto value)
     {
         var output = new ArrayBufferWriter<byte>(256 + (value.StringValue?.Length * 3 ?? value.BinaryValue?.Length ?? value.NumberValue?.Length ?? 0));
@@ -97,7 +94,7 @@ public sealed class ImportRecord
         var open = output.WrittenCount;
         var buffer = new byte[open + TailRoom];
         output.WrittenSpan.CopyTo(buffer);
-        return new ImportRecord(partition, value.KeyId ?? throw new InvalidOperationException("The server sent a value without its key."), value.ValueType!, value.ExpiresAt, buffer, open);
+        return new ImportRecord(partition, value.KeyId ?? throw new InvalidOperationException("The server sent a value without its key."), value.ExpiresAt, buffer, open);
     }
 
     private static InvalidOperationException Missing(string? type) => new($"The server sent a {type} value without its content.");
@@ -105,8 +102,9 @@ public sealed class ImportRecord
     /// <summary>
     /// Reads one line of an export. Members other than those of the format are ignored; a
     /// member given twice counts once, the last time. Throws <see cref="JsonException"/> when
-    /// the line is not one JSON object; <paramref name="problem"/> says why a well-formed line
-    /// cannot be imported.
+    /// the line is not well-formed JSON (or holds more than one value); otherwise null and
+    /// <paramref name="problem"/> say why a line cannot be imported (not an object, a member
+    /// missing or of the wrong type, an unknown value type).
     /// </summary>
     public static ImportRecord? Parse(ReadOnlySpan<byte> line, out string? problem)
     {
@@ -219,7 +217,7 @@ public sealed class ImportRecord
         var buffer = new byte[member.Length + bytes.Length + TailRoom];
         member.CopyTo(buffer);
         bytes.CopyTo(buffer.AsSpan(member.Length));
-        return new ImportRecord(partition!, key!, valueType!, expiresAt, buffer, member.Length + bytes.Length);
+        return new ImportRecord(partition!, key!, expiresAt, buffer, member.Length + bytes.Length);
     }
 
     /// <summary>Reads to the end of the line, so a line with anything after its object is not JSON.</summary>
