@@ -14,8 +14,7 @@ public readonly record struct DelegatedTokenCheck(AppTokenStatus Status, Caller?
 /// The caller is the user's rights narrowed to the token's scopes (<see cref="UserRights.CallerFor"/>).
 /// Everything comes from memory while the change feed is followed; a node whose poller fell
 /// behind reads the log first (<see cref="AccessChangeFollower.EnsureFreshAsync"/>), and while
-/// the log cannot be read the check fails and app, grant and user state is read on every use
-/// (fail closed).
+/// the log cannot be read the check fails (fail closed).
 /// </summary>
 public sealed class DelegatedTokenGate(AppStateCache apps, RevokedTokenSet revoked, UserGrantCache grants, AccessChangeFollower follower)
 {
