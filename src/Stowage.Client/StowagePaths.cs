@@ -37,6 +37,9 @@ internal static class StowagePaths
     public static string Values(string organizationId, string environmentId, string storeId, string partition)
         => Partition(organizationId, environmentId, storeId, partition) + "/values";
 
+    public static string Export(string organizationId, string environmentId, string storeId, string? partition)
+        => Store(organizationId, environmentId, storeId) + "/export" + (partition is null ? string.Empty : "?partition=" + Uri.EscapeDataString(partition));
+
     public static string OrganizationLimits(string organizationId)
         => ApiRoot + Segment(organizationId) + "/limits";
 

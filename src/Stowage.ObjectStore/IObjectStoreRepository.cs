@@ -55,6 +55,26 @@ public interface IObjectStoreRepository
     /// </summary>
     Task<(Page<Entry>? Page, LookupFailure Failure)> ListEntriesAsync(PartitionAddress partition, PageRequest page, DateTimeOffset now, ValueOpener open, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The next chunk of an export of <paramref name="store"/>, or of its partition
+    /// <paramref name="partition"/> when not null: live entries (expiring after
+    /// <paramref name="now"/>), each handed to <paramref name="sink"/> while the backend holds
+    /// its bytes (what <paramref name="sink"/> throws, the read throws), in one read snapshot per
+    /// chunk, bounded by <paramref name="bounds"/>. Start with a null <paramref name="after"/>
+    /// and go on with each chunk's <see cref="ExportChunk.Next"/> until it is null; a store or
+    /// partition missing at any chunk is reported as such, with nothing handed over (one deleted
+    /// and created again meanwhile may be reported so too, or read on as a store whose entries
+    /// were all removed and written meanwhile). Across the
+    /// chunks of one export: every entry live from the first chunk to the last is handed over,
+    /// with the value, type and expiry of one write of it; entries created or removed meanwhile
+    /// may or may not be; no key is handed over twice, except that a backend reading in storage
+    /// order may hand over again a key removed and written again meanwhile, its later write
+    /// second. The order is the backend's (reading in storage order may cost far less than key
+    /// order); nothing is written, so rolling expiries are not extended.
+    /// </summary>
+    Task<ExportChunk> ExportEntriesAsync(
+        StoreAddress store, string? partition, ExportCursor? after, DateTimeOffset now, ExportChunks bounds, ExportSink sink, CancellationToken cancellationToken);
+
     /// <summary>Removes every key of a partition, keeping the partition itself.</summary>
     Task<LookupFailure> ClearPartitionAsync(PartitionAddress partition, CancellationToken cancellationToken);
 

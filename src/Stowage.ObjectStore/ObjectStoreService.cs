@@ -106,6 +106,16 @@ public sealed class ObjectStoreService(IObjectStoreRepository repository, ValueS
         return new Page<Entry>(items, found.NextAfter);
     }
 
+    /// <summary>
+    /// An export of <paramref name="store"/>, or of its partition <paramref name="partition"/>:
+    /// read chunk by chunk (<see cref="StoreExport.NextChunkAsync"/>), each entry with its value as
+    /// the client wrote it. Not a read of the keys: rolling expiries are not extended.
+    /// </summary>
+    public StoreExport Export(StoreAddress store, string? partition) => new(repository, sealer, time, store, partition);
+
+    internal static Error ExportMissing(StoreAddress store, string? partition, LookupFailure failure) =>
+        partition is null || failure == LookupFailure.StoreNotFound ? StoreMissing(store) : PartitionMissing(new PartitionAddress(store, partition));
+
     public async Task<Error?> ClearPartitionAsync(PartitionAddress partition, CancellationToken cancellationToken)
     {
         var failure = await repository.ClearPartitionAsync(partition, cancellationToken);

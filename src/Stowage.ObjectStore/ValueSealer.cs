@@ -68,5 +68,33 @@ public sealed class ValueSealer(IValueProtector protector)
         }
     }
 
+    /// <summary>
+    /// The value of an exported entry as the client wrote it: the stored bytes themselves for a
+    /// plain value, else decrypted into <paramref name="buffer"/> (grown when too short). The
+    /// result is valid until the next call with the same buffer.
+    /// </summary>
+    public ReadOnlySpan<byte> Open(PartitionAddress partition, in ExportedEntry entry, ref byte[] buffer)
+    {
+        if (!entry.Encrypted)
+        {
+            return entry.Value;
+        }
+
+        if (buffer.Length < entry.Value.Length)
+        {
+            buffer = new byte[Math.Max(entry.Value.Length, buffer.Length * 2)];
+        }
+
+        try
+        {
+            return buffer.AsSpan(0, protector.Unprotect(partition, entry.Key, entry.Kind, entry.Value, buffer));
+        }
+        catch (CryptographicException e)
+        {
+            throw new CryptographicException(
+                "A stored value could not be decrypted: the data key is not the one it was written with, or the row was altered.", e);
+        }
+    }
+
     private static long EntrySize(KeyAddress key, StoredValue value) => EntryRules.SizeOf(key.Key, value.Data.Length);
 }

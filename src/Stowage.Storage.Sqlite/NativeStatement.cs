@@ -71,7 +71,9 @@ internal sealed class NativeStatement : IDisposable
     public void BindUtf8Blob(int index, string text) => Bind(index, text, asBlob: true);
 
     /// <summary>Binds <paramref name="bytes"/> as a BLOB (copied by SQLite); an empty span binds an empty BLOB, not NULL.</summary>
-    public void BindBlob(int index, ReadOnlySpan<byte> bytes) => Check(raw.sqlite3_bind_blob(_statement, index, bytes));
+    /// <summary>Binds <paramref name="bytes"/> as a BLOB; an empty span is a zero-length BLOB (SQLite would take its null pointer for NULL).</summary>
+    public void BindBlob(int index, ReadOnlySpan<byte> bytes) =>
+        Check(bytes.IsEmpty ? raw.sqlite3_bind_zeroblob(_statement, index, 0) : raw.sqlite3_bind_blob(_statement, index, bytes));
 
     public void BindInt64(int index, long value) => Check(raw.sqlite3_bind_int64(_statement, index, value));
 

@@ -197,6 +197,32 @@ public sealed class BulkTests(CliServerFixture server)
         Assert.Equal(3, keys.Count);
     }
 
+    [Fact]
+    public async Task Import_AKeyOnManyLines_ItsLastLineWins()
+    {
+        // Each key's lines alternate a 2 MB value and a short one, the short one last: sent side
+        // by side, the short write would reach the server first and the large one would win.
+        using var cli = await server.SignedInCliAsync();
+        var large = new string('L', 2 * 1024 * 1024);
+        var lines = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            foreach (var key in new[] { "k0", "k1", "k2" })
+            {
+                lines.Add($"{{\"partition\":\"p\",\"key\":\"{key}\",\"valueType\":\"STRING\",\"stringValue\":\"{large}\"}}");
+                lines.Add($"{{\"partition\":\"p\",\"key\":\"{key}\",\"valueType\":\"STRING\",\"stringValue\":\"line {i}\"}}");
+            }
+        }
+
+        await File.WriteAllTextAsync(cli.PathOf("repeated.jsonl"), ExportFiles.Header("cli-repeated") + "\n" + string.Join("\n", lines) + "\n");
+
+        (await cli.RunAsync("import", cli.PathOf("repeated.jsonl"), "--concurrency", "64")).AssertExit(0);
+
+        var keys = ExportFiles.Read((await cli.RunAsync("export", "cli-repeated")).AssertExit(0).StandardOutput);
+        Assert.Equal(["line 3", "line 3", "line 3"], new[] { "k0", "k1", "k2" }.Select(k => keys[("p", k)].Value));
+        Assert.Equal(3, keys.Count);
+    }
+
     internal static bool HasProgress(string directory)
     {
         if (!Directory.Exists(directory))

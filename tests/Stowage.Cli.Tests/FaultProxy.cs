@@ -29,6 +29,15 @@ public enum FaultAction
 
     /// <summary>Wait <see cref="FaultProxy.Delay"/>, then forward.</summary>
     Delay,
+
+    /// <summary>Answer 404 <c>NOT_FOUND</c> without forwarding, as a server without the path would (an earlier version).</summary>
+    NoSuchPath,
+
+    /// <summary>Forward, pass the answer's status, headers and first <see cref="FaultProxy.CutAfterBytes"/> bytes, then (once the client has read them) reset the connection.</summary>
+    CutAnswer,
+
+    /// <summary>Forward, pass the answer's status, headers and first <see cref="FaultProxy.CutAfterBytes"/> bytes, then hold the rest for <see cref="FaultProxy.Delay"/>.</summary>
+    StallAnswer,
 }
 
 /// <summary>One request as the proxy saw it.</summary>
@@ -37,7 +46,8 @@ public enum FaultAction
 /// <param name="Attempt">1 for the first request with this method and path, 2 for the next, …</param>
 /// <param name="IsValueWrite">A PUT or POST of one key (<c>…/partitions/{p}/keys/{k}</c>).</param>
 /// <param name="IsValuesPage">A GET of a partition's <c>values</c> listing.</param>
-public sealed record ProxyRequest(string Method, string Path, int Attempt, bool IsValueWrite, bool IsValuesPage);
+/// <param name="IsExport">A GET of a store's <c>export</c>.</param>
+public sealed record ProxyRequest(string Method, string Path, int Attempt, bool IsValueWrite, bool IsValuesPage, bool IsExport);
 
 /// <summary>What the proxy did with a request and when (on the proxy's own clock).</summary>
 /// <param name="Request">The request.</param>
@@ -84,6 +94,9 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>The <c>Retry-After</c> of an injected 429, in seconds.</summary>
     public int RetryAfterSeconds { get; set; } = 1;
+
+    /// <summary>How much of an answer <see cref="FaultAction.CutAnswer"/> and <see cref="FaultAction.StallAnswer"/> pass.</summary>
+    public int CutAfterBytes { get; set; } = 10_000;
 
     /// <summary>How long <see cref="FaultAction.Delay"/> holds a request.</summary>
     public TimeSpan Delay { get; set; } = TimeSpan.FromMilliseconds(500);
@@ -138,7 +151,8 @@ public sealed class FaultProxy : IAsyncDisposable
         var attempt = _attempts.AddOrUpdate((method, path), 1, (_, n) => n + 1);
         var isValueWrite = method is "PUT" or "POST" && IsKeyPath(path);
         var isValuesPage = method == "GET" && path.EndsWith("/values", StringComparison.Ordinal);
-        var request = new ProxyRequest(method, path, attempt, isValueWrite, isValuesPage);
+        var isExport = method == "GET" && path.EndsWith("/export", StringComparison.Ordinal);
+        var request = new ProxyRequest(method, path, attempt, isValueWrite, isValuesPage, isExport);
         var action = Policy(request);
         void Record() => _arrivals.Enqueue(new ProxyArrival(request, action, arrived, _clock.Elapsed));
 
@@ -156,6 +170,12 @@ public sealed class FaultProxy : IAsyncDisposable
                 context.Response.StatusCode = StatusCodes.Status400BadRequest;
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync("{\"code\":\"INVALID_VALUE\",\"message\":\"injected refusal\"}");
+                return;
+            case FaultAction.NoSuchPath:
+                Record();
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.WriteAsync("{\"code\":\"NOT_FOUND\",\"message\":\"No resource at this path.\"}");
                 return;
             case FaultAction.DropBeforeForwarding:
                 Record();
@@ -182,6 +202,17 @@ public sealed class FaultProxy : IAsyncDisposable
             {
                 context.Response.Headers[name] = values.ToArray();
             }
+        }
+
+        if (action is FaultAction.CutAnswer or FaultAction.StallAnswer)
+        {
+            var body = await upstreamResponse.Content.ReadAsByteArrayAsync(context.RequestAborted);
+            await context.Response.Body.WriteAsync(body.AsMemory(0, Math.Min(body.Length, CutAfterBytes)), context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            // A reset discards what the client has not read yet: let it read the part first.
+            await Task.Delay(action == FaultAction.StallAnswer ? Delay : TimeSpan.FromMilliseconds(500), context.RequestAborted);
+            context.Abort();
+            return;
         }
 
         await upstreamResponse.Content.CopyToAsync(context.Response.Body, context.RequestAborted);

@@ -161,18 +161,57 @@ public sealed class RetryTests(CliServerFixture server)
     }
 
     [Fact]
-    public async Task Export_APageRefused_FailsWithTheErrorAndLeavesNoFile()
+    public async Task Export_AnswerCutMidway_FailsSayingSoAndLeavesNoFile()
     {
         await using var proxy = await FaultProxy.StartAsync(server.Url);
         using var cli = await SignedInThroughAsync(proxy);
-        var file = cli.PathOf("pages.jsonl");
-        await ExportFiles.WriteAsync(file, "cli-retry-pages", 300, partitions: 6);
-        (await cli.RunAsync("import", file)).AssertExit(0);
+        await ImportedStoreAsync(cli, "cli-retry-cut");
+
+        // The server's export stream breaks off after 10 000 bytes, inside a line.
+        proxy.CutAfterBytes = 10_000;
+        proxy.Policy = request => request.IsExport ? FaultAction.CutAnswer : FaultAction.Forward;
+        var output = cli.PathOf("cut-export.jsonl");
+        var result = await cli.RunAsync("export", "cli-retry-cut", "-o", output);
+
+        result.AssertExit(1);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(result.StandardError, @"error: The server's export stopped before its end, after \d+ keys: "), result.StandardError);
+        Assert.False(File.Exists(output));
+        Assert.False(File.Exists(output + ".partial"));
+        Assert.Single(proxy.Arrivals, a => a.Request.IsExport);
+    }
+
+    [Fact]
+    public async Task Export_FromAServerWithoutTheExportStream_ReadsPagesToTheSameFile()
+    {
+        await using var proxy = await FaultProxy.StartAsync(server.Url);
+        using var cli = await SignedInThroughAsync(proxy);
+        var file = await ImportedStoreAsync(cli, "cli-retry-older");
+        var streamed = cli.PathOf("streamed.jsonl");
+        (await cli.RunAsync("export", "cli-retry-older", "-o", streamed)).AssertExit(0);
+
+        proxy.Policy = request => request.IsExport ? FaultAction.NoSuchPath : FaultAction.Forward;
+        var paged = cli.PathOf("paged.jsonl");
+        (await cli.RunAsync("export", "cli-retry-older", "-o", paged)).AssertExit(0);
+
+        Assert.Contains(proxy.Arrivals, a => a.Request.IsValuesPage);
+        ExportFiles.AssertSameKeys(
+            ExportFiles.Read(await File.ReadAllTextAsync(streamed)), ExportFiles.Read(await File.ReadAllTextAsync(paged)), compareExpiry: true);
+        ExportFiles.AssertSameKeys(ExportFiles.Read(await File.ReadAllTextAsync(file)), ExportFiles.Read(await File.ReadAllTextAsync(paged)), compareExpiry: true);
+    }
+
+    [Fact]
+    public async Task Export_FromAServerWithoutTheExportStream_APageRefusedFailsWithTheErrorAndLeavesNoFile()
+    {
+        await using var proxy = await FaultProxy.StartAsync(server.Url);
+        using var cli = await SignedInThroughAsync(proxy);
+        await ImportedStoreAsync(cli, "cli-retry-pages");
 
         // Partitions are read side by side: the failure of one stops the whole export.
-        proxy.Policy = request => request.IsValuesPage && request.Path.Contains("/partitions/part-4/", StringComparison.Ordinal)
-            ? FaultAction.Refuse
-            : FaultAction.Forward;
+        proxy.Policy = request => request.IsExport
+            ? FaultAction.NoSuchPath
+            : request.IsValuesPage && request.Path.Contains("/partitions/part-4/", StringComparison.Ordinal)
+                ? FaultAction.Refuse
+                : FaultAction.Forward;
         var output = cli.PathOf("refused-export.jsonl");
         var result = await cli.RunAsync("export", "cli-retry-pages", "-o", output);
 
@@ -181,6 +220,15 @@ public sealed class RetryTests(CliServerFixture server)
         Assert.False(File.Exists(output));
         Assert.False(File.Exists(output + ".partial"));
         Assert.Single(proxy.Arrivals, a => a.Action == FaultAction.Refuse);
+    }
+
+    /// <summary>A store of 300 keys in six partitions, imported through the proxy untouched; returns the file it came from.</summary>
+    private static async Task<string> ImportedStoreAsync(Cli cli, string store)
+    {
+        var file = cli.PathOf(store + ".jsonl");
+        await ExportFiles.WriteAsync(file, store, 300, partitions: 6);
+        (await cli.RunAsync("import", file)).AssertExit(0);
+        return file;
     }
 
     private static async Task<Cli> SignedInThroughAsync(FaultProxy proxy)

@@ -56,6 +56,32 @@ public sealed class QueryPlanTests : IClassFixture<QueryPlanTests.LargePartition
     }
 
     [Fact]
+    public void ExportByIdSql_ReadsTheTableByRowIdRange_NotThroughAnIndexNorASort()
+    {
+        var plan = Explain(Regex.Replace(SqliteObjectStoreRepository.ExportByIdSql, @"\?(\d)", "$$p$1"));
+
+        Assert.Contains("SEARCH entries USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)", plan);
+        Assert.DoesNotContain(plan, d => d.Contains("TEMP B-TREE", StringComparison.Ordinal) || d.Contains("INDEX entries_", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ExportByKeySql_SearchesTheKeyIndexFromTheCursor()
+    {
+        var plan = Explain(Regex.Replace(SqliteObjectStoreRepository.ExportByKeySql, @"\?(\d)", "$$p$1"));
+
+        Assert.Equal(["SEARCH entries USING INDEX entries_key (partition_id=? AND key>?)"], plan);
+    }
+
+    [Fact]
+    public void ExportSpanSql_ReadsOnlyTheKeyIndex()
+    {
+        var plan = Explain(Regex.Replace(SqliteObjectStoreRepository.ExportSpanSql, @"\?(\d)", "$$p$1"));
+
+        Assert.Contains(plan, d => d.StartsWith("SEARCH entries USING COVERING INDEX entries_key (partition_id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, d => d.StartsWith("SCAN entries", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void EntryByAddressSql_SearchesEachTableByItsIndex()
     {
         var plan = Explain(Regex.Replace(SqliteObjectStoreRepository.EntryByAddressSql, @"\?(\d)", "$$p$1"));

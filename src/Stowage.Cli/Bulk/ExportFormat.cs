@@ -30,8 +30,9 @@ public sealed class ExportHeader
 
 /// <summary>
 /// Writes export lines: the header through one reusable JSON writer (UTF-8 kept readable),
-/// each key's line from the server's own JSON tokens (<see cref="WriteJsonAsync"/>), <c>\n</c>
-/// line ends. Lines gather in one reused buffer that goes to the stream in chunks of about
+/// then the key lines of the server's export stream as they come (<see cref="CopyLinesAsync"/>),
+/// or, from a server without that stream, each key's line from a values page's JSON tokens
+/// (<see cref="WriteJsonAsync"/>); <c>\n</c> line ends. Lines gather in one reused buffer that goes to the stream in chunks of about
 /// 64 KiB (never zeroed in between: a writer straight on the stream cleared its buffer after
 /// every line, a tenth of an export's CPU).
 /// </summary>
@@ -72,6 +73,55 @@ public sealed class ExportWriter(Stream stream) : IAsyncDisposable
         if (_buffer.WrittenCount >= ChunkBytes)
         {
             await WriteOutAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Copies the key lines of a server's export stream (<see cref="StowageClient.OpenExportAsync"/>),
+    /// already in this format, byte for byte: no line is parsed or rewritten. Counts the lines
+    /// as they pass (<paramref name="onLines"/> after each read); a stream that ends inside a
+    /// line is a cut answer, and throws.
+    /// </summary>
+    public async Task CopyLinesAsync(Stream source, Action<int> onLines, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(onLines);
+        await WriteOutAsync(cancellationToken);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        try
+        {
+            var last = (byte)'\n';
+            int read;
+            while ((read = await ReadAsync(source, buffer, cancellationToken)) > 0)
+            {
+                var lines = buffer.AsSpan(0, read).Count((byte)'\n');
+                last = buffer[read - 1];
+                await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                Lines += lines;
+                onLines(lines);
+            }
+
+            if (last != (byte)'\n')
+            {
+                throw new IOException($"The server's export ended inside a line, after {Lines - 1:N0} keys.");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async ValueTask<int> ReadAsync(Stream source, byte[] buffer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await source.ReadAsync(buffer.AsMemory(0, ChunkBytes), cancellationToken);
+        }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // A cut answer (the server failed or went away): say so, and how far it got.
+            throw new IOException($"The server's export stopped before its end, after {Lines - 1:N0} keys: {e.Message}", e);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Stowage.Cli.Connection;
 using Stowage.Cli.Infrastructure;
@@ -26,18 +27,22 @@ public sealed record ImportItem(long Sequence, long EndOffset, ImportRecord Reco
 
 /// <summary>
 /// Writes records into a store with bounded concurrency. Input order is kept for the
-/// watermark only: writes run side by side, and <see cref="CompletionTracker"/> knows which
-/// prefix of the input is done. A stop request (Ctrl-C) takes no new lines and lets the writes
+/// watermark: writes run side by side, and <see cref="CompletionTracker"/> knows which
+/// prefix of the input is done; and for a key that comes more than once, whose writes go one
+/// after the other in input order, so its last line wins. A stop request (Ctrl-C) takes no new lines and lets the writes
 /// in flight finish; a failure stops everything and is reported with its line.
 /// </summary>
 public sealed class Importer(StowageClient client, Target target, ImportSettings settings, TransferMeter meter)
 {
     private const long MaxTtlSeconds = 2_592_000;
 
+    // The latest write handed out for each key still in flight (removed once it is done).
+    private readonly ConcurrentDictionary<(string Partition, string Key), Task> _lastWrites = new();
+
     public async Task RunAsync(IAsyncEnumerable<ImportItem> items, CompletionTracker tracker, CancellationToken stop)
     {
         using var abort = new CancellationTokenSource();
-        var channel = Channel.CreateBounded<ImportItem>(new BoundedChannelOptions(settings.Concurrency * 4)
+        var channel = Channel.CreateBounded<Queued>(new BoundedChannelOptions(settings.Concurrency * 4)
         {
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -90,8 +95,24 @@ public sealed class Importer(StowageClient client, Target target, ImportSettings
                             continue;
                         }
 
-                        var outcome = await WriteAsync(item, abort.Token);
-                        tracker.Complete(item.Sequence, item.EndOffset, outcome);
+                        Outcome outcome;
+                        try
+                        {
+                            // An earlier line of the same key is written first.
+                            if (item.After is { } after)
+                            {
+                                await after.WaitAsync(abort.Token);
+                            }
+
+                            outcome = await WriteAsync(item.Item, abort.Token);
+                        }
+                        finally
+                        {
+                            item.Done.TrySetResult();
+                            _lastWrites.TryRemove(KeyValuePair.Create(item.Id, item.Done.Task));
+                        }
+
+                        tracker.Complete(item.Item.Sequence, item.Item.EndOffset, outcome);
                         meter.Advance();
                     }
                 }
@@ -116,7 +137,7 @@ public sealed class Importer(StowageClient client, Target target, ImportSettings
         stop.ThrowIfCancellationRequested();
     }
 
-    private async Task ProduceAsync(IAsyncEnumerable<ImportItem> items, ChannelWriter<ImportItem> writer, CancellationToken cancellationToken)
+    private async Task ProduceAsync(IAsyncEnumerable<ImportItem> items, ChannelWriter<Queued> writer, CancellationToken cancellationToken)
     {
         long dispatched = 0;
         await foreach (var item in items.WithCancellation(cancellationToken))
@@ -130,11 +151,22 @@ public sealed class Importer(StowageClient client, Target target, ImportSettings
                 }
             }
 
-            await writer.WriteAsync(item, cancellationToken);
+            var id = (item.Record.Partition, item.Record.Key);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Task? after = null;
+            _ = _lastWrites.AddOrUpdate(id, done.Task, (_, previous) =>
+            {
+                after = previous;
+                return done.Task;
+            });
+            await writer.WriteAsync(new Queued(item, id, after, done), cancellationToken);
             meter.MoveTo(item.EndOffset);
             dispatched++;
         }
     }
+
+    /// <summary>A line handed to the writers: the write of the same key it waits for, if any, and its own end.</summary>
+    private sealed record Queued(ImportItem Item, (string Partition, string Key) Id, Task? After, TaskCompletionSource Done);
 
     private async Task<Outcome> WriteAsync(ImportItem item, CancellationToken cancellationToken)
     {

@@ -38,6 +38,22 @@ public static partial class BulkCommands
                 });
                 await TransferProgress.RunAsync(context.Terminal, $"Exporting {storeId}", total, meter, async () =>
                 {
+                    if (await OpenExportAsync(session.Client, target, storeId, partition, cancellationToken) is { } lines)
+                    {
+                        // The server's lines are the file's: copied as they come.
+                        await using (lines)
+                        {
+                            await writer.CopyLinesAsync(lines, count =>
+                            {
+                                meter.Advance(count);
+                                meter.MoveTo(meter.Keys);
+                                counts.Written += count;
+                            }, cancellationToken);
+                        }
+
+                        return true;
+                    }
+
                     // Each value's JSON goes to its line as the server sent it: no strings made of 1 KB values.
                     await foreach (var (name, page) in StoreReader.ReadJsonPagesAsync(session.Client, target, storeId, partition, cancellationToken))
                     {
@@ -85,6 +101,23 @@ public static partial class BulkCommands
         }
 
         WriteSummary(context, TransferSummary.From("export", storeId, counts, meter, resumed: false, path), toStandardError: path is null);
+    }
+
+    /// <summary>
+    /// The server's export stream (one request for the whole store), or null from a server
+    /// that does not have it (an earlier version: no such path), which is then read page by page.
+    /// </summary>
+    private static async Task<Stream?> OpenExportAsync(
+        Client.StowageClient client, Connection.Target target, string storeId, string? partition, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await client.OpenExportAsync(target.OrganizationId, target.EnvironmentId, storeId, partition, cancellationToken);
+        }
+        catch (Client.StowageApiException e) when (e.Status is 404 or 405 && e.Code is null or "NOT_FOUND" or "METHOD_NOT_ALLOWED")
+        {
+            return null;
+        }
     }
 
     /// <summary>An export holds the store's data: readable by its owner only, like the config file.</summary>

@@ -8,7 +8,7 @@ namespace Stowage.Core.Security;
 /// Authenticated encryption with AES-256-GCM (the .NET implementation; nothing hand-written).
 /// Output layout: version (1 byte) · key id (1 byte) · random nonce (12) · ciphertext · tag (16).
 /// The two header bytes are authenticated together with the caller's associated data, so
-/// neither can be altered without <see cref="Unprotect"/> failing. Safe for concurrent use.
+/// neither can be altered without <see cref="Unprotect(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> failing. Safe for concurrent use.
 /// </summary>
 public sealed class AesGcmProtector : IDisposable
 {
@@ -31,7 +31,7 @@ public sealed class AesGcmProtector : IDisposable
     private volatile bool _disposed;
 
     /// <param name="key">The 32-byte AES-256 key; copied, so the caller may clear its own copy.</param>
-    /// <param name="keyId">Written into every output; <see cref="Unprotect"/> refuses data of another key id.</param>
+    /// <param name="keyId">Written into every output; <see cref="Unprotect(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> refuses data of another key id.</param>
     public AesGcmProtector(ReadOnlySpan<byte> key, byte keyId)
     {
         if (key.Length != KeySize)
@@ -83,11 +83,28 @@ public sealed class AesGcmProtector : IDisposable
     /// </exception>
     public byte[] Unprotect(ReadOnlySpan<byte> protectedData, ReadOnlySpan<byte> associatedData)
     {
-        if (protectedData.Length < Overhead)
-        {
-            throw new CryptographicException("The protected data is too short.");
-        }
+        var plaintext = GC.AllocateUninitializedArray<byte>(PlaintextLength(protectedData));
+        Unprotect(protectedData, associatedData, plaintext);
+        return plaintext;
+    }
 
+    /// <summary>
+    /// The length of the plaintext inside <paramref name="protectedData"/>, for a caller that
+    /// decrypts into its own buffer (<see cref="Unprotect(ReadOnlySpan{byte}, ReadOnlySpan{byte}, Span{byte})"/>).
+    /// </summary>
+    /// <exception cref="CryptographicException">The data is too short to be protected data.</exception>
+    public static int PlaintextLength(ReadOnlySpan<byte> protectedData) =>
+        protectedData.Length >= Overhead ? protectedData.Length - Overhead : throw new CryptographicException("The protected data is too short.");
+
+    /// <summary>
+    /// Decrypts into <paramref name="destination"/>, which must hold at least
+    /// <see cref="PlaintextLength"/> bytes; returns how many it wrote. The same checks as the
+    /// overload that allocates; on any failure nothing of the plaintext is left in the buffer.
+    /// </summary>
+    /// <exception cref="CryptographicException">As for the overload that allocates.</exception>
+    public int Unprotect(ReadOnlySpan<byte> protectedData, ReadOnlySpan<byte> associatedData, Span<byte> destination)
+    {
+        var length = PlaintextLength(protectedData);
         if (protectedData[0] != FormatVersion)
         {
             throw new CryptographicException("The protected data has an unknown format version.");
@@ -98,7 +115,8 @@ public sealed class AesGcmProtector : IDisposable
             throw new CryptographicException("The data was protected with another key.");
         }
 
-        var plaintext = GC.AllocateUninitializedArray<byte>(protectedData.Length - Overhead);
+        ArgumentOutOfRangeException.ThrowIfLessThan(destination.Length, length, nameof(destination));
+        var plaintext = destination[..length];
 
         byte[]? rented = null;
         var aadLength = HeaderSize + associatedData.Length;
@@ -114,7 +132,7 @@ public sealed class AesGcmProtector : IDisposable
             // AuthenticationTagMismatchException, a CryptographicException.
             aes.Decrypt(
                 protectedData.Slice(HeaderSize, NonceSize),
-                protectedData.Slice(HeaderSize + NonceSize, plaintext.Length),
+                protectedData.Slice(HeaderSize + NonceSize, length),
                 protectedData[^TagSize..],
                 plaintext,
                 aad);
@@ -124,7 +142,7 @@ public sealed class AesGcmProtector : IDisposable
             Return(aes, rented);
         }
 
-        return plaintext;
+        return length;
     }
 
     public void Dispose()

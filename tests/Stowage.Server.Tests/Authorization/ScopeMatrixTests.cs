@@ -46,6 +46,8 @@ public sealed class ScopeMatrixTests(ScopeMatrixFixture fixture) : IClassFixture
             { "confirm write", "POST", p + "/keys/pending/confirm", Data, true },
             { "reject write", "POST", p + "/keys/pending/reject", Data, true },
             { "list values", "GET", p + "/values", Data, true },
+            { "export store", "GET", store + "/export", Data, true },
+            { "export partition", "GET", store + "/export?partition=" + ScopeMatrixFixture.Partition, Data, true },
             { "organization usage", "GET", Window, Metrics, false },
             { "environment usage", "GET", "/environments/{env}" + Window, Metrics, true },
             { "region usage", "GET", "/environments/{env}/regions/local" + Window, Metrics, true },

@@ -2,7 +2,7 @@ using Stowage.Client;
 
 namespace Stowage.Server.Tests.Stats;
 
-/// <summary>A values page that ends early at its byte bound is billed on what it returned.</summary>
+/// <summary>A values page that ends early at its byte bound is billed on what it returned; an export on what it sent.</summary>
 public sealed class ValuePageBillingTests(StatsFixture fixture) : IClassFixture<StatsFixture>
 {
     private const int ValueBytes = 3 * 1024 * 1024;
@@ -26,6 +26,28 @@ public sealed class ValuePageBillingTests(StatsFixture fixture) : IClassFixture<
         Assert.NotNull(page.NextPageToken);
         Assert.Equal(3 * 31, before - 1);
         Assert.Equal(31, after - before);
+    }
+
+    [Fact]
+    public async Task Stats_Export_OneRequestBilledOnTheValuesItSent()
+    {
+        var (group, client) = await fixture.NewGroupAsync();
+        await client.PutStoreAsync(group.OrgId, group.SandboxId, "big");
+        for (var i = 0; i < 3; i++)
+        {
+            await client.PutBinaryAsync(group.OrgId, group.SandboxId, "big", "p" + i, "k", new byte[ValueBytes]);
+        }
+
+        var before = await UnitsAsync(client, group, requests: 4);
+        await using (var export = await client.OpenExportAsync(group.OrgId, group.SandboxId, "big"))
+        {
+            await export.CopyToAsync(Stream.Null);
+        }
+
+        var after = await UnitsAsync(client, group, requests: 5);
+
+        // One request, and the three values it carried: 31 units of 100 KB each.
+        Assert.Equal(3 * 31, after - before);
     }
 
     private static async Task<long> UnitsAsync(StowageClient client, Infrastructure.TenantIds group, long requests)

@@ -16,6 +16,7 @@ public static class ObjectStoreEndpoints
         stores.MapStoreEndpoints();
         stores.MapPartitionEndpoints();
         stores.MapKeyEndpoints();
+        stores.MapExportEndpoints();
         app.MapRateLimitEndpoints();
         return app;
     }

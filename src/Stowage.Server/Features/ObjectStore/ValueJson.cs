@@ -167,22 +167,7 @@ internal static class ValueJson
     {
         writer.WriteStartObject();
         writer.WriteString("keyId", entry.Key);
-        switch (entry.Value.Kind)
-        {
-            case ValueKind.String:
-                writer.WriteString("valueType", "STRING");
-                writer.WriteString("stringValue", entry.Value.Data);
-                break;
-            case ValueKind.Binary:
-                writer.WriteString("valueType", "BINARY");
-                writer.WriteBase64String("binaryValue", entry.Value.Data);
-                break;
-            default:
-                writer.WriteString("valueType", "NUMBER");
-                writer.WritePropertyName("numberValue");
-                writer.WriteRawValue(entry.Value.Data, skipInputValidation: true);
-                break;
-        }
+        WriteContent(writer, entry.Value.Kind, entry.Value.Data);
 
         // Formatted into the stack, not into strings: a page writes these for every value.
         Span<byte> text = stackalloc byte[32];
@@ -195,6 +180,27 @@ internal static class ValueJson
         }
 
         writer.WriteEndObject();
+    }
+
+    /// <summary><c>valueType</c> and the value's member (<c>stringValue</c>, <c>binaryValue</c> as base64, or <c>numberValue</c> as written).</summary>
+    public static void WriteContent(Utf8JsonWriter writer, ValueKind kind, ReadOnlySpan<byte> data)
+    {
+        switch (kind)
+        {
+            case ValueKind.String:
+                writer.WriteString("valueType"u8, "STRING"u8);
+                writer.WriteString("stringValue"u8, data);
+                break;
+            case ValueKind.Binary:
+                writer.WriteString("valueType"u8, "BINARY"u8);
+                writer.WriteBase64String("binaryValue"u8, data);
+                break;
+            default:
+                writer.WriteString("valueType"u8, "NUMBER"u8);
+                writer.WritePropertyName("numberValue"u8);
+                writer.WriteRawValue(data, skipInputValidation: true);
+                break;
+        }
     }
 
     public static string Version(Entry entry) => entry.Version.ToString(VersionFormat, CultureInfo.InvariantCulture);

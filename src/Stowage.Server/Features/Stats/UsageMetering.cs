@@ -14,9 +14,10 @@ namespace Stowage.Server.Features.Stats;
 /// The filter runs inside <c>RequireCaller</c>, so unauthenticated requests are never
 /// metered, and it skips 401/403 and requests whose environment is not the organization's:
 /// a caller without rights must not be able to add counts to another tenant's stats.
-/// Payload: for a write the value written, for a GET of a key or a <c>values</c> listing
-/// the values returned (bytes as the client sees them: UTF-8 text, raw binary, number
-/// text), so a 100 KB value is one unit whatever its JSON or base64 envelope. Every other
+/// Payload: for a write the value written, for a GET of a key, a <c>values</c> listing or an
+/// export the values returned (bytes as the client sees them: UTF-8 text, raw binary, number
+/// text; an export's once its answer is complete), so a 100 KB value is one unit whatever its
+/// JSON or base64 envelope. Every other
 /// successful request (deletes, key listings, store calls) is one unit.
 /// </remarks>
 public static class UsageMetering
@@ -45,7 +46,17 @@ public static class UsageMetering
                 }
 
                 var (status, payload) = Outcome(result);
-                if (status is >= 200 and < 300)
+                if (result is ExportEndpoints.ExportResult export)
+                {
+                    // Its values are known once they are sent.
+                    var key = KeyOf(http, region);
+                    http.Response.OnCompleted(() =>
+                    {
+                        meter.RecordSuccess(key, export.PayloadBytes);
+                        return Task.CompletedTask;
+                    });
+                }
+                else if (status is >= 200 and < 300)
                 {
                     meter.RecordSuccess(KeyOf(http, region), payload);
                 }
