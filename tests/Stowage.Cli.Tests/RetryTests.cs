@@ -222,6 +222,39 @@ public sealed class RetryTests(CliServerFixture server)
         Assert.Single(proxy.Arrivals, a => a.Action == FaultAction.Refuse);
     }
 
+    [Fact]
+    public async Task Copy_SourceExportCutMidway_FailsSayingSo()
+    {
+        await using var proxy = await FaultProxy.StartAsync(server.Url);
+        using var cli = await SignedInThroughAsync(proxy);
+        await ImportedStoreAsync(cli, "cli-retry-copy-cut");
+        proxy.CutAfterBytes = 10_000;
+        proxy.Policy = request => request.IsExport ? FaultAction.CutAnswer : FaultAction.Forward;
+
+        var result = await cli.RunAsync("copy", "cli-retry-copy-cut", "--to-store", "cli-retry-copy-cut-to");
+
+        result.AssertExit(1);
+        Assert.True(
+            System.Text.RegularExpressions.Regex.IsMatch(result.StandardError, @"error: The server's export stopped before its end, after \d+ keys: "),
+            result.StandardError);
+    }
+
+    [Fact]
+    public async Task Copy_FromAServerWithoutTheExportStream_ReadsPagesAndCopiesEveryKey()
+    {
+        await using var proxy = await FaultProxy.StartAsync(server.Url);
+        using var cli = await SignedInThroughAsync(proxy);
+        var file = await ImportedStoreAsync(cli, "cli-retry-copy-older");
+        proxy.Policy = request => request.IsExport ? FaultAction.NoSuchPath : FaultAction.Forward;
+
+        (await cli.RunAsync("copy", "cli-retry-copy-older", "--to-store", "cli-retry-copy-older-to")).AssertExit(0);
+
+        Assert.Contains(proxy.Arrivals, a => a.Request.IsValuesPage);
+        proxy.Policy = _ => FaultAction.Forward;
+        var copied = (await cli.RunAsync("export", "cli-retry-copy-older-to")).AssertExit(0).StandardOutput;
+        ExportFiles.AssertSameKeys(ExportFiles.Read(await File.ReadAllTextAsync(file)), ExportFiles.Read(copied), compareExpiry: true);
+    }
+
     /// <summary>A store of 300 keys in six partitions, imported through the proxy untouched; returns the file it came from.</summary>
     private static async Task<string> ImportedStoreAsync(Cli cli, string store)
     {

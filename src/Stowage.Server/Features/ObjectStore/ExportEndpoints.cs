@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using Stowage.Access;
 using Stowage.Core.Errors;
@@ -76,11 +77,12 @@ public static partial class ExportEndpoints
     private static partial void ExportFailed(ILogger logger, Exception exception, long entries);
 
     /// <summary>
-    /// Streams the export: the first chunk's lines, then chunk after chunk, each written out
-    /// before the next is read, so the server holds one chunk whatever the store's size. A
-    /// failure after the first byte (the store deleted meanwhile, storage unavailable) aborts the
-    /// connection: the answer then lacks its end (HTTP/1.1's last chunk), which every client
-    /// reports as an error, so a cut export is never taken for a whole one.
+    /// Streams the export: each chunk's lines, written out before the next chunk is handed over
+    /// (the one after is being read meanwhile: <see cref="StoreExport"/>), so the server holds
+    /// two chunks whatever the store's size. A failure after the first byte (the store deleted
+    /// meanwhile, storage unavailable) aborts the connection: the answer then lacks its end
+    /// (HTTP/1.1's last chunk), which every client reports as an error, so a cut export is never
+    /// taken for a whole one.
     /// </summary>
     internal sealed class ExportResult(StoreExport export, ExportLines lines, ILogger logger) : IResult
     {
@@ -97,8 +99,7 @@ public static partial class ExportEndpoints
             response.Headers.CacheControl = "no-store";
             try
             {
-                lines.SendTo(response.BodyWriter);
-                await response.BodyWriter.FlushAsync(aborted);
+                await lines.SendAsync(response.BodyWriter, aborted);
                 while (!export.Completed)
                 {
                     if (await export.NextChunkAsync(lines.Write, aborted) is { } error)
@@ -108,7 +109,7 @@ public static partial class ExportEndpoints
                         return;
                     }
 
-                    await response.BodyWriter.FlushAsync(aborted);
+                    await lines.SendAsync(response.BodyWriter, aborted);
                 }
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !aborted.IsCancellationRequested)
@@ -121,32 +122,34 @@ public static partial class ExportEndpoints
 
     /// <summary>
     /// Writes export lines, <c>{"partition":…,"key":…,"valueType":…,"stringValue"|"numberValue"|"binaryValue":…,"expiresAt":…}</c>
-    /// and a line feed each, with the values page's JSON rules (ValueJson): first into a buffer of
-    /// its own (the first chunk, read before the answer starts), then straight into the answer.
+    /// and a line feed each, with the values page's JSON rules (ValueJson), into a buffer of its
+    /// own that <see cref="SendAsync"/> hands to the answer in pieces of 64 KiB: each piece one
+    /// HTTP/1.1 chunk (lines written into the answer's own buffers would go out in chunks of
+    /// about 4 KiB, and a client reads one chunk per read).
     /// </summary>
     internal sealed class ExportLines
     {
-        private readonly ArrayBufferWriter<byte> _first = new(64 * 1024);
-        private IBufferWriter<byte> _output;
-        private Utf8JsonWriter _json;
+        private const int PieceBytes = 64 * 1024;
+
+        private readonly ArrayBufferWriter<byte> _lines = new(256 * 1024);
+        private readonly Utf8JsonWriter _json;
         private string? _partition;
         private JsonEncodedText _encodedPartition;
 
-        public ExportLines()
-        {
-            _output = _first;
-            _json = new Utf8JsonWriter(_first, ServerJson.WriterOptions);
-        }
+        public ExportLines() => _json = new Utf8JsonWriter(_lines, ServerJson.WriterOptions);
 
         public long PayloadBytes { get; private set; }
 
-        /// <summary>Copies what was written so far to <paramref name="output"/>, and writes there from now on.</summary>
-        public void SendTo(IBufferWriter<byte> output)
+        /// <summary>Sends the lines written since the last call, and keeps the buffer for the next ones.</summary>
+        public async Task SendAsync(PipeWriter answer, CancellationToken cancellationToken)
         {
-            output.Write(_first.WrittenSpan);
-            _first.Clear();
-            _output = output;
-            _json.Reset(output);
+            var written = _lines.WrittenMemory;
+            for (var start = 0; start < written.Length; start += PieceBytes)
+            {
+                await answer.WriteAsync(written[start..Math.Min(written.Length, start + PieceBytes)], cancellationToken);
+            }
+
+            _lines.ResetWrittenCount();
         }
 
         public void Write(in ExportedEntry entry)
@@ -160,9 +163,9 @@ public static partial class ExportEndpoints
             json.WriteString("expiresAt"u8, ValueJson.Timestamp(entry.ExpiresAt, text));
             json.WriteEndObject();
             json.Flush();
-            _output.GetSpan(1)[0] = (byte)'\n';
-            _output.Advance(1);
-            json.Reset(_output);
+            _lines.GetSpan(1)[0] = (byte)'\n';
+            _lines.Advance(1);
+            json.Reset();
             PayloadBytes += entry.Value.Length;
         }
 
