@@ -32,9 +32,9 @@ public sealed class ExportHeader
 /// Writes export lines: the header through one reusable JSON writer (UTF-8 kept readable),
 /// then the key lines of the server's export stream as they come (<see cref="CopyLinesAsync"/>),
 /// or, from a server without that stream, each key's line from a values page's JSON tokens
-/// (<see cref="WriteJsonAsync"/>); <c>\n</c> line ends. Lines gather in one reused buffer that goes to the stream in chunks of about
-/// 64 KiB (never zeroed in between: a writer straight on the stream cleared its buffer after
-/// every line, a tenth of an export's CPU).
+/// (<see cref="WriteJsonAsync"/>); <c>\n</c> line ends. Built lines gather in one reused buffer
+/// that goes to the stream in chunks of about 64 KiB (never zeroed in between: a writer
+/// straight on the stream cleared its buffer after every line, a tenth of an export's CPU).
 /// </summary>
 public sealed class ExportWriter(Stream stream) : IAsyncDisposable
 {

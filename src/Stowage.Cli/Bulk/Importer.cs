@@ -29,8 +29,9 @@ public sealed record ImportItem(long Sequence, long EndOffset, ImportRecord Reco
 /// Writes records into a store with bounded concurrency. Input order is kept for the
 /// watermark: writes run side by side, and <see cref="CompletionTracker"/> knows which
 /// prefix of the input is done; and for a key that comes more than once, whose writes go one
-/// after the other in input order, so its last line wins. A stop request (Ctrl-C) takes no new lines and lets the writes
-/// in flight finish; a failure stops everything and is reported with its line.
+/// after the other in input order, so its last line wins. A stop request (Ctrl-C) takes no
+/// new lines and lets the writes in flight finish; a failure stops everything and is
+/// reported with its line.
 /// </summary>
 public sealed class Importer(StowageClient client, Target target, ImportSettings settings, TransferMeter meter)
 {

@@ -7,8 +7,8 @@ using Stowage.Contracts;
 namespace Stowage.Cli.Bulk;
 
 /// <summary>
-/// Reads a store for copy, and for an export from a server without the export stream (an
-/// earlier version): a page of up to 1 000 values (at most ~4 MiB) per
+/// Reads a store from a server without the export stream (an earlier version), for export and
+/// copy: a page of up to 1 000 values (at most ~4 MiB) per
 /// request through the <c>values</c> listing, so each page is one consistent read. Up to
 /// <see cref="Parallelism"/> partitions are read side by side, each page after page, and a
 /// reader asks for its next page while the previous one is being written; memory holds at most
