@@ -51,10 +51,11 @@ try
         throw new ArgumentException("--only names no scenario (see docs/performance.md for their names)");
     }
 
-    Log($"warming up {scenarios.Count} scenarios ({options.WarmUp.TotalSeconds:0} s each)");
+    Log($"warming up {scenarios.Count} scenarios ({options.WarmUp.TotalSeconds:0} s each, the metrics pair's {options.PairWarmUp.TotalSeconds:0} s)");
     foreach (var scenario in scenarios)
     {
-        await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.WarmUp, ct);
+        var warmUp = Scenarios.OnMetricsPair.Contains(scenario.Name) ? options.PairWarmUp : options.WarmUp;
+        await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, warmUp, ct);
     }
 
     // The main server's scenarios (the command line's too: its figure is the server's per key),
@@ -84,7 +85,7 @@ try
             await metricsPair.RenewAsync(ct);
             foreach (var scenario in scenarios.Where(s => Scenarios.OnMetricsPair.Contains(s.Name)))
             {
-                await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.WarmUp, ct);
+                await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.PairWarmUp, ct);
             }
         }
 
