@@ -99,7 +99,7 @@ internal sealed class CliBench(Options options, StowageTarget target, string wor
                 var run = await RunAsync(["export", Store, "-o", file, "--output", "json"], cancellationToken);
                 var lines = File.Exists(file) ? File.ReadLines(file).LongCount() - 1 : -1;
                 keys += run.Requests;
-                seconds += run.Requests / run.RequestsPerSecond;
+                seconds += run.Requests > 0 ? run.Requests / run.RequestsPerSecond : 0;
                 errors += run.Errors + (lines == KeyCount(options) ? 0 : 1);
             }
             finally
@@ -108,7 +108,7 @@ internal sealed class CliBench(Options options, StowageTarget target, string wor
             }
         }
 
-        return new WrkRun(keys / seconds, 0, 0, 0, 0, keys, errors);
+        return new WrkRun(seconds > 0 ? keys / seconds : 0, 0, 0, 0, 0, keys, errors);
     }
 
     private async Task WriteImportFileAsync(CancellationToken cancellationToken)
