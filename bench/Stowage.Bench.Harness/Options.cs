@@ -19,6 +19,14 @@ internal sealed record Options
     /// </summary>
     public TimeSpan PairWarmUp { get; init; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The metrics pair's off and on scenarios of a kind are measured together in this many
+    /// alternating one-second windows a side and round (<see cref="Interleaved"/>; ten: twice
+    /// the other scenarios' measured time, docs/performance.md, "The metrics pair in alternating
+    /// windows"); 0 measures each in one run of <see cref="Duration"/> like the others.
+    /// </summary>
+    public int PairWindows { get; init; } = 10;
+
     /// <summary>Fixed for every scenario, so that throughput and latency compare like for like.</summary>
     public int Connections { get; init; } = 32;
 
@@ -58,13 +66,14 @@ internal sealed record Options
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Int()) },
                 "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(Int()) },
                 "--pair-warmup" => options with { PairWarmUp = TimeSpan.FromSeconds(Int()) },
+                "--pair-windows" => options with { PairWindows = Int() },
                 "--connections" => options with { Connections = Int() },
                 "--keep" => options with { Keep = true },
                 "--metrics-control" => options with { MetricsControl = true },
                 "--trace" => options with { Trace = true, Keep = true },
                 "--only" => options with { Only = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal) },
                 // A smoke test of the harness itself, not a measurement.
-                "--quick" => options with { Keys = 20_000, Rounds = 1, Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(1), PairWarmUp = TimeSpan.FromSeconds(1) },
+                "--quick" => options with { Keys = 20_000, Rounds = 1, Duration = TimeSpan.FromSeconds(2), WarmUp = TimeSpan.FromSeconds(1), PairWarmUp = TimeSpan.FromSeconds(1), PairWindows = 2 },
                 _ => throw new ArgumentException($"Unknown option {args[i]} (see docs/performance.md)."),
             };
         }

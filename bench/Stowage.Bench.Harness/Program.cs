@@ -90,11 +90,34 @@ try
         }
 
         var line = new StringBuilder();
+        var pairedThisRound = new HashSet<string>(StringComparer.Ordinal);
         foreach (var scenario in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
         {
+            if (pairedThisRound.Contains(scenario.Name))
+            {
+                continue;
+            }
+
             if (!await Quiet.WaitAsync(ct))
             {
                 noisy++;
+            }
+
+            // The metrics pair's off and on scenarios of one kind, measured together in
+            // alternating windows (Interleaved says why) when both run.
+            if (options.PairWindows > 0 && Scenarios.PartnerOnMetricsPair(scenario.Name) is { } partnerName
+                && scenarios.FirstOrDefault(s => s.Name == partnerName) is { } partner)
+            {
+                var (mine, theirs) = await Interleaved.RunAsync(
+                    wrkDirectory, (scenario, ServerOf(scenario)!.Value), (partner, ServerOf(partner)!.Value), options, ct);
+                foreach (var (name, measured) in (ReadOnlySpan<(string, WrkRun)>)[(scenario.Name, mine), (partner.Name, theirs)])
+                {
+                    runs[name].Add(measured);
+                    pairedThisRound.Add(name);
+                    line.Append(System.Globalization.CultureInfo.InvariantCulture, $" {name} {measured.RequestsPerSecond:F0} ({measured.ServerCpuUsPerRequest:F0} us)");
+                }
+
+                continue;
             }
 
             var server = ServerOf(scenario);

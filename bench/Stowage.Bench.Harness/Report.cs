@@ -114,7 +114,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
         var f = footprint;
         w.WriteLine(Invariant($"Stowage with {f.Keys:N0} keys: peak RSS {f.PeakRssBytes / Megabyte:F0} MB (after populating {f.PeakRssAfterPopulateBytes / Megabyte:F0} MB, now {f.RssBytes / Megabyte:F0} MB)"));
         w.WriteLine(Invariant($"  data directory {f.DataDirectoryBytes / Megabyte:F0} MB (stowage.db {f.DatabaseBytes / Megabyte:F0} MB, WAL {f.WalBytes / Megabyte:F0} MB); seeded through the storage layer in {f.PopulateSeconds:F0} s"));
-        w.WriteLine(Invariant($"  {options.Connections} connections, {options.Threads} wrk thread, {options.Rounds} rounds x {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up (the metrics pair {options.PairWarmUp.TotalSeconds:0} s, a new pair each round), alternate rounds in reverse order; medians, ratios as the median of the rounds' ratios; run took {elapsed.TotalMinutes:F1} min"));
+        w.WriteLine(Invariant($"  {options.Connections} connections, {options.Threads} wrk thread, {options.Rounds} rounds x {options.Duration.TotalSeconds:0} s after {options.WarmUp.TotalSeconds:0} s warm-up (the metrics pair {options.PairWarmUp.TotalSeconds:0} s, a new pair each round{(options.PairWindows > 0 ? $", off and on in {options.PairWindows} alternating 1 s windows a side" : string.Empty)}), alternate rounds in reverse order; medians, ratios as the median of the rounds' ratios; run took {elapsed.TotalMinutes:F1} min"));
         if (!Valid)
         {
             w.WriteLine("Some scenario saw errors (see the errors column): its figures are not valid.");
@@ -138,7 +138,7 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
             },
             settings = new
             {
-                options.Keys, options.Rounds, durationSeconds = options.Duration.TotalSeconds, warmUpSeconds = options.WarmUp.TotalSeconds, pairWarmUpSeconds = options.PairWarmUp.TotalSeconds,
+                options.Keys, options.Rounds, durationSeconds = options.Duration.TotalSeconds, warmUpSeconds = options.WarmUp.TotalSeconds, pairWarmUpSeconds = options.PairWarmUp.TotalSeconds, pairWindows = options.PairWindows,
                 options.Connections, wrkThreads = options.Threads, options.ValueBytes, options.BigValueBytes, options.MetricsControl,
             },
             scenarios = results.Select(r => new

@@ -43,6 +43,16 @@ internal static class Scenarios
     /// <summary>The scenarios that need the metrics off/on pair of servers.</summary>
     public static readonly IReadOnlySet<string> OnMetricsPair = new HashSet<string>(StringComparer.Ordinal) { MetricsOffGet, MetricsOnGet, MetricsOffPost, MetricsOnPost };
 
+    /// <summary>The same load on the pair's other server ("metrics.off.get" and "metrics.on.get"); null outside the pair.</summary>
+    public static string? PartnerOnMetricsPair(string name) => name switch
+    {
+        MetricsOffGet => MetricsOnGet,
+        MetricsOnGet => MetricsOffGet,
+        MetricsOffPost => MetricsOnPost,
+        MetricsOnPost => MetricsOffPost,
+        _ => null,
+    };
+
     /// <summary>
     /// <paramref name="postgres"/> is one node on PostgreSQL, <paramref name="cluster"/> the
     /// same database through haproxy in front of three nodes (the first of them is
