@@ -5,7 +5,8 @@ namespace Stowage.Bench.Harness;
 /// run each: the metrics pair's off and on servers. This machine's speed moves in steps that
 /// last seconds (docs/performance.md, "The metrics pair in alternating windows"), so two runs of
 /// 5 s one after the other can each land on another step; windows of a second, in an order
-/// that puts each side first as often as second, let both sides share every step alike. Each
+/// that puts each side first as often as second, let both sides share every step alike (after
+/// one uncounted window a side: the first second after the machine went quiet ran faster). Each
 /// side's windows are added up: requests and seconds (so its rate is the whole time's), the
 /// server's CPU time per request; latencies are the median of the windows' own.
 /// </summary>
@@ -31,7 +32,7 @@ internal static class Interleaved
 
         for (var i = 0; i < windows; i++)
         {
-            var order = i % 2 == 0 ? [(first, firstRuns), (second, secondRuns)] : new[] { (second, secondRuns), (first, firstRuns) };
+            var order = i % 2 == 0 ? new[] { (first, firstRuns), (second, secondRuns) } : new[] { (second, secondRuns), (first, firstRuns) };
             foreach (var ((scenario, pid), into) in order)
             {
                 var cpuBefore = ServerCpu.Read(pid);

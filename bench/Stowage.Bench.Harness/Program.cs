@@ -114,7 +114,11 @@ try
                 {
                     runs[name].Add(measured);
                     pairedThisRound.Add(name);
-                    line.Append(System.Globalization.CultureInfo.InvariantCulture, $" {name} {measured.RequestsPerSecond:F0} ({measured.ServerCpuUsPerRequest:F0} us)");
+                    line.Append(System.Globalization.CultureInfo.InvariantCulture, $" {name} {measured.RequestsPerSecond:F0}");
+                    if (measured.ServerCpuUsPerRequest is { } pairUs)
+                    {
+                        line.Append(System.Globalization.CultureInfo.InvariantCulture, $" ({pairUs:F0} us)");
+                    }
                 }
 
                 continue;
