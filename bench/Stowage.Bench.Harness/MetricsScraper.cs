@@ -2,7 +2,9 @@ namespace Stowage.Bench.Harness;
 
 /// <summary>
 /// Scrapes a server's /metrics once a second, as a Prometheus with a 1 s interval would, from
-/// start to dispose; reads each answer to the end so the server does the whole work.
+/// start to dispose; reads each answer to the end so the server does the whole work. The
+/// server's address is asked for at every scrape: the metrics pair's server with metrics on
+/// changes places every round (<see cref="MetricsPair"/>).
 /// </summary>
 internal sealed class MetricsScraper : IDisposable
 {
@@ -12,16 +14,16 @@ internal sealed class MetricsScraper : IDisposable
     private long _scrapes;
     private long _failures;
 
-    private MetricsScraper(Uri server)
+    private MetricsScraper(Func<Uri> server)
     {
-        _loop = Task.Run(() => RunAsync(new Uri(server, "metrics")));
+        _loop = Task.Run(() => RunAsync(server));
     }
 
     public long Scrapes => Interlocked.Read(ref _scrapes);
 
     public long Failures => Interlocked.Read(ref _failures);
 
-    public static MetricsScraper Start(Uri server) => new(server);
+    public static MetricsScraper Start(Func<Uri> server) => new(server);
 
     public void Dispose()
     {
@@ -39,14 +41,14 @@ internal sealed class MetricsScraper : IDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(Uri metrics)
+    private async Task RunAsync(Func<Uri> server)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
         while (await timer.WaitForNextTickAsync(_stop.Token))
         {
             try
             {
-                using var response = await _http.GetAsync(metrics, _stop.Token);
+                using var response = await _http.GetAsync(new Uri(server(), "metrics"), _stop.Token);
                 _ = await response.Content.ReadAsByteArrayAsync(_stop.Token);
                 Interlocked.Increment(ref response.IsSuccessStatusCode ? ref _scrapes : ref _failures);
             }

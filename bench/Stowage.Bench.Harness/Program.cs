@@ -37,7 +37,7 @@ try
         : null;
 
     var metricsPair = await StartMetricsPairAsync(servers, ct);
-    using var scraper = metricsPair is { } p ? MetricsScraper.Start(p.On.Url) : null;
+    using var scraper = metricsPair is { } p ? MetricsScraper.Start(() => p.On.Url) : null;
 
     var populate = await PopulateAsync(target, servers.StowageDataDirectory, ct);
     var peakAfterPopulate = Footprint.PeakRss(stowage.Id);
@@ -68,6 +68,13 @@ try
         : servers.PeerPids.TryGetValue(Family(s.Name), out var peer) ? peer
         : null;
 
+    // A metrics pair scenario aimed at the server that has its setting this round (the two
+    // change places every round: MetricsPair says why); every other scenario as it is.
+    Scenario Current(Scenario s) =>
+        metricsPair is { } pair && Scenarios.OnMetricsPair.Contains(s.Name)
+            ? Scenarios.OnMetricsPairServer(options, s.Name, s.Name.StartsWith("metrics.on.", StringComparison.Ordinal) ? pair.On : pair.Off)
+            : s;
+
     // Rounds are interleaved so drift on a shared machine hits every scenario alike, and
     // every other round runs backwards (A B C, C B A, …): what a scenario leaves running
     // behind it (a flush, a checkpoint, a collection) falls on its neighbour once on each side.
@@ -85,14 +92,15 @@ try
             await metricsPair.RenewAsync(ct);
             foreach (var scenario in scenarios.Where(s => Scenarios.OnMetricsPair.Contains(s.Name)))
             {
-                await Wrk.RunAsync(wrkDirectory, scenario, options.Threads, options.Connections, options.PairWarmUp, ct);
+                await Wrk.RunAsync(wrkDirectory, Current(scenario), options.Threads, options.Connections, options.PairWarmUp, ct);
             }
         }
 
         var line = new StringBuilder();
         var pairedThisRound = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var scenario in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
+        foreach (var listed in round % 2 == 1 ? scenarios : Enumerable.Reverse(scenarios))
         {
+            var scenario = Current(listed);
             if (pairedThisRound.Contains(scenario.Name))
             {
                 continue;
@@ -109,7 +117,7 @@ try
                 && scenarios.FirstOrDefault(s => s.Name == partnerName) is { } partner)
             {
                 var (mine, theirs) = await Interleaved.RunAsync(
-                    wrkDirectory, (scenario, ServerOf(scenario)!.Value), (partner, ServerOf(partner)!.Value), options, ct);
+                    wrkDirectory, (scenario, ServerOf(scenario)!.Value), (Current(partner), ServerOf(partner)!.Value), options, ct);
                 foreach (var (name, measured) in (ReadOnlySpan<(string, WrkRun)>)[(scenario.Name, mine), (partner.Name, theirs)])
                 {
                     runs[name].Add(measured);
@@ -175,7 +183,7 @@ try
         foreach (var scenario in scenarios.Where(s => ServerOf(s) is not null && !servers.PeerPids.ContainsKey(Family(s.Name))))
         {
             Log($"tracing {scenario.Name}");
-            var file = await Tracing.TraceAsync(traces, ServerOf(scenario)!.Value, wrkDirectory, scenario, options, ct);
+            var file = await Tracing.TraceAsync(traces, ServerOf(scenario)!.Value, wrkDirectory, Current(scenario), options, ct);
             Log($"  {file}");
         }
     }
@@ -261,7 +269,8 @@ async Task<(StowageTarget? Postgres, StowageTarget? Cluster)> StartPostgresAsync
 }
 
 // Two more SQLite servers alike but for Stowage:Metrics:Enabled, only when a metrics.*
-// scenario runs, started afresh for every round; the "on" one is scraped every second while the harness runs.
+// scenario runs, started afresh for every round with the "on" one in the other place; the "on" one is
+// scraped every second while the harness runs.
 async Task<MetricsPair?> StartMetricsPairAsync(Servers servers, CancellationToken ct)
 {
     if (options.Only is not null && !options.Only.Overlaps(Scenarios.OnMetricsPair))

@@ -64,15 +64,9 @@ internal static class Scenarios
         (StowageTarget Off, StowageTarget On)? metrics = null)
     {
         var size = o.ValueBytes.ToString(CultureInfo.InvariantCulture);
-        var threads = o.Threads.ToString(CultureInfo.InvariantCulture);
         var rotating = RotatingKeys.ToString(CultureInfo.InvariantCulture);
         var hotKey = "{\"key\":\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes("bench/hot")) + "\"}";
         var bigKeys = s.KeysPath(StowageTarget.BigStore, StowageTarget.BigPartition);
-        var onServer = o.MetricsControl ? "metrics off too (A/A control)" : "metrics on, scraped 1/s";
-        Scenario GetOn(string name, StowageTarget t, string what) =>
-            new(name, what, "get.lua", t.Absolute(t.KeysPath(StowageTarget.Store, "hot") + "/value"), [t.Token]);
-        Scenario PostTo(string name, StowageTarget t, string partition, string what) =>
-            new(name, what, "post_keys.lua", t.Url.AbsoluteUri, [t.Token, t.KeysPath(StowageTarget.Store, partition) + "/", "r", size, rotating, threads]);
         var rotatingWhat = $"POST {size} B to {RotatingKeys:N0} rotating keys";
         Scenario[] onPostgres = postgres is null || cluster is null
             ? []
@@ -80,29 +74,28 @@ internal static class Scenarios
             [
                 GetOn(PostgresGet, postgres, $"GET of a {size} B STRING value, PostgreSQL"),
                 GetOn(ClusterGet, cluster, $"GET of a {size} B value, haproxy + 3 nodes on PG"),
-                PostTo(PostgresPost, postgres, "put", rotatingWhat + ", PostgreSQL"),
-                PostTo(ClusterPost, cluster, "cput", rotatingWhat + ", 3 nodes"),
+                PostTo(o, PostgresPost, postgres, "put", rotatingWhat + ", PostgreSQL"),
+                PostTo(o, ClusterPost, cluster, "cput", rotatingWhat + ", 3 nodes"),
             ];
         return
         [
             new(Ceiling, $"trivial ASP.NET Core GET, {size} B JSON", "get.lua", new Uri(ceiling, "value").AbsoluteUri, []),
-            new(Get, $"GET of a {size} B STRING value", "get.lua", s.Absolute(s.KeysPath(StowageTarget.Store, "hot") + "/value"), [s.Token]),
+            GetOn(Get, s, $"GET of a {size} B STRING value"),
             new(LimitedGet, $"GET of a {size} B value, store with a limit never reached", "get.lua", s.Absolute(s.KeysPath(StowageTarget.LimitedStore, "hot") + "/value"), [s.Token]),
             new(EtcdRange, $"range of one {size} B value", "post_body.lua", new Uri(etcd, "v3/kv/range").AbsoluteUri, [Json, hotKey]),
             .. onPostgres.Take(2),
-            new(Post, $"POST {size} B to {RotatingKeys:N0} rotating keys, fsync", "post_keys.lua", s.Url.AbsoluteUri,
-                [s.Token, s.KeysPath(StowageTarget.Store, "put") + "/", "r", size, rotating, threads]),
+            PostTo(o, Post, s, "put", rotatingWhat + ", fsync"),
             new(EtcdPut, $"put {size} B to {RotatingKeys:N0} rotating keys, WAL fsync", "etcd_put.lua", new Uri(etcd, "v3/kv/put").AbsoluteUri,
-                ["bench/put/", size, rotating, threads]),
+                ["bench/put/", size, rotating, o.Threads.ToString(CultureInfo.InvariantCulture)]),
             .. onPostgres.Skip(2),
             .. metrics is not { } pair
                 ? (Scenario[])[]
                 :
                 [
-                    GetOn(MetricsOffGet, pair.Off, $"GET of a {size} B value, metrics off"),
-                    GetOn(MetricsOnGet, pair.On, $"GET of a {size} B value, {onServer}"),
-                    PostTo(MetricsOffPost, pair.Off, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics off"),
-                    PostTo(MetricsOnPost, pair.On, "put", $"POST {size} B, {RotatingKeys:N0} keys, {onServer}"),
+                    OnMetricsPairServer(o, MetricsOffGet, pair.Off),
+                    OnMetricsPairServer(o, MetricsOnGet, pair.On),
+                    OnMetricsPairServer(o, MetricsOffPost, pair.Off),
+                    OnMetricsPairServer(o, MetricsOnPost, pair.On),
                 ],
             new(Values, $"values page of 100 x {size} B", "get.lua", s.Absolute(s.StorePath(StowageTarget.Store) + "/partitions/values/values?pageSize=100"), [s.Token]),
             new(FirstPage, $"first keys page (100) of {o.Keys:N0}", "get.lua", s.Absolute(bigKeys + "?pageSize=100"), [s.Token]),
@@ -123,4 +116,31 @@ internal static class Scenarios
                 ],
         ];
     }
+
+    /// <summary>
+    /// A metrics pair scenario (<paramref name="name"/> one of <see cref="OnMetricsPair"/>) on
+    /// <paramref name="target"/>: the harness builds it again whenever the pair's servers change
+    /// places (<see cref="MetricsPair"/>).
+    /// </summary>
+    public static Scenario OnMetricsPairServer(Options o, string name, StowageTarget target)
+    {
+        var size = o.ValueBytes.ToString(CultureInfo.InvariantCulture);
+        var onServer = o.MetricsControl ? "metrics off too (A/A control)" : "metrics on, scraped 1/s";
+        return name switch
+        {
+            MetricsOffGet => GetOn(name, target, $"GET of a {size} B value, metrics off"),
+            MetricsOnGet => GetOn(name, target, $"GET of a {size} B value, {onServer}"),
+            MetricsOffPost => PostTo(o, name, target, "put", $"POST {size} B, {RotatingKeys:N0} keys, metrics off"),
+            MetricsOnPost => PostTo(o, name, target, "put", $"POST {size} B, {RotatingKeys:N0} keys, {onServer}"),
+            _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a metrics pair scenario"),
+        };
+    }
+
+    private static Scenario GetOn(string name, StowageTarget t, string what) =>
+        new(name, what, "get.lua", t.Absolute(t.KeysPath(StowageTarget.Store, "hot") + "/value"), [t.Token]);
+
+    private static Scenario PostTo(Options o, string name, StowageTarget t, string partition, string what) =>
+        new(name, what, "post_keys.lua", t.Url.AbsoluteUri,
+            [t.Token, t.KeysPath(StowageTarget.Store, partition) + "/", "r", o.ValueBytes.ToString(CultureInfo.InvariantCulture),
+                RotatingKeys.ToString(CultureInfo.InvariantCulture), o.Threads.ToString(CultureInfo.InvariantCulture)]);
 }
