@@ -2,7 +2,8 @@ namespace Stowage.Bench.Harness;
 
 /// <summary>
 /// Two scenarios measured in alternating one-second windows (A B, B A, A B, …) instead of one
-/// run each: the metrics pair's off and on servers. This machine's speed moves in steps that
+/// run each: the metrics pair's off and on servers, GET with and without a limit (both on the
+/// main server). This machine's speed moves in steps that
 /// last seconds (docs/performance.md, "The metrics pair in alternating windows"), so two runs of
 /// 5 s one after the other can each land on another step; windows of a second, in an order
 /// that puts each side first as often as second, let both sides share every step alike (after

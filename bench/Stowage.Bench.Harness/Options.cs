@@ -20,7 +20,8 @@ internal sealed record Options
     public TimeSpan PairWarmUp { get; init; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// The metrics pair's off and on scenarios of a kind are measured together in this many
+    /// The metrics pair's off and on scenarios of a kind, and GET with and without a limit
+    /// (<see cref="Scenarios.MeasuredTogetherWith"/>), are measured together in this many
     /// alternating one-second windows a side and round (<see cref="Interleaved"/>; ten: twice
     /// the other scenarios' measured time, docs/performance.md, "The metrics pair in alternating
     /// windows"); 0 measures each in one run of <see cref="Duration"/> like the others.

@@ -111,13 +111,27 @@ try
                 noisy++;
             }
 
-            // The metrics pair's off and on scenarios of one kind, measured together in
-            // alternating windows (Interleaved says why) when both run.
-            if (options.PairWindows > 0 && Scenarios.PartnerOnMetricsPair(scenario.Name) is { } partnerName
+            // The metrics pair's off and on scenarios of one kind, and GET with and without a
+            // limit, measured together in alternating windows (Interleaved says why) when both run.
+            if (options.PairWindows > 0 && Scenarios.MeasuredTogetherWith(scenario.Name) is { } partnerName
                 && scenarios.FirstOrDefault(s => s.Name == partnerName) is { } partner)
             {
+                // Both on the main server (GET with and without a limit): the windows' peak is both scenarios' own.
+                var onMain = ServerOf(scenario) == stowage.Id;
+                if (onMain)
+                {
+                    peakSoFar = Math.Max(peakSoFar, Footprint.RestartPeak(stowage.Id));
+                }
+
                 var (mine, theirs) = await Interleaved.RunAsync(
                     wrkDirectory, (scenario, ServerOf(scenario)!.Value), (Current(partner), ServerOf(partner)!.Value), options, ct);
+                if (onMain)
+                {
+                    var together = Footprint.RestartPeak(stowage.Id);
+                    peakSoFar = Math.Max(peakSoFar, together);
+                    (mine, theirs) = (mine with { ServerPeakRssBytes = together }, theirs with { ServerPeakRssBytes = together });
+                }
+
                 foreach (var (name, measured) in (ReadOnlySpan<(string, WrkRun)>)[(scenario.Name, mine), (partner.Name, theirs)])
                 {
                     runs[name].Add(measured);

@@ -9,6 +9,10 @@ internal static class Scenarios
     public const string Ceiling = "ceiling.get";
     public const string Get = "stowage.get";
     public const string LimitedGet = "stowage.get.limited";
+
+    // stowage.get again, measured in alternating windows with stowage.get.limited (its partner
+    // below): the limit's cost is taken from these two, on the same server at the same moments.
+    public const string UnlimitedGet = "stowage.get.nolimit";
     public const string EtcdRange = "etcd.range";
     public const string Post = "stowage.post";
     public const string EtcdPut = "etcd.put";
@@ -43,13 +47,19 @@ internal static class Scenarios
     /// <summary>The scenarios that need the metrics off/on pair of servers.</summary>
     public static readonly IReadOnlySet<string> OnMetricsPair = new HashSet<string>(StringComparer.Ordinal) { MetricsOffGet, MetricsOnGet, MetricsOffPost, MetricsOnPost };
 
-    /// <summary>The same load on the pair's other server ("metrics.off.get" and "metrics.on.get"); null outside the pair.</summary>
-    public static string? PartnerOnMetricsPair(string name) => name switch
+    /// <summary>
+    /// The scenario measured together with this one in alternating windows (Interleaved): the
+    /// same load on the metrics pair's other server ("metrics.off.get" and "metrics.on.get"), or
+    /// the GET on a store with a limit and the same GET on one without; null for the others.
+    /// </summary>
+    public static string? MeasuredTogetherWith(string name) => name switch
     {
         MetricsOffGet => MetricsOnGet,
         MetricsOnGet => MetricsOffGet,
         MetricsOffPost => MetricsOnPost,
         MetricsOnPost => MetricsOffPost,
+        LimitedGet => UnlimitedGet,
+        UnlimitedGet => LimitedGet,
         _ => null,
     };
 
@@ -82,6 +92,7 @@ internal static class Scenarios
             new(Ceiling, $"trivial ASP.NET Core GET, {size} B JSON", "get.lua", new Uri(ceiling, "value").AbsoluteUri, []),
             GetOn(Get, s, $"GET of a {size} B STRING value"),
             new(LimitedGet, $"GET of a {size} B value, store with a limit never reached", "get.lua", s.Absolute(s.KeysPath(StowageTarget.LimitedStore, "hot") + "/value"), [s.Token]),
+            GetOn(UnlimitedGet, s, $"GET of a {size} B value, no limit (windows with .limited)"),
             new(EtcdRange, $"range of one {size} B value", "post_body.lua", new Uri(etcd, "v3/kv/range").AbsoluteUri, [Json, hotKey]),
             .. onPostgres.Take(2),
             PostTo(o, Post, s, "put", rotatingWhat + ", fsync"),
