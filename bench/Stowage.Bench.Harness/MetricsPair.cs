@@ -15,8 +15,9 @@ namespace Stowage.Bench.Harness;
 /// </para>
 /// <para>
 /// The two servers have places (a port and a data directory each, and the place started
-/// first), and with nothing to tell them apart the second place measured about 1.5 % slower
-/// than the first (docs/performance.md, "The metrics pair's two places"). So the server with
+/// first), and with nothing to tell them apart one place measured a percent or two slower than
+/// the other: the second in one day's controls, the first in the next control run
+/// (docs/performance.md, "The metrics pair's two places"). So the server with
 /// metrics on changes places every round: the first round has it in the second place, the
 /// next in the first, and so on; <see cref="Off"/> and <see cref="On"/> follow it.
 /// </para>

@@ -62,7 +62,8 @@ internal sealed class Report(Options options, IReadOnlyList<ScenarioResult> resu
     [
         Ratio("GET vs ceiling", Scenarios.Get, Scenarios.Ceiling, ">=", 0.65),
         Ratio("GET vs etcd range", Scenarios.Get, Scenarios.EtcdRange, ">=", 3),
-        // Store rate limits (issue 16): counting a limited store's requests costs almost nothing.
+        // Store rate limits (issue 16): what counting a limited store's requests costs, against
+        // the same GET on a store without a limit in the same alternating windows.
         Ratio("GET with a limit vs GET", Scenarios.LimitedGet, Scenarios.UnlimitedGet, ">=", 0.95),
         Ratio("PUT vs etcd put", Scenarios.Post, Scenarios.EtcdPut, ">=", 2.5),
         // PostgreSQL (issue 13): one node, and haproxy in front of three nodes on the same database.
