@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Stowage.Core.Telemetry;
@@ -24,7 +25,20 @@ public sealed class ServerTelemetry
     private static readonly KeyValuePair<string, object?> Issued = new("outcome", "issued");
     private static readonly KeyValuePair<string, object?> Refused = new("outcome", "refused");
 
-    private readonly Counter<long> _operations;
+    /// <summary>The outcome tags, in <see cref="OutcomeIndex"/>'s order.</summary>
+    private static readonly KeyValuePair<string, object?>[] OutcomeTags =
+    [
+        new("outcome", "success"), new("outcome", "forbidden"), new("outcome", "not_found"), new("outcome", "conflict"),
+        new("outcome", "precondition_failed"), new("outcome", "rate_limited"), new("outcome", "client_error"), new("outcome", "server_error"),
+    ];
+
+    /// <summary>With <see cref="PerStore"/> only: a successful operation's tags name its store, which no fixed table can hold.</summary>
+    private readonly Counter<long>? _operations;
+
+    /// <summary>Otherwise: the kinds' counts, summed when metrics are collected.</summary>
+    private readonly ObservableCounter<long>? _observedOperations;
+
+    private readonly ConcurrentDictionary<string, OperationCounts> _kinds = new(StringComparer.Ordinal);
     private readonly Counter<long> _tokens;
 
     public ServerTelemetry(IMeterFactory meters, StowageOptions options)
@@ -32,36 +46,78 @@ public sealed class ServerTelemetry
         ArgumentNullException.ThrowIfNull(options);
         var meter = StowageTelemetry.Meter(meters);
         PerStore = options.Metrics.PerStore;
-        _operations = meter.CreateCounter<long>(
-            StowageTelemetry.DataPlaneOperations, "{operation}", "Object Store data-plane requests that passed authentication, by kind and outcome.");
+        const string Operations = "Object Store data-plane requests that passed authentication, by kind and outcome.";
+
+        // A Counter's Add looks its tags up and updates one point that every request thread
+        // writes; the observable counter's requests each write their own processor's counts
+        // (performance.md, "The operations counter without a shared write").
+        if (PerStore)
+        {
+            _operations = meter.CreateCounter<long>(StowageTelemetry.DataPlaneOperations, "{operation}", Operations);
+        }
+        else
+        {
+            _observedOperations = meter.CreateObservableCounter(StowageTelemetry.DataPlaneOperations, ObserveOperations, "{operation}", Operations);
+        }
+
         _tokens = meter.CreateCounter<long>(
             StowageTelemetry.Tokens, "{token}", "Answers of the token endpoint: tokens issued and requests refused, by grant type.");
     }
 
     public bool PerStore { get; }
 
-    /// <summary>The outcome tag of an HTTP status: a handful of values, whatever the status.</summary>
-    public static KeyValuePair<string, object?> OutcomeTag(int status) => new("outcome", status switch
+    /// <summary>The outcome of an HTTP status, as an index into a handful of classes, whatever the status.</summary>
+    public static int OutcomeIndex(int status) => status switch
     {
-        >= 200 and < 300 => "success",
-        StatusCodes.Status403Forbidden => "forbidden",
-        StatusCodes.Status404NotFound => "not_found",
-        StatusCodes.Status409Conflict => "conflict",
-        StatusCodes.Status412PreconditionFailed => "precondition_failed",
-        StatusCodes.Status429TooManyRequests => "rate_limited",
-        >= 400 and < 500 => "client_error",
-        _ => "server_error",
-    });
+        >= 200 and < 300 => 0,
+        StatusCodes.Status403Forbidden => 1,
+        StatusCodes.Status404NotFound => 2,
+        StatusCodes.Status409Conflict => 3,
+        StatusCodes.Status412PreconditionFailed => 4,
+        StatusCodes.Status429TooManyRequests => 5,
+        >= 400 and < 500 => 6,
+        _ => 7,
+    };
 
-    public void Operation(in KeyValuePair<string, object?> kind, int status, string? store)
+    /// <summary>The outcome tag of an HTTP status.</summary>
+    public static KeyValuePair<string, object?> OutcomeTag(int status) => OutcomeTags[OutcomeIndex(status)];
+
+    /// <summary>The counts of one kind of operation (the route's name in snake_case), the same object for the same kind.</summary>
+    public OperationCounts Kind(string kind) => _kinds.GetOrAdd(kind, static name => new OperationCounts(name, OperationCounts.DefaultStripes));
+
+    public void Operation(OperationCounts kind, int status, string? store)
     {
-        if (store is null)
+        ArgumentNullException.ThrowIfNull(kind);
+        if (_operations is null)
         {
-            _operations.Add(1, kind, OutcomeTag(status));
+            // Nothing to count for when no listener collects (metrics off).
+            if (_observedOperations!.Enabled)
+            {
+                kind.Increment(OutcomeIndex(status));
+            }
+        }
+        else if (store is null)
+        {
+            _operations.Add(1, kind.Tag, OutcomeTag(status));
         }
         else
         {
-            _operations.Add(1, kind, OutcomeTag(status), new KeyValuePair<string, object?>("store", store));
+            _operations.Add(1, kind.Tag, OutcomeTag(status), new KeyValuePair<string, object?>("store", store));
+        }
+    }
+
+    private IEnumerable<Measurement<long>> ObserveOperations()
+    {
+        foreach (var kind in _kinds.Values)
+        {
+            for (var outcome = 0; outcome < OperationCounts.Outcomes; outcome++)
+            {
+                // Like a Counter's, a series appears with its first operation.
+                if (kind.Sum(outcome) is > 0 and var count)
+                {
+                    yield return new Measurement<long>(count, kind.Tag, OutcomeTags[outcome]);
+                }
+            }
         }
     }
 

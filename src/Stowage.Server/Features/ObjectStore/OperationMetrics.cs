@@ -5,7 +5,7 @@ namespace Stowage.Server.Features.ObjectStore;
 /// <summary>
 /// Counts each data-plane request that passed authentication in
 /// <c>stowage.dataplane.operations</c>: kind is the route's name in snake_case (get_value,
-/// put_value, list_keys, …), outcome a class of its status. The tags are made once per route,
+/// put_value, list_keys, …), outcome a class of its status. The kind is found once per route,
 /// so a request adds one counter increment and nothing else. With <c>Stowage:Metrics:PerStore</c>
 /// a successful request also carries its store's name: only successful ones, so that requests
 /// naming stores that do not exist (or that the caller may not see) cannot add series.
@@ -18,12 +18,12 @@ public static class OperationMetrics
         {
             var telemetry = factory.ApplicationServices.GetRequiredService<ServerTelemetry>();
             // Per route: taken from the route's name on its first request (the factory does not see metadata).
-            KeyValuePair<string, object?>? routeKind = null;
+            OperationCounts? routeKind = null;
             return async context =>
             {
                 var http = context.HttpContext;
-                var kind = routeKind ??= new KeyValuePair<string, object?>(
-                    "kind", SnakeCase(http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "other"));
+                var kind = routeKind ??= telemetry.Kind(
+                    SnakeCase(http.GetEndpoint()?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "other"));
                 object? result;
                 try
                 {
