@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
 using Stowage.Core.Telemetry;
 using Stowage.Server.Hosting;
@@ -20,7 +21,7 @@ public class OperationMetricBenchmarks
 {
     private const int PerThread = 100_000;
 
-    private ServiceMeters _meters = null!;
+    private ServiceProvider _services = null!;
     private MeterProvider _provider = null!;
     private ServerTelemetry _telemetry = null!;
     private OperationCounts _kind = null!;
@@ -35,10 +36,10 @@ public class OperationMetricBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _meters = new ServiceMeters();
+        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         _provider = MetricSuites.Collecting(StowageTelemetry.MeterName);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection([new("Stowage:Metrics:PerStore", PerStore ? "true" : "false")]).Build();
-        _telemetry = new ServerTelemetry(_meters, StowageOptions.Load(configuration, Path.GetTempPath()));
+        _telemetry = new ServerTelemetry(_services.GetRequiredService<IMeterFactory>(), StowageOptions.Load(configuration, Path.GetTempPath()));
         _kind = _telemetry.Kind("get_value");
     }
 
@@ -46,7 +47,7 @@ public class OperationMetricBenchmarks
     public void Cleanup()
     {
         _provider.Dispose();
-        _meters.Dispose();
+        _services.Dispose();
     }
 
     [Benchmark(OperationsPerInvoke = PerThread)]
@@ -58,20 +59,5 @@ public class OperationMetricBenchmarks
         {
             _telemetry.Operation(_kind, 200, store: null);
         }
-    }
-
-    /// <summary>Meters of their own, as the host's factory makes them.</summary>
-    private sealed class ServiceMeters : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, this);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
     }
 }

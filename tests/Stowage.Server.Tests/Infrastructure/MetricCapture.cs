@@ -6,7 +6,8 @@ namespace Stowage.Server.Tests.Infrastructure;
 
 /// <summary>
 /// Every measurement of one instrument of one server (its own meter factory, so servers of
-/// tests running at the same time do not mix), with its tags.
+/// tests running at the same time do not mix), with its tags; an observable instrument's
+/// measurements are taken by <see cref="Collect"/>.
 /// </summary>
 public sealed class MetricCapture : IDisposable
 {
@@ -14,8 +15,13 @@ public sealed class MetricCapture : IDisposable
     private readonly ConcurrentQueue<(long Value, KeyValuePair<string, object?>[] Tags)> _measurements = new();
 
     public MetricCapture(StowageFactory factory, string instrumentName)
+        : this(factory.Services.GetRequiredService<IMeterFactory>(), instrumentName)
     {
-        var scope = factory.Services.GetRequiredService<IMeterFactory>();
+    }
+
+    /// <summary>The instrument named <paramref name="instrumentName"/> on the meters of <paramref name="scope"/>.</summary>
+    public MetricCapture(IMeterFactory scope, string instrumentName)
+    {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Name == instrumentName && ReferenceEquals(instrument.Meter.Scope, scope))
@@ -26,6 +32,14 @@ public sealed class MetricCapture : IDisposable
         _listener.SetMeasurementEventCallback<long>((_, value, tags, _) => _measurements.Enqueue((value, tags.ToArray())));
         _listener.Start();
     }
+
+    /// <summary>Every measurement so far, in order.</summary>
+    public IReadOnlyList<(long Value, KeyValuePair<string, object?>[] Tags)> Measurements => [.. _measurements];
+
+    /// <summary>Asks the observable instruments for their measurements now, as a collection does.</summary>
+    public void Collect() => _listener.RecordObservableInstruments();
+
+    public void Clear() => _measurements.Clear();
 
     /// <summary>The sum of the measurements carrying every one of <paramref name="tags"/>.</summary>
     public long Sum(params (string Key, string Value)[] tags) =>

@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Stowage.Core.Telemetry;
 using Stowage.Server.Hosting;
 using Stowage.Server.Infrastructure;
+using Stowage.Server.Tests.Infrastructure;
 
 namespace Stowage.Server.Tests.Observability;
 
@@ -12,31 +14,28 @@ namespace Stowage.Server.Tests.Observability;
 /// </summary>
 public sealed class OperationCountsTests : IDisposable
 {
-    private readonly TestMeters _meters = new();
-    private readonly MeterListener _listener = new();
-    private readonly List<(long Value, string Kind, string Outcome, string? Store)> _measurements = [];
+    private static readonly string[] Outcomes =
+        ["success", "forbidden", "not_found", "conflict", "precondition_failed", "rate_limited", "client_error", "server_error"];
 
-    public OperationCountsTests()
+    /// <summary>Orders "count kind outcome" lines by kind, then by outcome in the counter's own order.</summary>
+    private static readonly Comparer<string> ByKindThenOutcome = Comparer<string>.Create((a, b) =>
     {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Scope == _meters && instrument.Name == StowageTelemetry.DataPlaneOperations)
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var all = tags.ToArray().ToDictionary(t => t.Key, t => (string?)t.Value);
-            _measurements.Add((value, all["kind"]!, all["outcome"]!, all.GetValueOrDefault("store")));
-        });
-        _listener.Start();
-    }
+        var (x, y) = (a.Split(' '), b.Split(' '));
+        var kinds = string.CompareOrdinal(x[1], y[1]);
+        return kinds != 0 ? kinds : Array.IndexOf(Outcomes, x[2]).CompareTo(Array.IndexOf(Outcomes, y[2]));
+    });
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly MetricCapture _operations;
+
+    public OperationCountsTests() => _operations = new MetricCapture(Meters, StowageTelemetry.DataPlaneOperations);
+
+    private IMeterFactory Meters => _services.GetRequiredService<IMeterFactory>();
 
     public void Dispose()
     {
-        _listener.Dispose();
-        _meters.Dispose();
+        _operations.Dispose();
+        _services.Dispose();
     }
 
     [Theory]
@@ -91,7 +90,7 @@ public sealed class OperationCountsTests : IDisposable
     [Fact]
     public void Operation_Default_CollectedAsTotalsByKindAndOutcome_OnlyForOutcomesThatHappened()
     {
-        var telemetry = new ServerTelemetry(_meters, Options(perStore: false));
+        var telemetry = new ServerTelemetry(Meters, Options(perStore: false));
         var get = telemetry.Kind("get_value");
         var put = telemetry.Kind("put_value");
 
@@ -101,30 +100,31 @@ public sealed class OperationCountsTests : IDisposable
         telemetry.Operation(put, 201, store: "s1");
         telemetry.Operation(put, 500, store: null);
         telemetry.Operation(telemetry.Kind("get_value"), 429, store: null);
-        _listener.RecordObservableInstruments();
+        _operations.Collect();
 
         Assert.Equal(
-            [(2, "get_value", "success", null), (1, "get_value", "not_found", null), (1, "get_value", "rate_limited", null), (1, "put_value", "success", null), (1, "put_value", "server_error", null)],
-            _measurements.OrderBy(m => m.Kind, StringComparer.Ordinal).ThenBy(m => ServerTelemetry.OutcomeIndex(Status(m.Outcome))));
+            ["2 get_value success", "1 get_value not_found", "1 get_value rate_limited", "1 put_value success", "1 put_value server_error"],
+            Measured().Order(ByKindThenOutcome));
 
         // Totals, not increments: a second collection reports the same counts plus what came since.
         telemetry.Operation(get, 200, store: null);
-        _measurements.Clear();
-        _listener.RecordObservableInstruments();
-        Assert.Contains((3L, "get_value", "success", (string?)null), _measurements);
-        Assert.Equal(5, _measurements.Count);
+        _operations.Clear();
+        _operations.Collect();
+        Assert.Equal(
+            ["3 get_value success", "1 get_value not_found", "1 get_value rate_limited", "1 put_value success", "1 put_value server_error"],
+            Measured().Order(ByKindThenOutcome));
     }
 
     [Fact]
     public void Operation_PerStore_EachRequestMeasuredWithItsStore()
     {
-        var telemetry = new ServerTelemetry(_meters, Options(perStore: true));
+        var telemetry = new ServerTelemetry(Meters, Options(perStore: true));
         var get = telemetry.Kind("get_value");
 
         telemetry.Operation(get, 200, store: "s1");
         telemetry.Operation(get, 404, store: null);
 
-        Assert.Equal([(1, "get_value", "success", "s1"), (1, "get_value", "not_found", null)], _measurements);
+        Assert.Equal(["1 get_value success store=s1", "1 get_value not_found"], Measured());
     }
 
     [Theory]
@@ -144,34 +144,15 @@ public sealed class OperationCountsTests : IDisposable
         Assert.Equal(outcome, ServerTelemetry.OutcomeTag(status).Value);
     }
 
-    private static int Status(string outcome) => outcome switch
+    /// <summary>Each measurement as "count kind outcome", with " store=…" when it names a store.</summary>
+    private IEnumerable<string> Measured() => _operations.Measurements.Select(m =>
     {
-        "success" => 200,
-        "forbidden" => 403,
-        "not_found" => 404,
-        "conflict" => 409,
-        "precondition_failed" => 412,
-        "rate_limited" => 429,
-        "client_error" => 400,
-        _ => 500,
-    };
+        var tags = m.Tags.ToDictionary(t => t.Key, t => (string?)t.Value);
+        var store = tags.GetValueOrDefault("store") is { } name ? " store=" + name : string.Empty;
+        return $"{m.Value} {tags["kind"]} {tags["outcome"]}{store}";
+    });
 
     private static StowageOptions Options(bool perStore) => StowageOptions.Load(
         new ConfigurationBuilder().AddInMemoryCollection([new("Stowage:Metrics:PerStore", perStore ? "true" : "false")]).Build(),
         "/srv/stowage");
-
-    /// <summary>Meters of their own, as the host's factory makes them.</summary>
-    private sealed class TestMeters : IMeterFactory
-    {
-        private readonly List<Meter> _meters = [];
-
-        public Meter Create(MeterOptions options)
-        {
-            var meter = new Meter(options.Name, options.Version, options.Tags, this);
-            _meters.Add(meter);
-            return meter;
-        }
-
-        public void Dispose() => _meters.ForEach(m => m.Dispose());
-    }
 }
