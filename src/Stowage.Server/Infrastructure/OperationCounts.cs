@@ -31,14 +31,11 @@ public sealed class OperationCounts
     {
         ArgumentException.ThrowIfNullOrEmpty(kind);
         ArgumentOutOfRangeException.ThrowIfLessThan(stripes, 1);
-        Kind = kind;
         Tag = new KeyValuePair<string, object?>("kind", kind);
         var rows = (int)BitOperations.RoundUpToPowerOf2((uint)stripes);
         _stripeMask = rows - 1;
         _counts = new long[rows * RowLength];
     }
-
-    public string Kind { get; }
 
     /// <summary>The <c>kind</c> tag, made once.</summary>
     public KeyValuePair<string, object?> Tag { get; }
