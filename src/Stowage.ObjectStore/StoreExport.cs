@@ -1,3 +1,4 @@
+using System.Buffers;
 using Stowage.Core.Errors;
 
 namespace Stowage.ObjectStore;
@@ -9,8 +10,8 @@ namespace Stowage.ObjectStore;
 /// </summary>
 /// <remarks>
 /// While a caller writes out one chunk (values decrypted here, then whatever the caller does
-/// with them), the next chunk is read from storage on another thread: the backend copies each
-/// entry's stored bytes into a buffer of its own, and reading and decrypting share the
+/// with them), the next chunk is read from storage on another thread, each entry's stored bytes
+/// copied into pooled pieces of the chunk's own, and reading and decrypting share the
 /// machine's cores instead of taking turns on one. So an export holds at most two chunks
 /// (about 8 MiB plus two values) whatever the size of the store. Dispose it when done, also
 /// when stopping early: a read ahead may be running, and it is awaited.
@@ -107,7 +108,7 @@ public sealed class StoreExport : IAsyncDisposable
         {
             try
             {
-                await ahead;
+                (await ahead).Clear();
             }
             catch (Exception)
             {
@@ -115,6 +116,7 @@ public sealed class StoreExport : IAsyncDisposable
             }
         }
 
+        _spare?.Clear();
         _spare = null;
     }
 
@@ -145,15 +147,23 @@ public sealed class StoreExport : IAsyncDisposable
         sink(new ExportedEntry(entry.Partition, stored.Key, entry.Kind, encrypted: false, value, entry.ExpiresAt));
     }
 
-    private readonly record struct ReadEntry(string Partition, Range Key, ValueKind Kind, bool Encrypted, Range Value, DateTimeOffset ExpiresAt);
+    private readonly record struct ReadEntry(string Partition, Stored Key, ValueKind Kind, bool Encrypted, Stored Value, DateTimeOffset ExpiresAt);
+
+    /// <summary>Where a chunk keeps one copied span: which of its pieces, from where, how long.</summary>
+    private readonly record struct Stored(int Piece, int Start, int Length);
 
     /// <summary>
     /// One chunk as the backend handed it over: each entry's key and stored value copied into
-    /// one buffer, grown to what a chunk holds and kept for the export's next chunks.
+    /// pieces of 64 KiB from the shared array pool (below the large-object heap's threshold),
+    /// given back when the chunk has been handed over, so an export leaves no large buffers
+    /// behind for a full collection to find (performance.md, "The export's buffers"). A value
+    /// larger than a piece gets an array of its own, not pooled.
     /// </summary>
     private sealed class ReadChunk
     {
-        private byte[] _bytes = GC.AllocateUninitializedArray<byte>(256 * 1024);
+        private const int PieceBytes = 64 * 1024;
+
+        private readonly List<byte[]> _pieces = [];
         private int _used;
 
         public List<ReadEntry> Entries { get; } = [];
@@ -162,7 +172,7 @@ public sealed class StoreExport : IAsyncDisposable
 
         public LookupFailure Failure { get; set; }
 
-        public ReadOnlySpan<byte> Bytes(Range range) => _bytes.AsSpan(range);
+        public ReadOnlySpan<byte> Bytes(Stored stored) => _pieces[stored.Piece].AsSpan(stored.Start, stored.Length);
 
         public void Add(in ExportedEntry entry)
         {
@@ -171,27 +181,37 @@ public sealed class StoreExport : IAsyncDisposable
             Entries.Add(new ReadEntry(entry.Partition, key, entry.Kind, entry.Encrypted, value, entry.ExpiresAt));
         }
 
+        /// <summary>Forgets the entries and gives the pieces back.</summary>
         public void Clear()
         {
             Entries.Clear();
+            foreach (var piece in _pieces)
+            {
+                // Pooled pieces are exactly PieceBytes long (the pool's size class); larger ones were not pooled.
+                if (piece.Length == PieceBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(piece);
+                }
+            }
+
+            _pieces.Clear();
             _used = 0;
             Next = null;
             Failure = LookupFailure.None;
         }
 
-        private Range Copy(ReadOnlySpan<byte> bytes)
+        private Stored Copy(ReadOnlySpan<byte> bytes)
         {
-            if (_bytes.Length - _used < bytes.Length)
+            if (_pieces.Count == 0 || _pieces[^1].Length - _used < bytes.Length)
             {
-                var larger = GC.AllocateUninitializedArray<byte>((int)Math.Min(Array.MaxLength, Math.Max(_bytes.Length * 3L / 2, (long)_used + bytes.Length)));
-                _bytes.AsSpan(0, _used).CopyTo(larger);
-                _bytes = larger;
+                _pieces.Add(bytes.Length <= PieceBytes ? ArrayPool<byte>.Shared.Rent(PieceBytes) : GC.AllocateUninitializedArray<byte>(bytes.Length));
+                _used = 0;
             }
 
-            bytes.CopyTo(_bytes.AsSpan(_used));
-            var range = _used..(_used + bytes.Length);
+            bytes.CopyTo(_pieces[^1].AsSpan(_used));
+            var stored = new Stored(_pieces.Count - 1, _used, bytes.Length);
             _used += bytes.Length;
-            return range;
+            return stored;
         }
     }
 }

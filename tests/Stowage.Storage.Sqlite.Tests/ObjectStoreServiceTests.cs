@@ -141,6 +141,64 @@ public sealed class ObjectStoreServiceTests : IAsyncLifetime
         Assert.Null(await _service.DeleteAsync(Key, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task Export_SeveralChunksWithValuesAcrossAndAbovePieceSizes_EveryEntryWholeInKeyOrder()
+    {
+        await _service.PutStoreAsync(Store, new StoreSettings(3600, 3600, false, false, false), CancellationToken.None);
+        var random = new Random(17);
+
+        // Sizes that fill the chunk's 64 KiB pieces unevenly, end exactly at a piece's end, and
+        // exceed a piece (an array of their own); more than two chunks of 1 000 entries.
+        int[] special = [65_536, 65_535, 65_537, 300_000, 0, 1];
+        var expected = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        for (var start = 0; start < 2_400; start += 100)
+        {
+            var batch = Enumerable.Range(start, 100).Select(i =>
+            {
+                var value = new byte[i % 400 < special.Length ? special[i % 400] : random.Next(1, 3_000)];
+                random.NextBytes(value);
+                expected[$"k{i:D5}"] = value;
+                return _service.PutAsync(new KeyAddress(Partition, $"k{i:D5}"), new StoredValue(ValueKind.Binary, value), null, CancellationToken.None);
+            });
+            Assert.All(await Task.WhenAll(batch), put => Assert.True(put.IsSuccess));
+        }
+
+        var exported = new List<(string Key, byte[] Value)>();
+        await using (var export = _service.Export(Store, partition: null))
+        {
+            while (!export.Completed)
+            {
+                Assert.Null(await export.NextChunkAsync((in ExportedEntry entry) =>
+                    exported.Add((System.Text.Encoding.UTF8.GetString(entry.Key), entry.Value.ToArray())), CancellationToken.None));
+            }
+
+            Assert.Equal(expected.Count, export.Entries);
+        }
+
+        Assert.Equal(expected.Keys, exported.Select(e => e.Key));
+        Assert.All(exported, e => Assert.True(expected[e.Key].AsSpan().SequenceEqual(e.Value), $"{e.Key}: {e.Value.Length} bytes"));
+    }
+
+    [Fact]
+    public async Task Export_StoppedAfterTheFirstChunk_DisposesWithTheNextChunkReadAhead()
+    {
+        await _service.PutStoreAsync(Store, new StoreSettings(3600, 3600, false, false, false), CancellationToken.None);
+        for (var start = 0; start < 1_500; start += 100)
+        {
+            await Task.WhenAll(Enumerable.Range(start, 100).Select(i =>
+                _service.PutAsync(new KeyAddress(Partition, $"k{i:D5}"), Value(new string('v', 2_000)), null, CancellationToken.None)));
+        }
+
+        var export = _service.Export(Store, partition: null);
+        var first = 0;
+        Assert.Null(await export.NextChunkAsync((in ExportedEntry _) => first++, CancellationToken.None));
+        await export.DisposeAsync();
+        await export.DisposeAsync();
+
+        Assert.Equal(1_000, first);
+        Assert.False(export.Completed);
+    }
+
     private async Task PutAsync(StoreSettings settings, long? ttlSeconds = null)
     {
         await _service.PutStoreAsync(Store, settings, CancellationToken.None);

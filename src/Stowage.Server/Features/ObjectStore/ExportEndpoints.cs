@@ -57,12 +57,14 @@ public static partial class ExportEndpoints
         {
             if (await export.NextChunkAsync(lines.Write, context.RequestAborted) is { } error)
             {
+                lines.Dispose();
                 await export.DisposeAsync();
                 return Problems.Result(error);
             }
         }
         catch
         {
+            lines.Dispose();
             await export.DisposeAsync();
             throw;
         }
@@ -92,6 +94,7 @@ public static partial class ExportEndpoints
         public async Task ExecuteAsync(HttpContext httpContext)
         {
             await using var reading = export;
+            using var pieces = lines;
             var response = httpContext.Response;
             var aborted = httpContext.RequestAborted;
             response.StatusCode = StatusCodes.Status200OK;
@@ -122,34 +125,117 @@ public static partial class ExportEndpoints
 
     /// <summary>
     /// Writes export lines, <c>{"partition":…,"key":…,"valueType":…,"stringValue"|"numberValue"|"binaryValue":…,"expiresAt":…}</c>
-    /// and a line feed each, with the values page's JSON rules (ValueJson), into a buffer of its
-    /// own that <see cref="SendAsync"/> hands to the answer in pieces of 64 KiB: each piece one
-    /// HTTP/1.1 chunk (lines written into the answer's own buffers would go out in chunks of
-    /// about 4 KiB, and a client reads one chunk per read).
+    /// and a line feed each, with the values page's JSON rules (ValueJson), into pieces of
+    /// 64 KiB of its own that <see cref="SendAsync"/> hands to the answer one by one: each piece
+    /// one HTTP/1.1 chunk (lines written into the answer's own buffers would go out in chunks of
+    /// about 4 KiB, and a client reads one chunk per read). The pieces come from the shared
+    /// array pool and go back to it once sent, so an export leaves no garbage of their size
+    /// behind; one buffer for a whole chunk's lines (a megabyte or more) would sit on the
+    /// large-object heap until a full collection (performance.md, "The export's buffers").
+    /// A line longer than a piece (a large value) gets an array of its own, not pooled.
     /// </summary>
-    internal sealed class ExportLines
+    internal sealed class ExportLines : IBufferWriter<byte>, IDisposable
     {
-        private const int PieceBytes = 64 * 1024;
+        /// <summary>Below the 85 000 bytes from which an array is allocated on the large-object heap.</summary>
+        internal const int PieceBytes = 64 * 1024;
 
-        private readonly ArrayBufferWriter<byte> _lines = new(256 * 1024);
+        private readonly List<(byte[] Array, int Length)> _written = [];
         private readonly Utf8JsonWriter _json;
+        private byte[]? _piece;
+        private int _pieceLength;
         private string? _partition;
         private JsonEncodedText _encodedPartition;
 
-        public ExportLines() => _json = new Utf8JsonWriter(_lines, ServerJson.WriterOptions);
+        public ExportLines() => _json = new Utf8JsonWriter(this, ServerJson.WriterOptions);
 
         public long PayloadBytes { get; private set; }
 
-        /// <summary>Sends the lines written since the last call, and keeps the buffer for the next ones.</summary>
+        /// <summary>Sends the lines written since the last call, piece by piece, and gives the sent pieces back.</summary>
         public async Task SendAsync(PipeWriter answer, CancellationToken cancellationToken)
         {
-            var written = _lines.WrittenMemory;
-            for (var start = 0; start < written.Length; start += PieceBytes)
+            foreach (var (array, length) in _written)
             {
-                await answer.WriteAsync(written[start..Math.Min(written.Length, start + PieceBytes)], cancellationToken);
+                await answer.WriteAsync(array.AsMemory(0, length), cancellationToken);
             }
 
-            _lines.ResetWrittenCount();
+            Release(_written);
+            if (_pieceLength > 0)
+            {
+                await answer.WriteAsync(_piece.AsMemory(0, _pieceLength), cancellationToken);
+                _pieceLength = 0;
+            }
+        }
+
+        /// <summary>Gives every piece back (the export is over, sent or not).</summary>
+        public void Dispose()
+        {
+            Release(_written);
+            if (_piece is not null)
+            {
+                Return(_piece);
+                _piece = null;
+                _pieceLength = 0;
+            }
+        }
+
+        void IBufferWriter<byte>.Advance(int count)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(count);
+            if (_piece is null || count > _piece.Length - _pieceLength)
+            {
+                throw new InvalidOperationException("Advanced past the space handed out.");
+            }
+
+            _pieceLength += count;
+        }
+
+        Memory<byte> IBufferWriter<byte>.GetMemory(int sizeHint) => Room(sizeHint).AsMemory(_pieceLength);
+
+        Span<byte> IBufferWriter<byte>.GetSpan(int sizeHint) => Room(sizeHint).AsSpan(_pieceLength);
+
+        /// <summary>The current piece, or a new one when it has fewer than <paramref name="sizeHint"/> bytes left.</summary>
+        private byte[] Room(int sizeHint)
+        {
+            sizeHint = Math.Max(sizeHint, 1);
+            if (_piece is not null && _piece.Length - _pieceLength >= sizeHint)
+            {
+                return _piece;
+            }
+
+            if (_piece is not null)
+            {
+                if (_pieceLength > 0)
+                {
+                    _written.Add((_piece, _pieceLength));
+                }
+                else
+                {
+                    Return(_piece);
+                }
+            }
+
+            _piece = sizeHint <= PieceBytes ? ArrayPool<byte>.Shared.Rent(PieceBytes) : GC.AllocateUninitializedArray<byte>(sizeHint);
+            _pieceLength = 0;
+            return _piece;
+        }
+
+        private static void Release(List<(byte[] Array, int Length)> pieces)
+        {
+            foreach (var (array, _) in pieces)
+            {
+                Return(array);
+            }
+
+            pieces.Clear();
+        }
+
+        /// <summary>Pooled pieces are exactly <see cref="PieceBytes"/> long (the pool's size class); larger ones were not pooled.</summary>
+        private static void Return(byte[] array)
+        {
+            if (array.Length == PieceBytes)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
         }
 
         public void Write(in ExportedEntry entry)
@@ -163,8 +249,9 @@ public static partial class ExportEndpoints
             json.WriteString("expiresAt"u8, ValueJson.Timestamp(entry.ExpiresAt, text));
             json.WriteEndObject();
             json.Flush();
-            _lines.GetSpan(1)[0] = (byte)'\n';
-            _lines.Advance(1);
+            IBufferWriter<byte> lines = this;
+            lines.GetSpan(1)[0] = (byte)'\n';
+            lines.Advance(1);
             json.Reset();
             PayloadBytes += entry.Value.Length;
         }
