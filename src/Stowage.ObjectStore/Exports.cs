@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace Stowage.ObjectStore;
 
 /// <summary>
@@ -49,4 +51,30 @@ public readonly record struct ExportChunks(int MaxEntries, long MaxBytes)
 
     /// <summary>Whether a chunk that has handed over <paramref name="entries"/> entries of <paramref name="bytes"/> stored bytes ends here.</summary>
     public bool Full(int entries, long bytes) => entries >= MaxEntries || bytes >= MaxBytes;
+}
+
+/// <summary>
+/// The buffers an export's bytes pass through (the chunks read, the lines written): pieces of
+/// 64 KiB from the shared array pool, under the 85 000 bytes from which an array is allocated
+/// on the large-object heap, so an export leaves no large garbage behind for a full collection
+/// to find (performance.md, "The export's buffers"). More than a piece asked for at once (a
+/// large value) gets an array of its own, which is not pooled.
+/// </summary>
+public static class ExportPieces
+{
+    public const int Bytes = 64 * 1024;
+
+    /// <summary>A pooled piece, or an array of its own when <paramref name="sizeHint"/> exceeds a piece.</summary>
+    public static byte[] Rent(int sizeHint) =>
+        sizeHint <= Bytes ? ArrayPool<byte>.Shared.Rent(Bytes) : GC.AllocateUninitializedArray<byte>(sizeHint);
+
+    /// <summary>Gives a piece back; an array of its own (longer than a piece: the pool's size classes are powers of two) is left to the collector.</summary>
+    public static void Return(byte[] piece)
+    {
+        ArgumentNullException.ThrowIfNull(piece);
+        if (piece.Length == Bytes)
+        {
+            ArrayPool<byte>.Shared.Return(piece);
+        }
+    }
 }

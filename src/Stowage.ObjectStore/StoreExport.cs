@@ -1,4 +1,3 @@
-using System.Buffers;
 using Stowage.Core.Errors;
 
 namespace Stowage.ObjectStore;
@@ -154,15 +153,10 @@ public sealed class StoreExport : IAsyncDisposable
 
     /// <summary>
     /// One chunk as the backend handed it over: each entry's key and stored value copied into
-    /// pieces of 64 KiB from the shared array pool (below the large-object heap's threshold),
-    /// given back when the chunk has been handed over, so an export leaves no large buffers
-    /// behind for a full collection to find (performance.md, "The export's buffers"). A value
-    /// larger than a piece gets an array of its own, not pooled.
+    /// <see cref="ExportPieces"/>, given back when the chunk has been handed over.
     /// </summary>
     private sealed class ReadChunk
     {
-        private const int PieceBytes = 64 * 1024;
-
         private readonly List<byte[]> _pieces = [];
         private int _used;
 
@@ -187,11 +181,7 @@ public sealed class StoreExport : IAsyncDisposable
             Entries.Clear();
             foreach (var piece in _pieces)
             {
-                // Pooled pieces are exactly PieceBytes long (the pool's size class); larger ones were not pooled.
-                if (piece.Length == PieceBytes)
-                {
-                    ArrayPool<byte>.Shared.Return(piece);
-                }
+                ExportPieces.Return(piece);
             }
 
             _pieces.Clear();
@@ -204,7 +194,7 @@ public sealed class StoreExport : IAsyncDisposable
         {
             if (_pieces.Count == 0 || _pieces[^1].Length - _used < bytes.Length)
             {
-                _pieces.Add(bytes.Length <= PieceBytes ? ArrayPool<byte>.Shared.Rent(PieceBytes) : GC.AllocateUninitializedArray<byte>(bytes.Length));
+                _pieces.Add(ExportPieces.Rent(bytes.Length));
                 _used = 0;
             }
 

@@ -18,7 +18,7 @@ public sealed class ExportLinesTests
     [Fact]
     public async Task SendAsync_ManyLinesAndOneLargerThanAPiece_EachLineWholeInOrder_NoWriteLargerThanAPieceButTheLargeLine()
     {
-        var large = new string('x', 3 * ExportEndpoints.ExportLines.PieceBytes);
+        var large = new string('x', 3 * ExportPieces.Bytes);
         var expected = new List<(string Partition, string Key, string Value)>();
         var answer = new RecordingWriter();
         using (var lines = new ExportEndpoints.ExportLines())
@@ -50,7 +50,7 @@ public sealed class ExportLinesTests
 
         // More than one piece a chunk, none above 64 KiB but the one holding the large line.
         Assert.True(answer.Writes.Count > 4, $"{answer.Writes.Count} writes");
-        Assert.Single(answer.Writes, w => w > ExportEndpoints.ExportLines.PieceBytes);
+        Assert.Single(answer.Writes, w => w > ExportPieces.Bytes);
         Assert.All(answer.Writes, w => Assert.True(w > 0));
     }
 

@@ -125,20 +125,13 @@ public static partial class ExportEndpoints
 
     /// <summary>
     /// Writes export lines, <c>{"partition":…,"key":…,"valueType":…,"stringValue"|"numberValue"|"binaryValue":…,"expiresAt":…}</c>
-    /// and a line feed each, with the values page's JSON rules (ValueJson), into pieces of
-    /// 64 KiB of its own that <see cref="SendAsync"/> hands to the answer one by one: each piece
-    /// one HTTP/1.1 chunk (lines written into the answer's own buffers would go out in chunks of
-    /// about 4 KiB, and a client reads one chunk per read). The pieces come from the shared
-    /// array pool and go back to it once sent, so an export leaves no garbage of their size
-    /// behind; one buffer for a whole chunk's lines (a megabyte or more) would sit on the
-    /// large-object heap until a full collection (performance.md, "The export's buffers").
-    /// A line longer than a piece (a large value) gets an array of its own, not pooled.
+    /// and a line feed each, with the values page's JSON rules (ValueJson), into
+    /// <see cref="ExportPieces"/> of its own that <see cref="SendAsync"/> hands to the answer one
+    /// by one, each one HTTP/1.1 chunk (lines written into the answer's own buffers would go out
+    /// in chunks of about 4 KiB, and a client reads one chunk per read), and gives back once sent.
     /// </summary>
     internal sealed class ExportLines : IBufferWriter<byte>, IDisposable
     {
-        /// <summary>Below the 85 000 bytes from which an array is allocated on the large-object heap.</summary>
-        internal const int PieceBytes = 64 * 1024;
-
         private readonly List<(byte[] Array, int Length)> _written = [];
         private readonly Utf8JsonWriter _json;
         private byte[]? _piece;
@@ -172,7 +165,7 @@ public static partial class ExportEndpoints
             Release(_written);
             if (_piece is not null)
             {
-                Return(_piece);
+                ExportPieces.Return(_piece);
                 _piece = null;
                 _pieceLength = 0;
             }
@@ -210,11 +203,11 @@ public static partial class ExportEndpoints
                 }
                 else
                 {
-                    Return(_piece);
+                    ExportPieces.Return(_piece);
                 }
             }
 
-            _piece = sizeHint <= PieceBytes ? ArrayPool<byte>.Shared.Rent(PieceBytes) : GC.AllocateUninitializedArray<byte>(sizeHint);
+            _piece = ExportPieces.Rent(sizeHint);
             _pieceLength = 0;
             return _piece;
         }
@@ -223,19 +216,10 @@ public static partial class ExportEndpoints
         {
             foreach (var (array, _) in pieces)
             {
-                Return(array);
+                ExportPieces.Return(array);
             }
 
             pieces.Clear();
-        }
-
-        /// <summary>Pooled pieces are exactly <see cref="PieceBytes"/> long (the pool's size class); larger ones were not pooled.</summary>
-        private static void Return(byte[] array)
-        {
-            if (array.Length == PieceBytes)
-            {
-                ArrayPool<byte>.Shared.Return(array);
-            }
         }
 
         public void Write(in ExportedEntry entry)
