@@ -151,7 +151,7 @@ public static partial class ExportEndpoints
                 await answer.WriteAsync(array.AsMemory(0, length), cancellationToken);
             }
 
-            Release(_written);
+            ReleaseWritten();
             if (_pieceLength > 0)
             {
                 await answer.WriteAsync(_piece.AsMemory(0, _pieceLength), cancellationToken);
@@ -162,7 +162,7 @@ public static partial class ExportEndpoints
         /// <summary>Gives every piece back (the export is over, sent or not).</summary>
         public void Dispose()
         {
-            Release(_written);
+            ReleaseWritten();
             if (_piece is not null)
             {
                 ExportPieces.Return(_piece);
@@ -212,14 +212,15 @@ public static partial class ExportEndpoints
             return _piece;
         }
 
-        private static void Release(List<(byte[] Array, int Length)> pieces)
+        /// <summary>Gives back the pieces filled before the current one (sent, or no longer to be).</summary>
+        private void ReleaseWritten()
         {
-            foreach (var (array, _) in pieces)
+            foreach (var (array, _) in _written)
             {
                 ExportPieces.Return(array);
             }
 
-            pieces.Clear();
+            _written.Clear();
         }
 
         public void Write(in ExportedEntry entry)
