@@ -67,7 +67,7 @@ public sealed class ExportLinesTests
     }
 
     [Fact]
-    public void Dispose_WithUnsentLines_GivesThePiecesBackAndCanBeCalledTwice()
+    public void Dispose_WithUnsentLinesAcrossPieces_IsHarmlessTwiceAndKeepsThePayloadCount()
     {
         var lines = new ExportEndpoints.ExportLines();
         for (var i = 0; i < 2000; i++)
